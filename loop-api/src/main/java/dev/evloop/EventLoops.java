@@ -1,0 +1,129 @@
+package dev.evloop;
+
+import dev.evloop.internal.Backends;
+import dev.evloop.internal.BaseEventLoop;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The entry points: make loops, find the current one, set the policy, list the backends. Mirrors
+ * asyncio's module-level functions ({@code asyncio.new_event_loop}, {@code get_event_loop},
+ * {@code get_running_loop}, {@code set_event_loop_policy}, ...).
+ *
+ * <pre>{@code
+ * try (EventLoop loop = EventLoops.newEventLoop()) {           // -Dloop.backend, or the best here
+ *     LoopFuture<String> f = loop.createFuture();
+ *     loop.callLater(Duration.ofMillis(10), () -> f.setResult("done"));
+ *     System.out.println(loop.runUntilComplete(f) + " on " + loop.backend());
+ * }
+ * }</pre>
+ *
+ * <h2>Choosing a backend</h2>
+ * {@code -Dloop.backend=epoll} (or a list in order of preference, {@code io_uring,epoll}) picks the
+ * backend; a name that is unknown, absent or cannot run here fails with a
+ * {@link BackendUnavailableException} listing what is present and why each absent one cannot run.
+ * Without the property, the highest-ranked available backend is used. {@link #backends()} and the
+ * {@link Info} report show the choice.
+ */
+public final class EventLoops {
+    private static volatile EventLoopPolicy policy = new DefaultEventLoopPolicy();
+
+    private EventLoops() {
+    }
+
+    /**
+     * A new event loop from the current policy. Mirrors {@code asyncio.new_event_loop()}.
+     *
+     * @return the loop; close it when done
+     * @throws BackendUnavailableException if no backend asked for can run here
+     */
+    public static EventLoop newEventLoop() {
+        return policy.newEventLoop();
+    }
+
+    /**
+     * A new event loop on a backend chosen here rather than by the policy.
+     *
+     * @param backends a backend name, or a comma-separated list in order of preference
+     * @return the loop; close it when done
+     * @throws NullPointerException if {@code backends} is null
+     * @throws BackendUnavailableException if none of them is known, present and able to run here
+     */
+    public static EventLoop newEventLoop(String backends) {
+        Objects.requireNonNull(backends, "backends");
+        return new BaseEventLoop(Backends.select(backends));
+    }
+
+    /**
+     * The running loop of this thread if there is one, else the policy's loop for this thread.
+     * Mirrors {@code asyncio.get_event_loop()}.
+     *
+     * @return the loop
+     * @throws IllegalStateException if no loop runs here and the policy has none for this thread
+     */
+    public static EventLoop getEventLoop() {
+        EventLoop running = BaseEventLoop.running();
+        return running != null ? running : policy.getEventLoop();
+    }
+
+    /**
+     * Makes a loop the current thread's loop in the policy. Mirrors {@code asyncio.set_event_loop}.
+     *
+     * @param loop the loop, or {@code null} to clear it
+     */
+    public static void setEventLoop(EventLoop loop) {
+        policy.setEventLoop(loop);
+    }
+
+    /**
+     * The loop running on this thread. Mirrors {@code asyncio.get_running_loop()}.
+     *
+     * @return the running loop
+     * @throws IllegalStateException if no loop runs on this thread
+     */
+    public static EventLoop getRunningLoop() {
+        EventLoop running = BaseEventLoop.running();
+        if (running == null) {
+            throw new IllegalStateException("no running event loop in thread '" + Thread.currentThread().getName() + "'");
+        }
+        return running;
+    }
+
+    /**
+     * The policy in force. Mirrors {@code asyncio.get_event_loop_policy()}.
+     *
+     * @return the policy
+     */
+    public static EventLoopPolicy getPolicy() {
+        return policy;
+    }
+
+    /**
+     * Installs a policy; {@code null} restores a fresh {@link DefaultEventLoopPolicy}. Mirrors
+     * {@code asyncio.set_event_loop_policy}.
+     *
+     * @param newPolicy the policy, or {@code null}
+     */
+    public static void setPolicy(EventLoopPolicy newPolicy) {
+        policy = newPolicy != null ? newPolicy : new DefaultEventLoopPolicy();
+    }
+
+    /**
+     * Every backend on the class path, highest rank first, with whether it runs here and why not.
+     *
+     * @return the backends
+     */
+    public static List<BackendInfo> backends() {
+        return Backends.infos();
+    }
+
+    /**
+     * The backend a default policy would build a loop on now, given {@code -Dloop.backend}.
+     *
+     * @return its name
+     * @throws BackendUnavailableException if none asked for can run here
+     */
+    public static String defaultBackend() {
+        return Backends.select().name();
+    }
+}

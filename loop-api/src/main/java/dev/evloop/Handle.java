@@ -1,0 +1,28 @@
+package dev.evloop;
+
+/**
+ * A callback scheduled on an {@link EventLoop}, returned by {@link EventLoop#callSoon} and
+ * {@link EventLoop#callSoonThreadsafe}; mirrors asyncio's {@code Handle}.
+ *
+ * <p>Its only use is to take the callback back before it runs:
+ * <pre>{@code
+ * Handle h = loop.callSoon(() -> System.out.println("never printed"));
+ * h.cancel();
+ * }</pre>
+ */
+public interface Handle {
+
+    /**
+     * Cancels the callback: if it has not run yet, it never will. Cancelling twice, or after the
+     * callback ran, does nothing. Safe to call from any thread.
+     * Mirrors asyncio's {@code Handle.cancel()}.
+     */
+    void cancel();
+
+    /**
+     * Whether {@link #cancel()} was called. Mirrors asyncio's {@code Handle.cancelled()}.
+     *
+     * @return {@code true} once cancelled
+     */
+    boolean isCancelled();
+}

@@ -1,0 +1,59 @@
+package dev.evloop;
+
+import dev.evloop.internal.Backends;
+import java.io.PrintStream;
+
+/**
+ * The backend report: every backend on the class path, whether it can run here and why not, its
+ * rank, and which one the policy picks with the current {@code -Dloop.backend}. Run it with
+ * {@code ./evloop report}, or {@code java -cp ... dev.evloop.Info}.
+ *
+ * <pre>
+ * evloop backends on Linux 6.1 (amd64), Java 25
+ *   backend    rank  runs here
+ *   epoll        40  yes
+ *   io_uring     30  yes
+ *   ...
+ * policy picks: epoll (highest-ranked available; -Dloop.backend not set)
+ * </pre>
+ */
+public final class Info {
+    private Info() {
+    }
+
+    /**
+     * Prints the report to standard output; exits with status 1 if the policy cannot pick a backend.
+     *
+     * @param args ignored
+     */
+    public static void main(String[] args) {
+        System.exit(print(System.out) ? 0 : 1);
+    }
+
+    /**
+     * Prints the report.
+     *
+     * @param out where to print it
+     * @return whether the policy can pick a backend
+     */
+    public static boolean print(PrintStream out) {
+        out.printf("evloop backends on %s %s (%s), Java %s%n", System.getProperty("os.name"),
+                System.getProperty("os.version"), System.getProperty("os.arch"), Runtime.version().feature());
+        out.printf("  %-10s %4s  %s%n", "backend", "rank", "runs here");
+        for (BackendInfo b : EventLoops.backends()) {
+            out.printf("  %-10s %4d  %s%n", b.name(), b.rank(),
+                    b.available() ? "yes" : "no: " + b.unavailabilityReason());
+        }
+        String requested = Backends.requested();
+        String why = requested == null
+                ? "highest-ranked available; -D" + Backends.PROPERTY + " not set"
+                : "first available of -D" + Backends.PROPERTY + "=" + requested;
+        try {
+            out.printf("policy picks: %s (%s)%n", EventLoops.defaultBackend(), why);
+            return true;
+        } catch (BackendUnavailableException e) {
+            out.printf("policy picks: nothing (%s)%n%s%n", why, e.getMessage());
+            return false;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.evloop;
+
+import java.time.Duration;
+
+/**
+ * Counters of one event loop since it was created, from {@link EventLoop#metrics()}. asyncio has no
+ * counterpart; libuv's {@code uv_metrics_info} is the nearest.
+ *
+ * <pre>{@code
+ * LoopMetrics m = loop.metrics();
+ * System.out.printf("%d iterations, %d callbacks, %s polling%n",
+ *         m.iterations(), m.callbacksRun(), m.pollTime());
+ * }</pre>
+ *
+ * <p>A snapshot: exact when taken on the loop's thread, approximate from another one.
+ *
+ * @param iterations      loop iterations run
+ * @param callbacksRun    callbacks run, timers included, cancelled ones not
+ * @param timersFired     timers whose callback ran
+ * @param timersCancelled timers cancelled before they fired
+ * @param pollTime        time spent in the backend's poll, including the I/O events it dispatched
+ * @param readyCallbacks  callbacks waiting to run now
+ * @param scheduledTimers timers held by the loop, cancelled ones not yet dropped included
+ */
+public record LoopMetrics(
+        long iterations,
+        long callbacksRun,
+        long timersFired,
+        long timersCancelled,
+        Duration pollTime,
+        int readyCallbacks,
+        int scheduledTimers) {
+}

@@ -1,0 +1,512 @@
+package dev.evloop.internal;
+
+import dev.evloop.EventLoop;
+import dev.evloop.ExceptionContext;
+import dev.evloop.ExceptionHandler;
+import dev.evloop.Handle;
+import dev.evloop.LoopFuture;
+import dev.evloop.LoopMetrics;
+import dev.evloop.TimerHandle;
+import dev.evloop.spi.LoopBackend;
+import io.netty.channel.ManualIoEventLoop;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * The scheduling core of every loop, whatever its backend: asyncio's {@code base_events.py}.
+ * It owns a Netty {@link ManualIoEventLoop} built from the backend's {@code IoHandlerFactory} and
+ * drives it from the thread that runs the loop.
+ *
+ * <p>State touched only by the running thread (the ready queue, the timer heap, the counters) is
+ * plain; what other threads may read or write is volatile, and what they submit travels through
+ * the Netty loop's MPSC task queue, which also wakes a blocked poll.
+ */
+public final class BaseEventLoop implements EventLoop {
+    private static final System.Logger LOG = System.getLogger("dev.evloop");
+    private static final ThreadLocal<BaseEventLoop> RUNNING = new ThreadLocal<>();
+    private static final String CLOSED = "event loop is closed";
+    private static final VarHandle RUNNING_THREAD;
+
+    static {
+        try {
+            RUNNING_THREAD = MethodHandles.lookup().findVarHandle(BaseEventLoop.class, "runningThread", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String backend;
+    private final ManualIoEventLoop io;
+    private final ArrayDeque<CallbackHandle> ready = new ArrayDeque<>(256);
+    private final TimerQueue timers = new TimerQueue();
+    private final Runnable stopTask = () -> stopping = true;
+
+    private volatile Thread runningThread;
+    /** The thread the Netty loop is bound to: the first that ran this loop. */
+    private Thread owner;
+    private volatile boolean stopping;
+    private volatile boolean closed;
+    private volatile boolean debug = Boolean.getBoolean("loop.debug");
+    private volatile long slowCallbackNanos = Duration.ofMillis(100).toNanos();
+    private volatile ExceptionHandler exceptionHandler;
+
+    private long iterations;
+    private long callbacksRun;
+    private long timersFired;
+    private long timersCancelled;
+    private long pollNanos;
+
+    /**
+     * Builds a loop on a backend.
+     *
+     * @param backend the backend; it must be available
+     */
+    public BaseEventLoop(LoopBackend backend) {
+        this.backend = backend.name();
+        this.io = new ManualIoEventLoop(null, null, backend.ioHandlerFactory());
+    }
+
+    /** The evloop loop behind the API type, for classes that reach into the core. */
+    public static BaseEventLoop of(EventLoop loop) {
+        Objects.requireNonNull(loop, "loop");
+        if (loop instanceof BaseEventLoop base) {
+            return base;
+        }
+        throw new IllegalArgumentException("loop: not an evloop event loop (" + loop.getClass().getName()
+                + "); create loops with EventLoops.newEventLoop()");
+    }
+
+    /** The loop running on the current thread, or {@code null}. */
+    public static BaseEventLoop running() {
+        return RUNNING.get();
+    }
+
+    // ---- scheduling -------------------------------------------------------------------------
+
+    @Override
+    public Handle callSoon(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkClosed();
+        checkThread("callSoon");
+        CallbackHandle handle = new CallbackHandle(this, callback, debug ? CreationSite.capture() : null);
+        ready.addLast(handle);
+        return handle;
+    }
+
+    @Override
+    public Handle callSoonThreadsafe(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkClosed();
+        ThreadsafeCallback handle = new ThreadsafeCallback(this, callback, debug ? CreationSite.capture() : null);
+        submit(handle);
+        return handle;
+    }
+
+    /**
+     * Schedules a callback from whatever thread the caller is on: straight into the ready queue on
+     * the running thread, through the threadsafe path from anywhere else. For futures.
+     */
+    public void callSoonFromAnyThread(Runnable callback) {
+        if (runningThread == Thread.currentThread()) {
+            callSoon(callback);
+        } else {
+            callSoonThreadsafe(callback);
+        }
+    }
+
+    @Override
+    public TimerHandle callLater(Duration delay, Runnable callback) {
+        Objects.requireNonNull(delay, "delay");
+        long nanos;
+        try {
+            nanos = delay.toNanos();
+        } catch (ArithmeticException tooLong) {
+            nanos = delay.isNegative() ? 0 : LoopClock.FAR_FUTURE;
+        }
+        return schedule(LoopClock.plus(LoopClock.nanos(), Math.max(0, nanos)), callback, "callLater");
+    }
+
+    @Override
+    public TimerHandle callLater(double delaySeconds, Runnable callback) {
+        LoopClock.requireFinite(delaySeconds, "delaySeconds");
+        long nanos = Math.max(0, LoopClock.toNanos(delaySeconds));
+        return schedule(LoopClock.plus(LoopClock.nanos(), nanos), callback, "callLater");
+    }
+
+    @Override
+    public TimerHandle callAt(double when, Runnable callback) {
+        LoopClock.requireFinite(when, "when");
+        return schedule(LoopClock.toNanos(when), callback, "callAt");
+    }
+
+    private TimerHandle schedule(long deadline, Runnable callback, String method) {
+        Objects.requireNonNull(callback, "callback");
+        checkClosed();
+        checkThread(method);
+        ScheduledCallback timer = new ScheduledCallback(this, deadline, callback, debug ? CreationSite.capture() : null);
+        timers.add(timer);
+        return timer;
+    }
+
+    @Override
+    public double time() {
+        return LoopClock.seconds(LoopClock.nanos());
+    }
+
+    /** Called by a threadsafe callback when the loop thread drains the Netty task queue. */
+    void enqueueReady(CallbackHandle handle) {
+        if (!closed) {
+            ready.addLast(handle);
+        }
+    }
+
+    /** A timer was cancelled, on whatever thread: account for it on the loop's thread. */
+    void timerCancelled(ScheduledCallback timer) {
+        Thread running = runningThread;
+        if (running == null || running == Thread.currentThread()) {
+            countCancelled(timer);
+        } else if (!closed) {
+            try {
+                io.execute(() -> countCancelled(timer));
+            } catch (RejectedExecutionException closing) {
+                // The loop is closing and drops its heap anyway.
+            }
+        }
+    }
+
+    private void countCancelled(ScheduledCallback timer) {
+        if (timer.inHeap) {
+            timersCancelled++;
+            timers.cancelled(timer);
+        }
+    }
+
+    private void submit(Runnable task) {
+        try {
+            io.execute(task);
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException(CLOSED, e);
+        }
+    }
+
+    // ---- running ----------------------------------------------------------------------------
+
+    @Override
+    public void runForever() {
+        enter();
+        try {
+            do {
+                iterate(true);
+            } while (!stopping);
+        } finally {
+            stopping = false;
+            exit();
+        }
+    }
+
+    @Override
+    public <T> T runUntilComplete(LoopFuture<T> future) {
+        Objects.requireNonNull(future, "future");
+        checkClosed();
+        if (future.loop() != this) {
+            throw new IllegalArgumentException("future: it belongs to another event loop");
+        }
+        Consumer<LoopFuture<T>> stopWhenDone = f -> stop();
+        future.addDoneCallback(stopWhenDone);
+        try {
+            runForever();
+        } finally {
+            future.removeDoneCallback(stopWhenDone);
+        }
+        if (!future.isDone()) {
+            throw new IllegalStateException("event loop stopped before the future completed");
+        }
+        return future.result();
+    }
+
+    @Override
+    public int runOnce() {
+        return runOnce(true);
+    }
+
+    @Override
+    public int runOnce(boolean block) {
+        enter();
+        try {
+            return iterate(block);
+        } finally {
+            exit();
+        }
+    }
+
+    private void enter() {
+        checkClosed();
+        Thread me = Thread.currentThread();
+        if (!RUNNING_THREAD.compareAndSet(this, null, me)) {
+            throw new IllegalStateException("this event loop is already running");
+        }
+        try {
+            if (RUNNING.get() != null) {
+                throw new IllegalStateException(
+                        "cannot run the event loop while another loop is running on this thread");
+            }
+            bindOwner(me);
+        } catch (RuntimeException e) {
+            runningThread = null;
+            throw e;
+        }
+        RUNNING.set(this);
+    }
+
+    private void exit() {
+        RUNNING.remove();
+        runningThread = null;
+    }
+
+    private void bindOwner(Thread me) {
+        if (owner == me) {
+            return;
+        }
+        if (owner != null) {
+            throw new IllegalStateException("this event loop is bound to thread '" + owner.getName()
+                    + "', which ran it first: its Netty ManualIoEventLoop cannot change threads,"
+                    + " so run and close it there, or give each thread its own loop");
+        }
+        io.setOwningThread(me);
+        owner = me;
+    }
+
+    /** One iteration, asyncio's {@code _run_once}; returns the number of callbacks run. */
+    private int iterate(boolean block) {
+        timers.dropCancelled();
+
+        long waitNanos; // ManualIoEventLoop.run: -1 polls without blocking, 0 blocks until woken
+        if (!block || stopping || !ready.isEmpty()) {
+            waitNanos = -1;
+        } else if (timers.isEmpty()) {
+            waitNanos = 0;
+        } else {
+            long untilNext = timers.nextDeadline() - LoopClock.nanos();
+            waitNanos = untilNext > 0 ? untilNext : -1;
+        }
+
+        long pollStart = LoopClock.nanos();
+        io.run(waitNanos);
+        long now = LoopClock.nanos();
+        pollNanos += now - pollStart;
+
+        timersFired += timers.moveDue(now, ready);
+
+        boolean debugging = debug;
+        int ran = 0;
+        for (int n = ready.size(); n > 0; n--) {
+            CallbackHandle handle = ready.pollFirst();
+            if (debugging) {
+                ran += runTimed(handle);
+            } else if (runGuarded(handle)) {
+                ran++;
+            }
+        }
+        callbacksRun += ran;
+        iterations++;
+        return ran;
+    }
+
+    private boolean runGuarded(CallbackHandle handle) {
+        try {
+            return handle.run0();
+        } catch (Throwable t) {
+            callExceptionHandler(ExceptionContext.of("Exception in callback " + handle, t)
+                    .with(ExceptionContext.HANDLE, handle));
+            return true;
+        }
+    }
+
+    private int runTimed(CallbackHandle handle) {
+        long start = System.nanoTime();
+        boolean ran = runGuarded(handle);
+        long took = System.nanoTime() - start;
+        if (took >= slowCallbackNanos) {
+            LOG.log(System.Logger.Level.WARNING, String.format("Executing %s took %.3f seconds%s",
+                    handle, took / 1e9, handle.createdAt() == null ? "" : handle.createdAt().trace()));
+        }
+        return ran ? 1 : 0;
+    }
+
+    @Override
+    public void stop() {
+        checkClosed();
+        Thread running = runningThread;
+        if (running == null || running == Thread.currentThread()) {
+            stopping = true;
+        } else {
+            submit(stopTask);
+        }
+    }
+
+    @Override
+    @SuppressWarnings("deprecation") // shutdown(), unlike shutdownGracefully(0, 0), never waits a quiet period
+    public void close() {
+        if (runningThread != null) {
+            throw new IllegalStateException("cannot close a running event loop");
+        }
+        if (closed) {
+            return;
+        }
+        Thread me = Thread.currentThread();
+        if (owner == null) {
+            io.setOwningThread(me);
+            owner = me;
+        } else if (owner != me) {
+            throw new IllegalStateException("close this event loop on thread '" + owner.getName()
+                    + "', which ran it: its Netty ManualIoEventLoop only releases its resources there");
+        }
+        closed = true;
+        ready.clear();
+        timers.clear();
+        io.shutdown();
+        while (!io.isTerminated()) {
+            io.runNow();
+        }
+    }
+
+    /** Whether the calling thread is the one running this loop now. */
+    public boolean inLoopThread() {
+        return runningThread == Thread.currentThread();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return runningThread != null;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public <T> LoopFuture<T> createFuture() {
+        checkClosed();
+        return new LoopFuture<>(this);
+    }
+
+    // ---- errors and debugging ---------------------------------------------------------------
+
+    @Override
+    public void setExceptionHandler(ExceptionHandler handler) {
+        this.exceptionHandler = handler;
+    }
+
+    @Override
+    public ExceptionHandler getExceptionHandler() {
+        return exceptionHandler;
+    }
+
+    @Override
+    public void callExceptionHandler(ExceptionContext context) {
+        Objects.requireNonNull(context, "context");
+        ExceptionHandler handler = exceptionHandler;
+        if (handler == null) {
+            try {
+                defaultExceptionHandler(context);
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.ERROR, "Exception in the default exception handler", t);
+            }
+            return;
+        }
+        try {
+            handler.handle(this, context);
+        } catch (Throwable t) {
+            try {
+                defaultExceptionHandler(ExceptionContext.of("Unhandled error in exception handler", t)
+                        .with("context", context));
+            } catch (Throwable t2) {
+                LOG.log(System.Logger.Level.ERROR, "Exception in the default exception handler while"
+                        + " handling an error in the custom exception handler", t2);
+            }
+        }
+    }
+
+    @Override
+    public void defaultExceptionHandler(ExceptionContext context) {
+        Objects.requireNonNull(context, "context");
+        StringBuilder text = new StringBuilder(context.message());
+        for (Map.Entry<String, Object> e : context.asMap().entrySet()) {
+            String key = e.getKey();
+            if (!key.equals(ExceptionContext.MESSAGE) && !key.equals(ExceptionContext.EXCEPTION)) {
+                text.append('\n').append(key).append(": ").append(e.getValue());
+            }
+        }
+        if (context.get(ExceptionContext.HANDLE) instanceof CallbackHandle h && h.createdAt() != null) {
+            text.append("\nhandle created at:").append(h.createdAt().trace());
+        }
+        LOG.log(System.Logger.Level.ERROR, text.toString(), context.exception());
+    }
+
+    @Override
+    public void setDebug(boolean enabled) {
+        debug = enabled;
+    }
+
+    @Override
+    public boolean isDebug() {
+        return debug;
+    }
+
+    @Override
+    public void setSlowCallbackDuration(Duration duration) {
+        Objects.requireNonNull(duration, "duration");
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("duration must not be negative, got " + duration);
+        }
+        slowCallbackNanos = duration.toNanos();
+    }
+
+    @Override
+    public Duration slowCallbackDuration() {
+        return Duration.ofNanos(slowCallbackNanos);
+    }
+
+    @Override
+    public LoopMetrics metrics() {
+        return new LoopMetrics(iterations, callbacksRun, timersFired, timersCancelled,
+                Duration.ofNanos(pollNanos), ready.size(), timers.size());
+    }
+
+    @Override
+    public String backend() {
+        return backend;
+    }
+
+    /** The Netty event loop underneath, for channels that register on it. */
+    public ManualIoEventLoop ioEventLoop() {
+        return io;
+    }
+
+    private void checkClosed() {
+        if (closed) {
+            throw new IllegalStateException(CLOSED);
+        }
+    }
+
+    private void checkThread(String method) {
+        Thread running = runningThread;
+        if (running != null && running != Thread.currentThread()) {
+            throw new IllegalStateException(method + " called from thread '" + Thread.currentThread().getName()
+                    + "' while the loop runs on thread '" + running.getName()
+                    + "': from other threads use callSoonThreadsafe");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoop[" + backend + (closed ? ", closed" : runningThread != null ? ", running" : "") + "]";
+    }
+}

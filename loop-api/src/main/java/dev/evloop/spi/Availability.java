@@ -1,0 +1,90 @@
+package dev.evloop.spi;
+
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Decides once whether a native backend can run here, for {@link LoopBackend} implementations:
+ * first the operating system, then Netty's own check, and a class that fails to link counts as
+ * a reason too, never as a crash.
+ *
+ * <pre>{@code
+ * private static final Availability AVAILABILITY =
+ *         Availability.probe("epoll", "Linux", Epoll::isAvailable, Epoll::unavailabilityCause);
+ * public boolean isAvailable() { return AVAILABILITY.isAvailable(); }
+ * public Throwable unavailabilityCause() { return AVAILABILITY.cause(); }
+ * }</pre>
+ */
+public final class Availability {
+    private final Throwable cause;
+
+    private Availability(Throwable cause) {
+        this.cause = cause;
+    }
+
+    /**
+     * Probes a native backend.
+     *
+     * @param backend    the backend's name, for messages
+     * @param systems    the operating systems it runs on, as a {@code |}-separated list of
+     *                   prefixes of {@code os.name}, such as {@code "Mac|FreeBSD"}
+     * @param available  Netty's availability check, such as {@code Epoll::isAvailable}
+     * @param netCause   Netty's reason when unavailable, such as {@code Epoll::unavailabilityCause}
+     * @return the verdict
+     */
+    public static Availability probe(String backend, String systems, BooleanSupplier available,
+                                     Supplier<Throwable> netCause) {
+        String os = System.getProperty("os.name", "?");
+        try {
+            if (!runsOn(os, systems)) {
+                return new Availability(new UnsupportedOperationException(
+                        backend + " runs on " + systems.replace("|", ", ") + " only; this is " + os, netCause.get()));
+            }
+            return new Availability(available.getAsBoolean() ? null : netCause.get());
+        } catch (LinkageError e) {
+            return new Availability(new UnsupportedOperationException(
+                    backend + ": Netty's native transport classes failed to load", e));
+        }
+    }
+
+    private static boolean runsOn(String os, String systems) {
+        String lower = os.toLowerCase(Locale.ROOT);
+        for (String prefix : systems.split("\\|")) {
+            if (lower.startsWith(prefix.toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the backend can run here.
+     *
+     * @return {@code true} if it can
+     */
+    public boolean isAvailable() {
+        return cause == null;
+    }
+
+    /**
+     * Why the backend cannot run here.
+     *
+     * @return the reason, or {@code null} if it can run
+     */
+    public Throwable cause() {
+        return cause;
+    }
+
+    /**
+     * Fails unless the backend can run here; for {@link LoopBackend#ioHandlerFactory()}.
+     *
+     * @param backend the backend's name, for the message
+     * @throws IllegalStateException carrying the cause, if it cannot run
+     */
+    public void require(String backend) {
+        if (cause != null) {
+            throw new IllegalStateException(backend + " cannot run here", cause);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.evloop.spi;
+
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+
+/**
+ * An I/O backend: the Netty {@link IoHandlerFactory} and channel classes that an evloop
+ * {@code EventLoop} drives, found through {@link java.util.ServiceLoader}.
+ *
+ * <p>A backend module is small: it names its Netty classes, says whether it can run on this host
+ * and, when not, why, and registers itself in {@code META-INF/services} and {@code module-info}.
+ * There is no asyncio counterpart; the nearest is choosing a selector for a
+ * {@code SelectorEventLoop}.
+ *
+ * <pre>{@code
+ * public final class EpollBackend implements LoopBackend {
+ *     public String name() { return "epoll"; }
+ *     public int rank() { return 40; }
+ *     public boolean isAvailable() { return Epoll.isAvailable(); }
+ *     public Throwable unavailabilityCause() { return Epoll.unavailabilityCause(); }
+ *     public IoHandlerFactory ioHandlerFactory() { return EpollIoHandler.newFactory(); }
+ *     // channel classes ...
+ * }
+ * }</pre>
+ *
+ * <p>Implementations must be cheap to construct and must not throw from any method, even when the
+ * native library they need is missing: {@link #isAvailable()} answers {@code false} instead.
+ */
+public interface LoopBackend {
+
+    /**
+     * The name users select it by with {@code -Dloop.backend=NAME}: lower case, such as
+     * {@code "epoll"}.
+     *
+     * @return the backend's name, never {@code null}
+     */
+    String name();
+
+    /**
+     * Its place in the default choice: among the available backends, the policy picks the one with
+     * the highest rank.
+     *
+     * @return the rank; higher wins
+     */
+    int rank();
+
+    /**
+     * Whether this backend can run on this host: its native library loaded and the kernel
+     * accepts it.
+     *
+     * @return {@code true} if an event loop can be built on it here
+     */
+    boolean isAvailable();
+
+    /**
+     * Why this backend cannot run here, as Netty's own checks report it.
+     *
+     * @return the cause, or {@code null} when {@link #isAvailable()} is {@code true}
+     */
+    Throwable unavailabilityCause();
+
+    /**
+     * A factory for the Netty {@code IoHandler} that polls I/O for one event loop.
+     *
+     * @return a new factory
+     * @throws IllegalStateException if the backend is not available
+     */
+    IoHandlerFactory ioHandlerFactory();
+
+    /**
+     * The Netty channel class for TCP connections on this backend.
+     *
+     * @return the socket channel class
+     */
+    Class<? extends SocketChannel> socketChannelClass();
+
+    /**
+     * The Netty channel class for TCP listeners on this backend.
+     *
+     * @return the server socket channel class
+     */
+    Class<? extends ServerSocketChannel> serverSocketChannelClass();
+
+    /**
+     * The Netty channel class for UDP on this backend.
+     *
+     * @return the datagram channel class
+     */
+    Class<? extends DatagramChannel> datagramChannelClass();
+}

@@ -1,0 +1,14 @@
+/**
+ * evloop: an asyncio-style event loop for Java on Netty 4.2, with swappable I/O backends.
+ * {@code dev.evloop} is the API, {@code dev.evloop.spi} the contract backends implement.
+ */
+module dev.evloop {
+    requires transitive io.netty.transport;
+    requires transitive io.netty.common;
+    requires io.netty.buffer;
+
+    exports dev.evloop;
+    exports dev.evloop.spi;
+
+    uses dev.evloop.spi.LoopBackend;
+}

@@ -1,0 +1,72 @@
+package dev.evloop.kqueue;
+
+import dev.evloop.spi.Availability;
+import dev.evloop.spi.LoopBackend;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.kqueue.KQueue;
+import io.netty.channel.kqueue.KQueueDatagramChannel;
+import io.netty.channel.kqueue.KQueueIoHandler;
+import io.netty.channel.kqueue.KQueueServerSocketChannel;
+import io.netty.channel.kqueue.KQueueSocketChannel;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+
+/**
+ * kqueue through Netty's native kqueue transport: macOS and the BSDs. The native library ships
+ * for macOS on x86_64 and aarch64; elsewhere Netty's own check says why it cannot load. libuv
+ * (and so uvloop) polls with kqueue on these systems too.
+ *
+ * <pre>{@code
+ * java -Dloop.backend=kqueue -cp ... MyApp
+ * }</pre>
+ */
+public final class KQueueBackend implements LoopBackend {
+    private static final Availability AVAILABILITY =
+            Availability.probe("kqueue", "Mac|FreeBSD|OpenBSD|NetBSD|DragonFly", KQueue::isAvailable, KQueue::unavailabilityCause);
+
+    /** Creates the backend; {@link java.util.ServiceLoader} calls this. */
+    public KQueueBackend() {
+    }
+
+    @Override
+    public String name() {
+        return "kqueue";
+    }
+
+    @Override
+    public int rank() {
+        return 40;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return AVAILABILITY.isAvailable();
+    }
+
+    @Override
+    public Throwable unavailabilityCause() {
+        return AVAILABILITY.cause();
+    }
+
+    @Override
+    public IoHandlerFactory ioHandlerFactory() {
+        AVAILABILITY.require("kqueue");
+        return KQueueIoHandler.newFactory();
+    }
+
+    @Override
+    public Class<? extends SocketChannel> socketChannelClass() {
+        return KQueueSocketChannel.class;
+    }
+
+    @Override
+    public Class<? extends ServerSocketChannel> serverSocketChannelClass() {
+        return KQueueServerSocketChannel.class;
+    }
+
+    @Override
+    public Class<? extends DatagramChannel> datagramChannelClass() {
+        return KQueueDatagramChannel.class;
+    }
+}

@@ -1,0 +1,7 @@
+/** The evloop kqueue backend. */
+module dev.evloop.kqueue {
+    requires dev.evloop;
+    requires io.netty.transport.classes.kqueue;
+
+    provides dev.evloop.spi.LoopBackend with dev.evloop.kqueue.KQueueBackend;
+}

@@ -1,0 +1,68 @@
+package dev.evloop.selector;
+
+import dev.evloop.spi.LoopBackend;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+
+/**
+ * The portable backend: Netty's NIO {@code IoHandler} over the JDK's {@link java.nio.channels.Selector}.
+ * Runs on every OS and needs no native library, so it is always available; it ranks lowest because
+ * the native backends do the same work with fewer copies and system calls. asyncio's
+ * {@code SelectorEventLoop} is its counterpart.
+ *
+ * <pre>{@code
+ * java -Dloop.backend=selector -cp ... MyApp
+ * }</pre>
+ */
+public final class SelectorBackend implements LoopBackend {
+
+    /** Creates the backend; {@link java.util.ServiceLoader} calls this. */
+    public SelectorBackend() {
+    }
+
+    @Override
+    public String name() {
+        return "selector";
+    }
+
+    @Override
+    public int rank() {
+        return 10;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return true;
+    }
+
+    @Override
+    public Throwable unavailabilityCause() {
+        return null;
+    }
+
+    @Override
+    public IoHandlerFactory ioHandlerFactory() {
+        return NioIoHandler.newFactory();
+    }
+
+    @Override
+    public Class<? extends SocketChannel> socketChannelClass() {
+        return NioSocketChannel.class;
+    }
+
+    @Override
+    public Class<? extends ServerSocketChannel> serverSocketChannelClass() {
+        return NioServerSocketChannel.class;
+    }
+
+    @Override
+    public Class<? extends DatagramChannel> datagramChannelClass() {
+        return NioDatagramChannel.class;
+    }
+}
