@@ -181,10 +181,10 @@ public final class BaseEventLoop implements EventLoop {
     }
 
     private void countCancelled(ScheduledCallback timer) {
-        if (timer.inHeap) {
+        if (!timer.ran) {
             timersCancelled++;
-            timers.cancelled(timer);
         }
+        timers.cancelled(timer);
     }
 
     private void submit(Runnable task) {
@@ -301,7 +301,7 @@ public final class BaseEventLoop implements EventLoop {
         long now = LoopClock.nanos();
         pollNanos += now - pollStart;
 
-        timersFired += timers.moveDue(now, ready);
+        timers.moveDue(now, ready);
 
         boolean debugging = debug;
         int ran = 0;
@@ -319,6 +319,10 @@ public final class BaseEventLoop implements EventLoop {
     }
 
     private boolean runGuarded(CallbackHandle handle) {
+        if (handle instanceof ScheduledCallback timer && !timer.isCancelled()) {
+            timer.ran = true;
+            timersFired++;
+        }
         try {
             return handle.run0();
         } catch (Throwable t) {

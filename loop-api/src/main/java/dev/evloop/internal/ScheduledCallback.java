@@ -12,6 +12,8 @@ final class ScheduledCallback extends CallbackHandle implements TimerHandle {
     boolean inHeap;
     /** Its cancellation was counted in the heap's tally of cancelled timers. */
     boolean cancelCounted;
+    /** Its callback was started: a later cancel() no longer counts as cancelling a timer. */
+    boolean ran;
 
     ScheduledCallback(BaseEventLoop loop, long deadline, Runnable callback, CreationSite createdAt) {
         super(loop, callback, createdAt);

@@ -66,18 +66,15 @@ final class TimerQueue {
     }
 
     /** Step 4: moves every timer due at {@code now} to the ready queue, in deadline order. */
-    int moveDue(long now, ArrayDeque<CallbackHandle> ready) {
-        int moved = 0;
+    void moveDue(long now, ArrayDeque<CallbackHandle> ready) {
         while (size > 0 && heap[0].deadline <= now) {
             ScheduledCallback timer = pollHead();
             if (timer.isCancelled()) {
                 uncount(timer);
             } else {
                 ready.addLast(timer);
-                moved++;
             }
         }
-        return moved;
     }
 
     private void uncount(ScheduledCallback timer) {
