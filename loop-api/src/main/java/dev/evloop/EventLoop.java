@@ -1,6 +1,8 @@
 package dev.evloop;
 
 import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
 
 /**
  * An event loop: runs callbacks, timers and I/O on the one thread that drives it. Mirrors asyncio's
@@ -196,6 +198,37 @@ public interface EventLoop extends AutoCloseable {
      * @throws IllegalStateException if the loop is closed
      */
     <T> LoopFuture<T> createFuture();
+
+    /**
+     * Runs a blocking function on an executor and returns a future of its result, completed on
+     * this loop. Cancelling the future does not interrupt the function, as in asyncio. Mirrors
+     * asyncio's {@code loop.run_in_executor(executor, func)}.
+     *
+     * <pre>{@code
+     * LoopFuture<byte[]> bytes = loop.runInExecutor(null, () -> Files.readAllBytes(path));
+     * }</pre>
+     *
+     * @param executor where to run it; {@code null} means the loop's default executor
+     * @param function what to run
+     * @param <T>      the result type
+     * @return a future of the function's result or exception
+     * @throws NullPointerException if {@code function} is null
+     * @throws IllegalStateException if the loop is closed
+     * @throws java.util.concurrent.RejectedExecutionException if the executor refuses the work
+     */
+    <T> LoopFuture<T> runInExecutor(Executor executor, Callable<T> function);
+
+    /**
+     * Sets the executor {@link #runInExecutor} uses when given {@code null}. Until one is set, the
+     * loop makes a virtual-thread-per-task executor when first needed. The loop shuts its default
+     * executor down when it closes, whoever made it. Mirrors asyncio's
+     * {@code loop.set_default_executor}.
+     *
+     * @param executor the executor
+     * @throws NullPointerException if {@code executor} is null
+     * @throws IllegalStateException if the loop is closed
+     */
+    void setDefaultExecutor(Executor executor);
 
     /**
      * Sets the handler for errors nobody else can take; {@code null} restores the default, which

@@ -15,6 +15,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
@@ -55,6 +60,7 @@ public final class BaseEventLoop implements EventLoop {
     private volatile boolean debug = Boolean.getBoolean("loop.debug");
     private volatile long slowCallbackNanos = Duration.ofMillis(100).toNanos();
     private volatile ExceptionHandler exceptionHandler;
+    private volatile Executor defaultExecutor;
 
     private long iterations;
     private long callbacksRun;
@@ -374,6 +380,9 @@ public final class BaseEventLoop implements EventLoop {
         closed = true;
         ready.clear();
         timers.clear();
+        if (defaultExecutor instanceof ExecutorService service) {
+            service.shutdown(); // as asyncio: running work finishes, nothing new starts
+        }
         io.shutdown();
         while (!io.isTerminated()) {
             io.runNow();
@@ -399,6 +408,48 @@ public final class BaseEventLoop implements EventLoop {
     public <T> LoopFuture<T> createFuture() {
         checkClosed();
         return new LoopFuture<>(this);
+    }
+
+    // ---- executors --------------------------------------------------------------------------
+
+    @Override
+    public <T> LoopFuture<T> runInExecutor(Executor executor, Callable<T> function) {
+        Objects.requireNonNull(function, "function");
+        checkClosed();
+        Executor target = executor != null ? executor : defaultExecutor();
+        CompletableFuture<T> outcome = new CompletableFuture<>();
+        target.execute(() -> {
+            if (outcome.isDone()) {
+                return; // cancelled before it started
+            }
+            try {
+                outcome.complete(function.call());
+            } catch (Throwable t) {
+                outcome.completeExceptionally(t);
+            }
+        });
+        return LoopFuture.wrap(outcome, this);
+    }
+
+    @Override
+    public void setDefaultExecutor(Executor executor) {
+        Objects.requireNonNull(executor, "executor");
+        checkClosed();
+        defaultExecutor = executor;
+    }
+
+    private Executor defaultExecutor() {
+        Executor executor = defaultExecutor;
+        if (executor == null) {
+            synchronized (this) {
+                executor = defaultExecutor;
+                if (executor == null) {
+                    executor = Executors.newVirtualThreadPerTaskExecutor();
+                    defaultExecutor = executor;
+                }
+            }
+        }
+        return executor;
     }
 
     // ---- errors and debugging ---------------------------------------------------------------
