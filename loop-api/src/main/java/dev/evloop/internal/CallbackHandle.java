@@ -32,10 +32,18 @@ class CallbackHandle implements Handle {
 
     @Override
     public void cancel() {
-        if (CANCELLED.compareAndSet(this, false, true)) {
-            callback = null;
+        if (markCancelled()) {
             onCancelled();
         }
+    }
+
+    /** Flags the handle cancelled and drops its callback; false if it already was. */
+    final boolean markCancelled() {
+        if (CANCELLED.compareAndSet(this, false, true)) {
+            callback = null;
+            return true;
+        }
+        return false;
     }
 
     /** Hook for timers, which account for cancellation in their loop's heap. */

@@ -24,6 +24,15 @@ public final class Availability {
     }
 
     /**
+     * The verdict for a backend that runs everywhere, such as the NIO selector.
+     *
+     * @return an available verdict
+     */
+    public static Availability always() {
+        return new Availability(null);
+    }
+
+    /**
      * Probes a native backend.
      *
      * @param backend    the backend's name, for messages
@@ -77,7 +86,7 @@ public final class Availability {
     }
 
     /**
-     * Fails unless the backend can run here; for {@link LoopBackend#ioHandlerFactory()}.
+     * Fails unless the backend can run here; guards {@link LoopBackend#ioHandlerFactory()}.
      *
      * @param backend the backend's name, for the message
      * @throws IllegalStateException carrying the cause, if it cannot run

@@ -1,7 +1,7 @@
 package dev.evloop.epoll;
 
+import dev.evloop.spi.AbstractLoopBackend;
 import dev.evloop.spi.Availability;
-import dev.evloop.spi.LoopBackend;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -22,37 +22,17 @@ import io.netty.channel.socket.SocketChannel;
  * java -Dloop.backend=epoll -cp ... MyApp
  * }</pre>
  */
-public final class EpollBackend implements LoopBackend {
+public final class EpollBackend extends AbstractLoopBackend {
     private static final Availability AVAILABILITY =
             Availability.probe("epoll", "Linux", Epoll::isAvailable, Epoll::unavailabilityCause);
 
     /** Creates the backend; {@link java.util.ServiceLoader} calls this. */
     public EpollBackend() {
+        super("epoll", 40, AVAILABILITY);
     }
 
     @Override
-    public String name() {
-        return "epoll";
-    }
-
-    @Override
-    public int rank() {
-        return 40;
-    }
-
-    @Override
-    public boolean isAvailable() {
-        return AVAILABILITY.isAvailable();
-    }
-
-    @Override
-    public Throwable unavailabilityCause() {
-        return AVAILABILITY.cause();
-    }
-
-    @Override
-    public IoHandlerFactory ioHandlerFactory() {
-        AVAILABILITY.require("epoll");
+    protected IoHandlerFactory newIoHandlerFactory() {
         return EpollIoHandler.newFactory();
     }
 

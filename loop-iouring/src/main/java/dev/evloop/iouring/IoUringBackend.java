@@ -1,7 +1,7 @@
 package dev.evloop.iouring;
 
+import dev.evloop.spi.AbstractLoopBackend;
 import dev.evloop.spi.Availability;
-import dev.evloop.spi.LoopBackend;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringDatagramChannel;
@@ -21,37 +21,17 @@ import io.netty.channel.socket.SocketChannel;
  * java -Dloop.backend=io_uring -cp ... MyApp
  * }</pre>
  */
-public final class IoUringBackend implements LoopBackend {
+public final class IoUringBackend extends AbstractLoopBackend {
     private static final Availability AVAILABILITY =
             Availability.probe("io_uring", "Linux", IoUring::isAvailable, IoUring::unavailabilityCause);
 
     /** Creates the backend; {@link java.util.ServiceLoader} calls this. */
     public IoUringBackend() {
+        super("io_uring", 30, AVAILABILITY);
     }
 
     @Override
-    public String name() {
-        return "io_uring";
-    }
-
-    @Override
-    public int rank() {
-        return 30;
-    }
-
-    @Override
-    public boolean isAvailable() {
-        return AVAILABILITY.isAvailable();
-    }
-
-    @Override
-    public Throwable unavailabilityCause() {
-        return AVAILABILITY.cause();
-    }
-
-    @Override
-    public IoHandlerFactory ioHandlerFactory() {
-        AVAILABILITY.require("io_uring");
+    protected IoHandlerFactory newIoHandlerFactory() {
         return IoUringIoHandler.newFactory();
     }
 

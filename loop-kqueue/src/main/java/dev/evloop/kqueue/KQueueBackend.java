@@ -1,7 +1,7 @@
 package dev.evloop.kqueue;
 
+import dev.evloop.spi.AbstractLoopBackend;
 import dev.evloop.spi.Availability;
-import dev.evloop.spi.LoopBackend;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.kqueue.KQueue;
 import io.netty.channel.kqueue.KQueueDatagramChannel;
@@ -21,37 +21,18 @@ import io.netty.channel.socket.SocketChannel;
  * java -Dloop.backend=kqueue -cp ... MyApp
  * }</pre>
  */
-public final class KQueueBackend implements LoopBackend {
+public final class KQueueBackend extends AbstractLoopBackend {
     private static final Availability AVAILABILITY =
-            Availability.probe("kqueue", "Mac|FreeBSD|OpenBSD|NetBSD|DragonFly", KQueue::isAvailable, KQueue::unavailabilityCause);
+            Availability.probe("kqueue", "Mac|FreeBSD|OpenBSD|NetBSD|DragonFly",
+                    KQueue::isAvailable, KQueue::unavailabilityCause);
 
     /** Creates the backend; {@link java.util.ServiceLoader} calls this. */
     public KQueueBackend() {
+        super("kqueue", 40, AVAILABILITY);
     }
 
     @Override
-    public String name() {
-        return "kqueue";
-    }
-
-    @Override
-    public int rank() {
-        return 40;
-    }
-
-    @Override
-    public boolean isAvailable() {
-        return AVAILABILITY.isAvailable();
-    }
-
-    @Override
-    public Throwable unavailabilityCause() {
-        return AVAILABILITY.cause();
-    }
-
-    @Override
-    public IoHandlerFactory ioHandlerFactory() {
-        AVAILABILITY.require("kqueue");
+    protected IoHandlerFactory newIoHandlerFactory() {
         return KQueueIoHandler.newFactory();
     }
 

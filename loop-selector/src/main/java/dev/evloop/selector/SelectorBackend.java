@@ -1,6 +1,7 @@
 package dev.evloop.selector;
 
-import dev.evloop.spi.LoopBackend;
+import dev.evloop.spi.AbstractLoopBackend;
+import dev.evloop.spi.Availability;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
@@ -20,34 +21,14 @@ import io.netty.channel.socket.nio.NioSocketChannel;
  * java -Dloop.backend=selector -cp ... MyApp
  * }</pre>
  */
-public final class SelectorBackend implements LoopBackend {
-
+public final class SelectorBackend extends AbstractLoopBackend {
     /** Creates the backend; {@link java.util.ServiceLoader} calls this. */
     public SelectorBackend() {
+        super("selector", 10, Availability.always());
     }
 
     @Override
-    public String name() {
-        return "selector";
-    }
-
-    @Override
-    public int rank() {
-        return 10;
-    }
-
-    @Override
-    public boolean isAvailable() {
-        return true;
-    }
-
-    @Override
-    public Throwable unavailabilityCause() {
-        return null;
-    }
-
-    @Override
-    public IoHandlerFactory ioHandlerFactory() {
+    protected IoHandlerFactory newIoHandlerFactory() {
         return NioIoHandler.newFactory();
     }
 
