@@ -397,8 +397,20 @@ public class LoopFuture<T> implements Future<T> {
             for (Listener l = head; l != null; l = l.next) {
                 inOrder.add(l);
             }
+            // Every listener gets its turn even if scheduling one fails (the loop is closed):
+            // a thread blocked in get() must not wait forever because a callback could not run.
+            RuntimeException failure = null;
             for (int i = inOrder.size() - 1; i >= 0; i--) {
-                fire(inOrder.get(i));
+                try {
+                    fire(inOrder.get(i));
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
             }
         }
         return true;

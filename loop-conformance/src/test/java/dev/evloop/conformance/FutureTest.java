@@ -259,6 +259,18 @@ class FutureTest extends BackendTest {
     }
 
     @Test
+    void completingAFutureOfAClosedLoopFailsButStillReleasesWaiters() throws Exception {
+        LoopFuture<String> f = loop.createFuture();
+        f.addDoneCallback(done -> { });
+        CompletableFuture<String> cf = f.toCompletableFuture();
+        loop.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> f.setResult("late"));
+        assertEquals("event loop is closed", e.getMessage());
+        assertEquals("late", cf.get(0, TimeUnit.SECONDS));
+        assertEquals("late", f.result());
+    }
+
+    @Test
     void aFutureSaysWhatItHoldsInItsToString() {
         LoopFuture<String> f = loop.createFuture();
         assertEquals("<LoopFuture pending>", f.toString());
