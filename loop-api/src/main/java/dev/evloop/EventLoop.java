@@ -200,6 +200,45 @@ public interface EventLoop extends AutoCloseable {
     <T> LoopFuture<T> createFuture();
 
     /**
+     * Starts a function as a task on this loop; its first step runs on the next iteration.
+     * Mirrors asyncio's {@code loop.create_task(coro)}.
+     *
+     * @param callable the function; it may await futures and sleep
+     * @param <T>      the result type
+     * @return the task, which is also the future of its result
+     * @throws NullPointerException if {@code callable} is null
+     * @throws IllegalStateException if the loop is closed, or runs on another thread
+     */
+    <T> Task<T> createTask(Callable<T> callable);
+
+    /**
+     * Starts a named task; see {@link #createTask(Callable)}. Mirrors asyncio's
+     * {@code loop.create_task(coro, name=name)}.
+     *
+     * @param name     the task's name, or {@code null} for {@code "Task-N"}
+     * @param callable the function
+     * @param <T>      the result type
+     * @return the task
+     * @throws NullPointerException if {@code callable} is null
+     * @throws IllegalStateException if the loop is closed, or runs on another thread
+     */
+    <T> Task<T> createTask(String name, Callable<T> callable);
+
+    /**
+     * Runs a function as a task and runs the loop until it is done. Mirrors asyncio's
+     * {@code loop.run_until_complete(coro)}.
+     *
+     * @param callable the function
+     * @param <T>      the result type
+     * @return the function's result
+     * @throws java.util.concurrent.CancellationException if the task was cancelled
+     * @throws java.util.concurrent.CompletionException  carrying a checked exception of the function
+     * @throws NullPointerException if {@code callable} is null
+     * @throws IllegalStateException if the loop cannot run (see {@link #runForever()})
+     */
+    <T> T runUntilComplete(Callable<T> callable);
+
+    /**
      * Runs a blocking function on an executor and returns a future of its result, completed on
      * this loop. Cancelling the future does not interrupt the function, as in asyncio. Mirrors
      * asyncio's {@code loop.run_in_executor(executor, func)}.
@@ -229,6 +268,18 @@ public interface EventLoop extends AutoCloseable {
      * @throws IllegalStateException if the loop is closed
      */
     void setDefaultExecutor(Executor executor);
+
+    /**
+     * Shuts the default executor down and returns a future that completes when its work has
+     * finished, or when {@code timeout} has passed (then a warning is logged). Mirrors asyncio's
+     * {@code loop.shutdown_default_executor(timeout)}.
+     *
+     * @param timeout how long to wait for running work
+     * @return a future completed on this loop
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalStateException if the loop is closed
+     */
+    LoopFuture<Void> shutdownDefaultExecutor(Duration timeout);
 
     /**
      * Sets the handler for errors nobody else can take; {@code null} restores the default, which

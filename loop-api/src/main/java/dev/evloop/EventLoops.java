@@ -2,8 +2,10 @@ package dev.evloop;
 
 import dev.evloop.internal.Backends;
 import dev.evloop.internal.BaseEventLoop;
+import dev.evloop.internal.TaskModes;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 
 /**
  * The entry points: make loops, find the current one, set the policy, list the backends. Mirrors
@@ -52,6 +54,47 @@ public final class EventLoops {
     public static EventLoop newEventLoop(String backends) {
         Objects.requireNonNull(backends, "backends");
         return new BaseEventLoop(Backends.select(backends));
+    }
+
+    /**
+     * Runs a function as the main task of a fresh loop from the policy, then cancels the tasks
+     * left over and waits for them, shuts the default executor down and closes the loop. Mirrors
+     * {@code asyncio.run(main())}.
+     *
+     * <pre>{@code
+     * public static void main(String[] args) {
+     *     String greeting = EventLoops.run(() -> {
+     *         Async.sleep(Duration.ofMillis(10));
+     *         return "hello";
+     *     });
+     * }
+     * }</pre>
+     *
+     * @param main the function
+     * @param <T>  the result type
+     * @return its result
+     * @throws NullPointerException if {@code main} is null
+     * @throws IllegalStateException if called where a loop is already running
+     * @throws java.util.concurrent.CancellationException if the main task was cancelled
+     * @throws java.util.concurrent.CompletionException  carrying a checked exception of {@code main}
+     */
+    public static <T> T run(Callable<T> main) {
+        Objects.requireNonNull(main, "main");
+        if (BaseEventLoop.running() != null) {
+            throw new IllegalStateException("EventLoops.run() cannot be called from a running event loop");
+        }
+        try (Runner runner = new Runner()) {
+            return runner.run(main);
+        }
+    }
+
+    /**
+     * The mode new loops run tasks in, given this JVM's flags and {@code -Dloop.tasks}.
+     *
+     * @return the mode
+     */
+    public static TaskMode taskMode() {
+        return TaskModes.current();
     }
 
     /**

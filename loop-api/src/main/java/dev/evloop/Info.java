@@ -1,6 +1,7 @@
 package dev.evloop;
 
 import dev.evloop.internal.Backends;
+import dev.evloop.internal.TaskModes;
 import java.io.PrintStream;
 
 /**
@@ -44,6 +45,9 @@ public final class Info {
             out.printf("  %-10s %4d  %s%n", b.name(), b.rank(),
                     b.available() ? "yes" : "no: " + b.unavailabilityReason());
         }
+        TaskMode mode = EventLoops.taskMode();
+        out.printf("tasks: %s mode%s%n", mode.name().toLowerCase(java.util.Locale.ROOT),
+                mode == TaskMode.FAST ? " (virtual threads scheduled by their loop)" : " (" + TaskModes.whyFallback() + ")");
         String requested = Backends.requested();
         String why = requested == null
                 ? "highest-ranked available; -D" + Backends.PROPERTY + " not set"

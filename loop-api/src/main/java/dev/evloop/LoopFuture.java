@@ -256,6 +256,42 @@ public class LoopFuture<T> implements Future<T> {
     }
 
     /**
+     * Waits, inside a task, until the future is done, and returns its result; other tasks and
+     * callbacks run meanwhile. A done future returns at once, without suspending. This is
+     * asyncio's {@code await future}.
+     *
+     * <pre>{@code
+     * loop.createTask(() -> {
+     *     LoopFuture<String> reply = client.request("ping");
+     *     return reply.await();        // the task pauses here; the loop does not
+     * });
+     * }</pre>
+     *
+     * @return the result
+     * @throws CancellationException if the future, or the awaiting task, was cancelled
+     * @throws CompletionException   carrying the future's exception if it is a checked one;
+     *                               unchecked ones are thrown as they are
+     * @throws IllegalStateException if the caller is not a task: on the loop thread it would
+     *                               deadlock, and other threads use {@link #get()}
+     * @throws IllegalArgumentException if the future belongs to another loop than the task
+     */
+    public final T await() {
+        Task<?> task = Task.current();
+        if (task == null) {
+            throw new IllegalStateException(loop.inLoopThread()
+                    ? "await() on the event loop's thread outside a task would deadlock the loop:"
+                            + " run the code in a task (loop.createTask) or use addDoneCallback"
+                    : "await() works inside a task; from other threads use get() or toCompletableFuture()");
+        }
+        if (task.taskLoop() != loop) {
+            throw new IllegalArgumentException("this future belongs to " + loop
+                    + ", not to the awaiting task's loop " + task.taskLoop());
+        }
+        task.suspendUntil(this);
+        return result();
+    }
+
+    /**
      * Adds a callback to run, on the loop's thread, with this future once it is done; if it is
      * done already, the callback is scheduled at once. Safe from any thread. Mirrors asyncio's
      * {@code Future.add_done_callback}.
@@ -416,6 +452,16 @@ public class LoopFuture<T> implements Future<T> {
         return true;
     }
 
+    /** Runs {@code wake} on the completing thread once the future is done, for awaiting tasks. */
+    final void addWakeListener(Runnable wake) {
+        addListener(new Listener(wake, true, null));
+    }
+
+    /** Completes the future with an exception, unless it is done; for subclasses. */
+    final boolean completeExceptionally(Throwable exception) {
+        return complete(new Failure(exception, false));
+    }
+
     private void addListener(Listener listener) {
         for (;;) {
             Listener head = listeners;
@@ -475,7 +521,7 @@ public class LoopFuture<T> implements Future<T> {
         }
     }
 
-    private static Object box(Object value) {
+    static Object box(Object value) {
         return value == null ? NULL : value;
     }
 

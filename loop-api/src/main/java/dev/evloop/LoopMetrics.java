@@ -21,6 +21,7 @@ import java.time.Duration;
  * @param pollTime        time spent in the backend's poll, including the I/O events it dispatched
  * @param readyCallbacks  callbacks waiting to run now
  * @param scheduledTimers timers held by the loop, cancelled ones not yet dropped included
+ * @param taskMode        how the loop runs its tasks
  */
 public record LoopMetrics(
         long iterations,
@@ -29,5 +30,6 @@ public record LoopMetrics(
         long timersCancelled,
         Duration pollTime,
         int readyCallbacks,
-        int scheduledTimers) {
+        int scheduledTimers,
+        TaskMode taskMode) {
 }

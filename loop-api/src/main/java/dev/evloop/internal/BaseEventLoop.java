@@ -6,6 +6,8 @@ import dev.evloop.ExceptionHandler;
 import dev.evloop.Handle;
 import dev.evloop.LoopFuture;
 import dev.evloop.LoopMetrics;
+import dev.evloop.Task;
+import dev.evloop.TaskMode;
 import dev.evloop.TimerHandle;
 import dev.evloop.spi.LoopBackend;
 import io.netty.channel.ManualIoEventLoop;
@@ -13,7 +15,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +26,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -35,6 +41,8 @@ import java.util.function.Consumer;
 public final class BaseEventLoop implements EventLoop {
     private static final System.Logger LOG = System.getLogger("dev.evloop");
     private static final ThreadLocal<BaseEventLoop> RUNNING = new ThreadLocal<>();
+    /** The task whose thread this is; set once, by the task, on its own virtual thread. */
+    private static final ThreadLocal<Task<?>> CURRENT_TASK = new ThreadLocal<>();
     private static final String CLOSED = "event loop is closed";
     private static final VarHandle RUNNING_THREAD;
 
@@ -61,6 +69,10 @@ public final class BaseEventLoop implements EventLoop {
     private volatile long slowCallbackNanos = Duration.ofMillis(100).toNanos();
     private volatile ExceptionHandler exceptionHandler;
     private volatile Executor defaultExecutor;
+    private final TaskMode taskMode = TaskModes.current();
+    private Thread.Builder.OfVirtual taskThreads;
+    /** Tasks not done yet, for allTasks() and for the report of a loop closed with tasks pending. */
+    private final Set<Task<?>> tasks = new HashSet<>();
 
     private long iterations;
     private long callbacksRun;
@@ -76,6 +88,9 @@ public final class BaseEventLoop implements EventLoop {
     public BaseEventLoop(LoopBackend backend) {
         this.backend = backend.name();
         this.io = new ManualIoEventLoop(null, null, backend.ioHandlerFactory());
+        if (taskMode == TaskMode.FALLBACK) {
+            TaskModes.explainOnce();
+        }
     }
 
     /** The evloop loop behind the API type, for classes that reach into the core. */
@@ -88,9 +103,24 @@ public final class BaseEventLoop implements EventLoop {
                 + "); create loops with EventLoops.newEventLoop()");
     }
 
-    /** The loop running on the current thread, or {@code null}. */
+    /** The loop running on the current thread, or whose task this thread is; else {@code null}. */
     public static BaseEventLoop running() {
-        return RUNNING.get();
+        BaseEventLoop loop = RUNNING.get();
+        if (loop == null) {
+            Task<?> task = CURRENT_TASK.get();
+            return task == null ? null : of(task.loop());
+        }
+        return loop;
+    }
+
+    /** The task whose thread is the current one, or {@code null}. */
+    public static Task<?> currentTask() {
+        return CURRENT_TASK.get();
+    }
+
+    /** Called by a task, first thing on its own thread. */
+    public static void enterTask(Task<?> task) {
+        CURRENT_TASK.set(task);
     }
 
     // ---- scheduling -------------------------------------------------------------------------
@@ -119,7 +149,7 @@ public final class BaseEventLoop implements EventLoop {
      * the running thread, through the threadsafe path from anywhere else. For futures.
      */
     public void callSoonFromAnyThread(Runnable callback) {
-        if (runningThread == Thread.currentThread()) {
+        if (inLoopThread()) {
             callSoon(callback);
         } else {
             callSoonThreadsafe(callback);
@@ -174,8 +204,7 @@ public final class BaseEventLoop implements EventLoop {
 
     /** A timer was cancelled, on whatever thread: account for it on the loop's thread. */
     void timerCancelled(ScheduledCallback timer) {
-        Thread running = runningThread;
-        if (running == null || running == Thread.currentThread()) {
+        if (holdsLoop()) {
             countCancelled(timer);
         } else if (!closed) {
             try {
@@ -253,6 +282,11 @@ public final class BaseEventLoop implements EventLoop {
 
     private void enter() {
         checkClosed();
+        if (CURRENT_TASK.get() != null) {
+            throw new IllegalStateException(inLoopThread()
+                    ? "this event loop is already running: inside a task, await the future instead"
+                    : "cannot run an event loop inside a task of another loop");
+        }
         Thread me = Thread.currentThread();
         if (!RUNNING_THREAD.compareAndSet(this, null, me)) {
             throw new IllegalStateException("this event loop is already running");
@@ -352,8 +386,7 @@ public final class BaseEventLoop implements EventLoop {
     @Override
     public void stop() {
         checkClosed();
-        Thread running = runningThread;
-        if (running == null || running == Thread.currentThread()) {
+        if (holdsLoop()) {
             stopping = true;
         } else {
             submit(stopTask);
@@ -377,6 +410,11 @@ public final class BaseEventLoop implements EventLoop {
             throw new IllegalStateException("close this event loop on thread '" + owner.getName()
                     + "', which ran it: its Netty ManualIoEventLoop only releases its resources there");
         }
+        for (Task<?> task : allTasks()) {
+            callExceptionHandler(ExceptionContext.of("Task was destroyed but it is pending!")
+                    .with(ExceptionContext.TASK, task));
+        }
+        tasks.clear();
         closed = true;
         ready.clear();
         timers.clear();
@@ -389,9 +427,28 @@ public final class BaseEventLoop implements EventLoop {
         }
     }
 
-    /** Whether the calling thread is the one running this loop now. */
+    /**
+     * Whether the caller holds this loop now: it is the thread running the loop, or one of the
+     * loop's tasks, which only ever run while the loop lets them.
+     */
     public boolean inLoopThread() {
-        return runningThread == Thread.currentThread();
+        Thread me = Thread.currentThread();
+        if (runningThread == me) {
+            return true;
+        }
+        if (!me.isVirtual()) {
+            return false;
+        }
+        Task<?> task = CURRENT_TASK.get();
+        return task != null && task.loop() == this;
+    }
+
+    /**
+     * Whether the caller may touch this loop's state directly: the loop is not running, or the
+     * caller holds it (see {@link #inLoopThread()}).
+     */
+    public boolean holdsLoop() {
+        return runningThread == null || inLoopThread();
     }
 
     @Override
@@ -408,6 +465,77 @@ public final class BaseEventLoop implements EventLoop {
     public <T> LoopFuture<T> createFuture() {
         checkClosed();
         return new LoopFuture<>(this);
+    }
+
+    // ---- tasks ------------------------------------------------------------------------------
+
+    @Override
+    public <T> Task<T> createTask(Callable<T> callable) {
+        return createTask(null, callable);
+    }
+
+    @Override
+    public <T> Task<T> createTask(String name, Callable<T> callable) {
+        return new Task<>(this, name, callable);
+    }
+
+    @Override
+    public <T> T runUntilComplete(Callable<T> callable) {
+        Objects.requireNonNull(callable, "callable");
+        return runUntilComplete(createTask(callable));
+    }
+
+    /** The mode this loop runs its tasks in. */
+    public TaskMode taskMode() {
+        return taskMode;
+    }
+
+    /** The threads of a new task's run, in this loop's mode. */
+    public TaskRun newTaskRun(Runnable body) {
+        return TaskModes.newRun(this, taskMode, body);
+    }
+
+    /** Fast mode's virtual-thread builder, whose scheduler is this loop. */
+    Thread.Builder.OfVirtual taskThreads() {
+        if (taskThreads == null) {
+            taskThreads = VirtualThreadTasks.builder(this::executeStep);
+        }
+        return taskThreads;
+    }
+
+    /** The scheduler of fast mode's virtual threads: a runnable continuation is a callback. */
+    private void executeStep(Runnable continuation) {
+        if (closed) {
+            throw new RejectedExecutionException(CLOSED);
+        }
+        if (inLoopThread()) {
+            ready.addLast(new CallbackHandle(this, continuation, null));
+        } else {
+            submit(new ThreadsafeCallback(this, continuation, null));
+        }
+    }
+
+    /** Registers a new task; from its constructor, before it is started. */
+    public void taskCreated(Task<?> task) {
+        checkClosed();
+        checkThread("createTask");
+        tasks.add(task);
+    }
+
+    /** Forgets a finished task; from its own thread, while it holds the loop. */
+    public void taskDone(Task<?> task) {
+        tasks.remove(task);
+    }
+
+    /** The tasks of this loop that are not done, as asyncio's {@code all_tasks(loop)}. */
+    public Set<Task<?>> allTasks() {
+        Set<Task<?>> pending = new LinkedHashSet<>();
+        for (Task<?> t : tasks) {
+            if (!t.isDone()) {
+                pending.add(t);
+            }
+        }
+        return pending;
     }
 
     // ---- executors --------------------------------------------------------------------------
@@ -436,6 +564,31 @@ public final class BaseEventLoop implements EventLoop {
         Objects.requireNonNull(executor, "executor");
         checkClosed();
         defaultExecutor = executor;
+    }
+
+    @Override
+    public LoopFuture<Void> shutdownDefaultExecutor(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        LoopFuture<Void> done = createFuture();
+        if (!(defaultExecutor instanceof ExecutorService service)) {
+            done.setResult(null);
+            return done;
+        }
+        service.shutdown();
+        Thread.ofVirtual().name("evloop-executor-shutdown").start(() -> {
+            try {
+                if (!service.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                    LOG.log(System.Logger.Level.WARNING, "the default executor did not finish its work within " + timeout);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                if (!isClosed()) {
+                    done.setResult(null);
+                }
+            }
+        });
+        return done;
     }
 
     private Executor defaultExecutor() {
@@ -532,7 +685,7 @@ public final class BaseEventLoop implements EventLoop {
     @Override
     public LoopMetrics metrics() {
         return new LoopMetrics(iterations, callbacksRun, timersFired, timersCancelled,
-                Duration.ofNanos(pollNanos), ready.size(), timers.size());
+                Duration.ofNanos(pollNanos), ready.size(), timers.size(), taskMode);
     }
 
     @Override
@@ -553,7 +706,7 @@ public final class BaseEventLoop implements EventLoop {
 
     private void checkThread(String method) {
         Thread running = runningThread;
-        if (running != null && running != Thread.currentThread()) {
+        if (running != null && running != Thread.currentThread() && !inLoopThread()) {
             throw new IllegalStateException(method + " called from thread '" + Thread.currentThread().getName()
                     + "' while the loop runs on thread '" + running.getName()
                     + "': from other threads use callSoonThreadsafe");

@@ -6,7 +6,7 @@ import java.util.List;
  * Where a callback was scheduled, captured in debug mode only (asyncio's
  * {@code _source_traceback}): the caller's frames, the loop's own frames left out.
  */
-final class CreationSite {
+public final class CreationSite {
     private static final int DEPTH = 8;
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
@@ -16,7 +16,8 @@ final class CreationSite {
         this.frames = frames;
     }
 
-    static CreationSite capture() {
+    /** The caller's frames, evloop's own left out. */
+    public static CreationSite capture() {
         return new CreationSite(WALKER.walk(s -> s
                 .dropWhile(f -> isLoopFrame(f.getDeclaringClass()))
                 .limit(DEPTH)
@@ -30,12 +31,12 @@ final class CreationSite {
     }
 
     /** The innermost caller's frame, or {@code "?"} if none was found. */
-    String caller() {
+    public String caller() {
         return frames.isEmpty() ? "?" : frames.get(0).toString();
     }
 
     /** The frames, one per line, innermost first. */
-    String trace() {
+    public String trace() {
         StringBuilder sb = new StringBuilder();
         for (StackTraceElement e : frames) {
             sb.append("\n\tat ").append(e);

@@ -1,11 +1,14 @@
 package dev.evloop.conformance;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.evloop.BackendInfo;
 import dev.evloop.EventLoop;
 import dev.evloop.EventLoops;
+import dev.evloop.TaskMode;
 import java.time.Duration;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -19,6 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 abstract class BackendTest {
     /** The system property naming the backend under test. */
     static final String PROPERTY = "evloop.conformance.backend";
+    /** The system property naming the task mode this run's JVM flags give. */
+    static final String MODE_PROPERTY = "evloop.conformance.mode";
     /** No test waits on the loop longer than this: a lost wake-up fails instead of hanging. */
     static final Duration GUARD = Duration.ofSeconds(30);
 
@@ -37,6 +42,16 @@ abstract class BackendTest {
         assumeTrue(info != null, () -> name + " is not on the class path");
         assumeTrue(info.available(), () -> name + " cannot run here: " + info.unavailabilityReason());
         loop = EventLoops.newEventLoop(name);
+        String mode = System.getProperty(MODE_PROPERTY);
+        if (mode != null && !mode.isBlank()) {
+            assertEquals(TaskMode.valueOf(mode.toUpperCase(Locale.ROOT)), loop.metrics().taskMode(),
+                    "this run's JVM flags should give that task mode");
+        }
+    }
+
+    /** The task mode of this run. */
+    final TaskMode mode() {
+        return loop.metrics().taskMode();
     }
 
     @AfterEach

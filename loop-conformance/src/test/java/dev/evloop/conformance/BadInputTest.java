@@ -44,7 +44,7 @@ class BadInputTest extends BackendTest {
 
     @Test
     void aNullFutureIsRejectedNamingTheArgument() {
-        assertNamed("future", NullPointerException.class, () -> loop.runUntilComplete(null));
+        assertNamed("future", NullPointerException.class, () -> loop.runUntilComplete((LoopFuture<?>) null));
     }
 
     @Test

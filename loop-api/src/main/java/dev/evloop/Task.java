@@ -1,0 +1,263 @@
+package dev.evloop;
+
+import dev.evloop.internal.BaseEventLoop;
+import dev.evloop.internal.CreationSite;
+import dev.evloop.internal.TaskRun;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A function running on an event loop that can pause to wait for a future without blocking the
+ * loop: asyncio's {@code Task}. It is also the future of the function's result.
+ *
+ * <pre>{@code
+ * Task<String> page = loop.createTask("fetch", () -> {
+ *     Async.sleep(Duration.ofMillis(10));        // suspends this task only
+ *     return "done";
+ * });
+ * System.out.println(loop.runUntilComplete(page));
+ * }</pre>
+ *
+ * <p>A task is plain Java code: a {@link Callable} that calls {@link LoopFuture#await()},
+ * {@link Async#sleep} and friends where asyncio code would say {@code await}. Each task is a
+ * virtual thread that only ever runs on its loop's thread, between callbacks, one step at a time,
+ * so tasks and callbacks never race (see {@link TaskMode}). The first step runs on the loop's next
+ * iteration, never inside {@code createTask}.
+ *
+ * <h2>Cancellation</h2>
+ * {@link #cancel()} raises a {@link CancellationException} in the task at the point where it
+ * waits: inside {@code await()} or {@code sleep}, by cancelling the future it awaits (so a
+ * {@linkplain Async#shield shielded} future keeps running), or at its next wait if it is running
+ * or ready to run. In fast mode a task blocked in a JDK call is interrupted instead, and a task
+ * that ends with the {@link InterruptedException} counts as cancelled. {@code finally} blocks run;
+ * a task may catch the exception and go on, as in asyncio. A task whose function lets a
+ * {@code CancellationException} out is cancelled.
+ *
+ * @param <T> the result type
+ */
+public class Task<T> extends LoopFuture<T> {
+    private static final AtomicLong COUNTER = new AtomicLong();
+
+    private final BaseEventLoop core;
+    private final Callable<T> body;
+    private final TaskRun run;
+    private final CreationSite createdAt;
+    private final Runnable wake;
+    private volatile String name;
+
+    // Touched only by whoever holds the loop: the loop thread or the task itself.
+    private LoopFuture<?> waitingOn;
+    private boolean mustCancel;
+    private String cancelMessage;
+    private int cancelRequests;
+
+    /**
+     * Creates a task and schedules its first step; {@link EventLoop#createTask} is the usual way.
+     * Mirrors {@code asyncio.Task(coro, loop=loop, name=name)}.
+     *
+     * @param loop the loop to run on
+     * @param name the task's name, or {@code null} for {@code "Task-N"}
+     * @param body the function
+     * @throws NullPointerException if {@code loop} or {@code body} is null
+     * @throws IllegalStateException if the loop is closed
+     */
+    public Task(EventLoop loop, String name, Callable<T> body) {
+        super(loop);
+        this.body = Objects.requireNonNull(body, "callable");
+        this.core = BaseEventLoop.of(loop);
+        this.name = name != null ? name : "Task-" + COUNTER.incrementAndGet();
+        this.createdAt = core.isDebug() ? CreationSite.capture() : null;
+        this.run = core.newTaskRun(this::runBody);
+        this.wake = run::wake;
+        core.taskCreated(this);
+        run.start();
+    }
+
+    /**
+     * The task's name. Mirrors asyncio's {@code Task.get_name()}.
+     *
+     * @return the name
+     */
+    public final String getName() {
+        return name;
+    }
+
+    /**
+     * Renames the task (and its thread). Mirrors asyncio's {@code Task.set_name()}.
+     *
+     * @param name the new name
+     * @throws NullPointerException if {@code name} is null
+     */
+    public final void setName(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /**
+     * Asks the task to stop: see the class description. Safe from any thread; from outside the
+     * loop the request is delivered through {@link EventLoop#callSoonThreadsafe}. Mirrors asyncio's
+     * {@code Task.cancel(msg)}.
+     *
+     * @param message the message the {@link CancellationException} carries, or {@code null}
+     * @return {@code false} if the task is already done, else {@code true}
+     */
+    @Override
+    public boolean cancel(String message) {
+        if (isDone()) {
+            return false;
+        }
+        if (!core.holdsLoop()) {
+            core.callSoonThreadsafe(() -> cancel(message));
+            return true;
+        }
+        cancelRequests++;
+        LoopFuture<?> awaited = waitingOn;
+        if (awaited != null && awaited.cancel(message)) {
+            return true; // the task wakes with the awaited future's CancellationException
+        }
+        mustCancel = true;
+        cancelMessage = message;
+        if (core.taskMode() == TaskMode.FAST && BaseEventLoop.currentTask() != this && awaited == null) {
+            run.thread().interrupt(); // it may be blocked in a JDK call
+        }
+        return true;
+    }
+
+    /**
+     * How many cancellation requests are pending: asyncio's {@code Task.cancelling()}.
+     *
+     * @return the count
+     */
+    public final int cancelling() {
+        return cancelRequests;
+    }
+
+    /**
+     * Takes back one cancellation request, for code that caught the cancellation on purpose and
+     * goes on. Mirrors asyncio's {@code Task.uncancel()}.
+     *
+     * @return the number of requests still pending
+     */
+    public final int uncancel() {
+        if (cancelRequests > 0) {
+            cancelRequests--;
+            if (cancelRequests == 0) {
+                mustCancel = false;
+            }
+        }
+        return cancelRequests;
+    }
+
+    @Override
+    public String toString() {
+        return "<Task " + name + " " + describeOutcome()
+                + (createdAt != null ? " created at " + createdAt.caller() : "") + ">";
+    }
+
+    /** The task running on this thread, or {@code null}. */
+    static Task<?> current() {
+        return BaseEventLoop.currentTask();
+    }
+
+    /** In the task: waits until {@code future} is done, raising a pending cancellation. */
+    final void suspendUntil(LoopFuture<?> future) {
+        raisePendingCancel();
+        if (future.isDone()) {
+            return;
+        }
+        waitingOn = future;
+        try {
+            future.addWakeListener(wake);
+            run.suspendUntilDone(future);
+            if (Thread.interrupted()) {
+                interruptedWhileWaiting(future);
+            }
+        } finally {
+            waitingOn = null;
+        }
+        raisePendingCancel();
+    }
+
+    /** In the task: lets the callbacks already ready run first, then resumes. */
+    final void yieldNow() {
+        raisePendingCancel();
+        run.yieldNow();
+        if (Thread.interrupted()) {
+            mustCancel = true;
+        }
+        raisePendingCancel();
+    }
+
+    final EventLoop taskLoop() {
+        return core;
+    }
+
+    /**
+     * Someone interrupted the task's thread while it awaited: in Java that means "stop", so it is
+     * taken as a cancellation of the task, and the await finishes as the task is woken.
+     */
+    private void interruptedWhileWaiting(LoopFuture<?> future) {
+        cancelRequests++;
+        if (!future.cancel()) {
+            mustCancel = true; // it completed meanwhile: raise when the await returns
+        }
+    }
+
+    private void raisePendingCancel() {
+        if (mustCancel) {
+            mustCancel = false;
+            Thread.interrupted();
+            throw new CancellationException(cancelMessage);
+        }
+    }
+
+    /** The task's thread body: runs the function and completes the task with its outcome. */
+    private void runBody() {
+        BaseEventLoop.enterTask(this);
+        try {
+            T result;
+            try {
+                raisePendingCancel();
+                result = body.call();
+            } catch (CancellationException e) {
+                finishCancelled(e.getMessage());
+                return;
+            } catch (InterruptedException e) {
+                if (cancelRequests > 0) {
+                    finishCancelled(cancelMessage);
+                } else {
+                    finishFailed(e);
+                }
+                return;
+            } catch (Throwable e) {
+                finishFailed(e);
+                return;
+            }
+            if (mustCancel) {
+                finishCancelled(cancelMessage);
+            } else {
+                finishWith(result);
+            }
+        } finally {
+            core.taskDone(this);
+            run.finished();
+        }
+    }
+
+    private void finishWith(T result) {
+        complete(box(result));
+    }
+
+    private void finishFailed(Throwable e) {
+        completeExceptionally(e);
+    }
+
+    private void finishCancelled(String message) {
+        super.cancel(message);
+    }
+
+    final CreationSite createdAt() {
+        return createdAt;
+    }
+}
