@@ -2,6 +2,7 @@ package dev.evloop;
 
 import dev.evloop.internal.BaseEventLoop;
 import java.lang.invoke.MethodHandles;
+import java.lang.ref.Cleaner;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,8 @@ import java.util.function.Consumer;
  * @param <T> the result type
  */
 public class LoopFuture<T> implements Future<T> {
+    /** Reports failures nobody looked at once their future is garbage, as asyncio's __del__ does. */
+    private static final Cleaner CLEANER = Cleaner.create();
     private static final VarHandle OUTCOME;
     private static final VarHandle LISTENERS;
     /** The outcome of a future whose result is {@code null}. */
@@ -107,7 +110,11 @@ public class LoopFuture<T> implements Future<T> {
             } else {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error;
-                future.complete(new Failure(cause, cause instanceof CancellationException));
+                if (cause instanceof CancellationException) {
+                    future.cancel(cause.getMessage());
+                } else {
+                    future.completeExceptionally(cause);
+                }
             }
         });
         future.addListener(new Listener((Runnable) () -> {
@@ -154,7 +161,7 @@ public class LoopFuture<T> implements Future<T> {
      */
     public final void setException(Throwable exception) {
         Objects.requireNonNull(exception, "exception");
-        if (!complete(new Failure(exception, false))) {
+        if (!completeExceptionally(exception)) {
             throw new InvalidStateException("cannot set the exception: the future is already " + doneState());
         }
     }
@@ -228,6 +235,7 @@ public class LoopFuture<T> implements Future<T> {
             throw new InvalidStateException("result is not ready: the future is pending");
         }
         if (o instanceof Failure f) {
+            f.retrieved = true;
             throw f.rethrow();
         }
         return o == NULL ? null : (T) o;
@@ -250,6 +258,7 @@ public class LoopFuture<T> implements Future<T> {
             if (f.cancelled) {
                 throw f.cancellation();
             }
+            f.retrieved = true;
             return f.cause;
         }
         return null;
@@ -459,7 +468,12 @@ public class LoopFuture<T> implements Future<T> {
 
     /** Completes the future with an exception, unless it is done; for subclasses. */
     final boolean completeExceptionally(Throwable exception) {
-        return complete(new Failure(exception, false));
+        Failure failure = new Failure(exception, false);
+        if (!complete(failure)) {
+            return false;
+        }
+        CLEANER.register(this, new NeverRetrieved(failure, loop, toString()));
+        return true;
     }
 
     private void addListener(Listener listener) {
@@ -502,6 +516,7 @@ public class LoopFuture<T> implements Future<T> {
             if (f.cancelled) {
                 throw f.cancellation();
             }
+            f.retrieved = true;
             throw new ExecutionException(f.cause);
         }
         return o == NULL ? null : (T) o;
@@ -514,6 +529,7 @@ public class LoopFuture<T> implements Future<T> {
             if (f.cancelled) {
                 cf.cancel(false);
             } else {
+                f.retrieved = true; // the CompletableFuture carries it on
                 cf.completeExceptionally(f.cause);
             }
         } else {
@@ -533,6 +549,8 @@ public class LoopFuture<T> implements Future<T> {
     static final class Failure {
         final Throwable cause;
         final boolean cancelled;
+        /** Someone asked for the exception: no "never retrieved" report. */
+        volatile boolean retrieved;
 
         Failure(Throwable cause, boolean cancelled) {
             this.cause = cause;
@@ -557,6 +575,31 @@ public class LoopFuture<T> implements Future<T> {
                 throw e;
             }
             throw new CompletionException(cause);
+        }
+    }
+
+    /**
+     * Runs when a failed future has become garbage: if nobody asked for its exception, the loop's
+     * exception handler hears of it, once, as asyncio logs "exception was never retrieved".
+     */
+    private record NeverRetrieved(Failure failure, BaseEventLoop loop, String description) implements Runnable {
+        @Override
+        public void run() {
+            if (failure.retrieved) {
+                return;
+            }
+            String kind = description.startsWith("<Task") ? "Task" : "Future";
+            ExceptionContext context = ExceptionContext.of(kind + " exception was never retrieved", failure.cause)
+                    .with(kind.equals("Task") ? ExceptionContext.TASK : ExceptionContext.FUTURE, description);
+            if (loop.isClosed()) {
+                loop.defaultExceptionHandler(context);
+                return;
+            }
+            try {
+                loop.callSoonThreadsafe(() -> loop.callExceptionHandler(context));
+            } catch (IllegalStateException closed) {
+                loop.defaultExceptionHandler(context);
+            }
         }
     }
 

@@ -8,13 +8,16 @@ import java.util.logging.Logger;
 
 /**
  * Collects what evloop logs through {@link System.Logger}, which the JDK routes to
- * java.util.logging when no other logging backend is installed, as in these tests.
+ * java.util.logging when no other logging backend is installed, as in these tests. Only records
+ * logged on the thread that made the capture count: reports that earlier tests' garbage makes on
+ * the cleaner's thread must not leak into a later test.
  */
 final class LogCapture extends Handler implements AutoCloseable {
     private final Logger logger = Logger.getLogger("dev.evloop");
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
 
     private final boolean parentHandlers = logger.getUseParentHandlers();
+    private final long threadId = Thread.currentThread().threadId();
 
     /** Starts capturing; what is captured is kept off the console. */
     LogCapture() {
@@ -35,7 +38,9 @@ final class LogCapture extends Handler implements AutoCloseable {
 
     @Override
     public void publish(LogRecord record) {
-        records.add(record);
+        if (record.getLongThreadID() == threadId) {
+            records.add(record);
+        }
     }
 
     @Override
