@@ -2,9 +2,18 @@ package dev.evloop;
 
 import dev.evloop.internal.BaseEventLoop;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * What code inside a task calls where asyncio code would {@code await}: sleeping, yielding,
@@ -138,6 +147,266 @@ public final class Async {
      */
     public static EventLoop currentLoop() {
         return EventLoops.getRunningLoop();
+    }
+
+    /**
+     * A future of the results of several futures, in argument order; the first failure fails it
+     * at once (the other futures go on). Cancelling it cancels every future not yet done.
+     * Mirrors {@code asyncio.gather(*fs)}.
+     *
+     * <pre>{@code
+     * List<Integer> sizes = Async.gather(List.of(fetchA, fetchB)).await();
+     * }</pre>
+     *
+     * @param futures the futures, all of one loop
+     * @param <T>     their result type
+     * @return a future of their results
+     * @throws NullPointerException if {@code futures} or one of them is null
+     * @throws IllegalArgumentException if the futures belong to different loops
+     * @throws IllegalStateException if {@code futures} is empty and no loop runs here
+     */
+    public static <T> LoopFuture<List<T>> gather(List<? extends LoopFuture<? extends T>> futures) {
+        return Gathering.of(futures, false, Gathering::results);
+    }
+
+    /**
+     * {@link #gather(List)} for a few futures.
+     *
+     * @param futures the futures, all of one loop
+     * @param <T>     their result type
+     * @return a future of their results
+     */
+    @SafeVarargs
+    public static <T> LoopFuture<List<T>> gather(LoopFuture<? extends T>... futures) {
+        return gather(Arrays.asList(futures));
+    }
+
+    /**
+     * A future that completes when every future is done, failed or cancelled, with the futures
+     * themselves in argument order, to be read with {@code result()} or {@code exception()}.
+     * Nothing fails it but its own cancellation, which cancels the futures. Mirrors
+     * {@code asyncio.gather(*fs, return_exceptions=True)}.
+     *
+     * @param futures the futures, all of one loop
+     * @param <T>     their result type
+     * @return a future of the settled futures
+     * @throws NullPointerException if {@code futures} or one of them is null
+     * @throws IllegalArgumentException if the futures belong to different loops
+     */
+    public static <T> LoopFuture<List<LoopFuture<T>>> gatherSettled(List<? extends LoopFuture<T>> futures) {
+        return Gathering.of(futures, true, Gathering::settled);
+    }
+
+    /**
+     * Awaits a future for at most a while; on time-out cancels it, waits until it is done, and
+     * throws. Mirrors {@code asyncio.wait_for(fut, timeout)}.
+     *
+     * @param future  the future
+     * @param timeout how long to wait
+     * @param <T>     the result type
+     * @return its result
+     * @throws TimeoutException if it was not done in time (it has been cancelled)
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if not called inside a task
+     */
+    public static <T> T waitFor(LoopFuture<T> future, Duration timeout) throws TimeoutException {
+        Objects.requireNonNull(future, "future");
+        Objects.requireNonNull(timeout, "timeout");
+        return timeout(timeout, future::await);
+    }
+
+    /**
+     * Runs code in the current task with a deadline: when it passes, the task is cancelled, and
+     * once the code has finished unwinding the cancellation becomes a {@link TimeoutException}.
+     * Mirrors {@code async with asyncio.timeout(delay)}.
+     *
+     * <pre>{@code
+     * String reply = Async.timeout(Duration.ofSeconds(2), () -> {
+     *     writer.write(request);
+     *     return reader.readLine();
+     * });
+     * }</pre>
+     *
+     * @param delay how long the code may take
+     * @param body  the code
+     * @param <T>   its result type
+     * @return its result
+     * @throws TimeoutException if the deadline passed
+     * @throws java.util.concurrent.CompletionException carrying a checked exception of the body
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if not called inside a task
+     */
+    public static <T> T timeout(Duration delay, Callable<T> body) throws TimeoutException {
+        Objects.requireNonNull(delay, "delay");
+        Objects.requireNonNull(body, "body");
+        Task<?> task = requireTask("timeout");
+        int cancellingBefore = task.cancelling();
+        boolean[] expired = {false};
+        TimerHandle deadline = task.taskLoop().callLater(delay, () -> {
+            expired[0] = true;
+            task.cancel();
+        });
+        try {
+            return body.call();
+        } catch (CancellationException e) {
+            if (expired[0] && task.uncancel() <= cancellingBefore) {
+                TimeoutException timeout = new TimeoutException("timed out after " + delay);
+                timeout.initCause(e);
+                throw timeout;
+            }
+            throw e;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CompletionException(e);
+        } finally {
+            deadline.cancel();
+            if (expired[0] && task.cancelling() > cancellingBefore) {
+                task.uncancel(); // the deadline's cancel was never delivered: take it back
+            }
+        }
+    }
+
+    /**
+     * Waits inside a task until some or all of the futures are done, or a timeout passes; cancels
+     * nothing. Mirrors {@code asyncio.wait(fs, timeout=, return_when=)}.
+     *
+     * @param futures    the futures, all of one loop
+     * @param timeout    how long to wait at most, or {@code null} for no limit
+     * @param returnWhen when to return
+     * @param <T>        their result type
+     * @return the done and the pending futures
+     * @throws NullPointerException if {@code futures}, one of them, or {@code returnWhen} is null
+     * @throws IllegalArgumentException if {@code futures} is empty
+     * @throws IllegalStateException if not called inside a task
+     */
+    public static <T> WaitResult<T> wait(Collection<? extends LoopFuture<T>> futures, Duration timeout,
+                                         ReturnWhen returnWhen) {
+        Objects.requireNonNull(futures, "futures");
+        Objects.requireNonNull(returnWhen, "returnWhen");
+        if (futures.isEmpty()) {
+            throw new IllegalArgumentException("futures: the set of futures must not be empty");
+        }
+        Task<?> task = requireTask("wait");
+        List<LoopFuture<T>> all = List.copyOf(futures);
+        LoopFuture<Void> enough = new LoopFuture<>(task.taskLoop());
+        int[] pending = {0};
+        for (LoopFuture<T> f : all) {
+            if (!f.isDone()) {
+                pending[0]++;
+            }
+        }
+        Consumer<LoopFuture<T>> onDone = f -> {
+            pending[0]--;
+            boolean failed = !f.isCancelled() && f.exception() != null;
+            if (!enough.isDone() && (returnWhen == ReturnWhen.FIRST_COMPLETED || pending[0] == 0
+                    || returnWhen == ReturnWhen.FIRST_EXCEPTION && failed)) {
+                enough.setResult(null);
+            }
+        };
+        boolean already = pending[0] < all.size() && returnWhen == ReturnWhen.FIRST_COMPLETED
+                || pending[0] == 0
+                || returnWhen == ReturnWhen.FIRST_EXCEPTION
+                        && all.stream().anyMatch(f -> f.isDone() && !f.isCancelled() && f.exception() != null);
+        if (!already) {
+            all.stream().filter(f -> !f.isDone()).forEach(f -> f.addDoneCallback(onDone));
+            TimerHandle timer = timeout == null ? null : task.taskLoop().callLater(timeout, () -> {
+                if (!enough.isDone()) {
+                    enough.setResult(null);
+                }
+            });
+            try {
+                enough.await();
+            } finally {
+                if (timer != null) {
+                    timer.cancel();
+                }
+                all.forEach(f -> f.removeDoneCallback(onDone));
+            }
+        }
+        Set<LoopFuture<T>> done = new LinkedHashSet<>();
+        Set<LoopFuture<T>> notDone = new LinkedHashSet<>();
+        for (LoopFuture<T> f : all) {
+            (f.isDone() ? done : notDone).add(f);
+        }
+        return new WaitResult<>(done, notDone);
+    }
+
+    /**
+     * The futures' outcomes in the order they complete: the first future returned completes as
+     * the first of them to complete, and so on. Awaiting them one by one handles each as soon as
+     * it is ready. After the timeout, the ones left fail with a {@link TimeoutException}. Mirrors
+     * {@code asyncio.as_completed(fs, timeout=)}.
+     *
+     * <pre>{@code
+     * for (LoopFuture<String> next : Async.asCompleted(requests, null)) {
+     *     System.out.println(next.await());
+     * }
+     * }</pre>
+     *
+     * @param futures the futures, all of one loop
+     * @param timeout how long to wait for all of them, or {@code null} for no limit
+     * @param <T>     their result type
+     * @return one future per input, completing in completion order
+     * @throws NullPointerException if {@code futures} or one of them is null
+     * @throws IllegalArgumentException if the futures belong to different loops
+     */
+    public static <T> List<LoopFuture<T>> asCompleted(Collection<? extends LoopFuture<T>> futures, Duration timeout) {
+        Objects.requireNonNull(futures, "futures");
+        List<LoopFuture<T>> all = List.copyOf(futures);
+        if (all.isEmpty()) {
+            return List.of();
+        }
+        EventLoop loop = Gathering.loopOf(all);
+        List<LoopFuture<T>> slots = new ArrayList<>(all.size());
+        for (int i = 0; i < all.size(); i++) {
+            slots.add(new LoopFuture<>(loop));
+        }
+        int[] next = {0};
+        TimerHandle timer = timeout == null ? null : loop.callLater(timeout, () -> {
+            for (int i = next[0]; i < slots.size(); i++) {
+                slots.get(i).completeExceptionally(new TimeoutException("as_completed timed out after " + timeout));
+            }
+            next[0] = slots.size();
+        });
+        int[] left = {all.size()};
+        for (LoopFuture<T> f : all) {
+            f.addDoneCallback(done -> {
+                if (next[0] < slots.size()) {
+                    slots.get(next[0]++).copyOutcomeOf(done);
+                }
+                if (--left[0] == 0 && timer != null) {
+                    timer.cancel();
+                }
+            });
+        }
+        return List.copyOf(slots);
+    }
+
+    /**
+     * A future that follows {@code future} but whose cancellation does not reach it: awaiting the
+     * shield from a task that gets cancelled raises in the task, while the work goes on. Mirrors
+     * {@code asyncio.shield(fut)}.
+     *
+     * @param future the future to protect
+     * @param <T>    its result type
+     * @return the shield, or {@code future} itself if it is already done
+     * @throws NullPointerException if {@code future} is null
+     */
+    public static <T> LoopFuture<T> shield(LoopFuture<T> future) {
+        Objects.requireNonNull(future, "future");
+        if (future.isDone()) {
+            return future;
+        }
+        LoopFuture<T> outer = new LoopFuture<>(future.loop());
+        future.addDoneCallback(inner -> {
+            if (!outer.isDone()) {
+                outer.copyOutcomeOf(inner);
+            } else if (!inner.isCancelled()) {
+                inner.exception(); // the shield's owner is gone: nobody else will look
+            }
+        });
+        return outer;
     }
 
     private static Task<?> requireTask(String method) {

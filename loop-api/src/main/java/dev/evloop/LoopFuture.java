@@ -476,6 +476,15 @@ public class LoopFuture<T> implements Future<T> {
         return true;
     }
 
+    /** Completes this future as {@code other}, which is done, completed; unless this is done. */
+    final boolean copyOutcomeOf(LoopFuture<?> other) {
+        Object o = other.outcome;
+        if (o == null) {
+            throw new IllegalStateException("the future to copy is still pending");
+        }
+        return complete(o);
+    }
+
     private void addListener(Listener listener) {
         for (;;) {
             Listener head = listeners;

@@ -51,6 +51,8 @@ public class Task<T> extends LoopFuture<T> {
     private LoopFuture<?> waitingOn;
     private boolean mustCancel;
     private String cancelMessage;
+    /** What the next await raises instead of a CancellationException, when a group aborted us. */
+    private RuntimeException abortWith;
     private int cancelRequests;
 
     /**
@@ -104,14 +106,39 @@ public class Task<T> extends LoopFuture<T> {
      */
     @Override
     public boolean cancel(String message) {
+        return requestCancel(message, null);
+    }
+
+    /**
+     * Cancels the task so that its current or next await raises {@code failure} instead of a
+     * {@link CancellationException}: how a {@link TaskGroup} tells its body that a child failed.
+     */
+    final boolean abort(RuntimeException failure) {
+        return requestCancel(failure.getMessage(), failure);
+    }
+
+    /** Takes back an {@link #abort} that was not delivered yet; true if one was pending. */
+    final boolean withdrawAbort() {
+        if (abortWith == null) {
+            return false;
+        }
+        abortWith = null;
+        uncancel();
+        return true;
+    }
+
+    private boolean requestCancel(String message, RuntimeException failure) {
         if (isDone()) {
             return false;
         }
         if (!core.holdsLoop()) {
-            core.callSoonThreadsafe(() -> cancel(message));
+            core.callSoonThreadsafe(() -> requestCancel(message, failure));
             return true;
         }
         cancelRequests++;
+        if (failure != null) {
+            abortWith = failure;
+        }
         LoopFuture<?> awaited = waitingOn;
         if (awaited != null && awaited.cancel(message)) {
             return true; // the task wakes with the awaited future's CancellationException
@@ -204,7 +231,19 @@ public class Task<T> extends LoopFuture<T> {
         }
     }
 
+    private void raiseAbort() {
+        RuntimeException failure = abortWith;
+        if (failure != null) {
+            abortWith = null;
+            uncancel(); // an abort is a message, not a cancellation that stays pending
+            mustCancel = false;
+            Thread.interrupted();
+            throw failure;
+        }
+    }
+
     private void raisePendingCancel() {
+        raiseAbort();
         if (mustCancel) {
             mustCancel = false;
             Thread.interrupted();
