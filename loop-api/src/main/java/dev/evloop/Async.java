@@ -193,7 +193,7 @@ public final class Async {
      * @throws NullPointerException if {@code futures} or one of them is null
      * @throws IllegalArgumentException if the futures belong to different loops
      */
-    public static <T> LoopFuture<List<LoopFuture<T>>> gatherSettled(List<? extends LoopFuture<T>> futures) {
+    public static <T> LoopFuture<List<LoopFuture<T>>> gatherSettled(List<? extends LoopFuture<? extends T>> futures) {
         return Gathering.of(futures, true, Gathering::settled);
     }
 

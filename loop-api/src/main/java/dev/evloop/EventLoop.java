@@ -282,6 +282,33 @@ public interface EventLoop extends AutoCloseable {
     LoopFuture<Void> shutdownDefaultExecutor(Duration timeout);
 
     /**
+     * Runs a callback on this loop's thread whenever the process receives a signal; replaces the
+     * loop's earlier handler for it. Mirrors asyncio's {@code loop.add_signal_handler(sig, callback)}.
+     *
+     * <pre>{@code
+     * loop.addSignalHandler("TERM", () -> Async.allTasks().forEach(Task::cancel));
+     * }</pre>
+     *
+     * @param signal   the signal's name: {@code "INT"}, {@code "SIGTERM"}, ...
+     * @param callback what to run
+     * @throws IllegalArgumentException if the signal is unknown here, cannot be caught (KILL,
+     *                                  STOP), or is one the JVM keeps for itself
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the loop is closed
+     */
+    void addSignalHandler(String signal, Runnable callback);
+
+    /**
+     * Removes this loop's handler for a signal and restores the one it replaced. Mirrors asyncio's
+     * {@code loop.remove_signal_handler(sig)}.
+     *
+     * @param signal the signal's name
+     * @return whether there was a handler to remove
+     * @throws NullPointerException if {@code signal} is null
+     */
+    boolean removeSignalHandler(String signal);
+
+    /**
      * Sets the handler for errors nobody else can take; {@code null} restores the default, which
      * logs. Mirrors asyncio's {@code loop.set_exception_handler}.
      *

@@ -6,6 +6,7 @@ import dev.evloop.internal.TaskModes;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The entry points: make loops, find the current one, set the policy, list the backends. Mirrors
@@ -86,6 +87,54 @@ public final class EventLoops {
         try (Runner runner = new Runner()) {
             return runner.run(main);
         }
+    }
+
+    /**
+     * Runs a function as a task on a loop from any other thread, and returns a future of its
+     * result that completes on the loop's thread. Cancelling the returned future cancels the task.
+     * Mirrors {@code asyncio.run_coroutine_threadsafe(coro, loop)}.
+     *
+     * <pre>{@code
+     * CompletableFuture<Integer> answer = EventLoops.runCoroutineThreadsafe(loop, () -> 42);
+     * }</pre>
+     *
+     * @param loop     the loop, running on its own thread
+     * @param callable the function
+     * @param <T>      the result type
+     * @return a future of the function's result
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the loop is closed
+     */
+    public static <T> CompletableFuture<T> runCoroutineThreadsafe(EventLoop loop, Callable<T> callable) {
+        Objects.requireNonNull(loop, "loop");
+        Objects.requireNonNull(callable, "callable");
+        CompletableFuture<T> result = new CompletableFuture<>();
+        loop.callSoonThreadsafe(() -> {
+            if (result.isDone()) {
+                return; // cancelled before it started
+            }
+            Task<T> task;
+            try {
+                task = loop.createTask(callable);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+                return;
+            }
+            task.toCompletableFuture().whenComplete((value, error) -> {
+                if (error == null) {
+                    result.complete(value);
+                } else {
+                    result.completeExceptionally(error instanceof java.util.concurrent.CompletionException
+                            && error.getCause() != null ? error.getCause() : error);
+                }
+            });
+            result.whenComplete((value, error) -> {
+                if (result.isCancelled()) {
+                    task.cancel();
+                }
+            });
+        });
+        return result;
     }
 
     /**

@@ -88,8 +88,11 @@ public final class Runner implements AutoCloseable {
         }
     }
 
-    /** asyncio's {@code _cancel_all_tasks}: cancel, wait, and report failures that are not cancellations. */
-    private static void cancelAllTasks(EventLoop loop) {
+    /**
+     * asyncio's {@code _cancel_all_tasks}: cancel, wait, and report failures that are not
+     * cancellations. Runs the loop, which must not be running.
+     */
+    static void cancelAllTasks(EventLoop loop) {
         List<Task<?>> pending = new ArrayList<>(BaseEventLoop.of(loop).allTasks());
         if (pending.isEmpty()) {
             return;

@@ -73,6 +73,7 @@ public final class BaseEventLoop implements EventLoop {
     private Thread.Builder.OfVirtual taskThreads;
     /** Tasks not done yet, for allTasks() and for the report of a loop closed with tasks pending. */
     private final Set<Task<?>> tasks = new HashSet<>();
+    private final SignalHandlers signals = new SignalHandlers(this);
 
     private long iterations;
     private long callbacksRun;
@@ -415,6 +416,7 @@ public final class BaseEventLoop implements EventLoop {
                     .with(ExceptionContext.TASK, task));
         }
         tasks.clear();
+        signals.removeAll();
         closed = true;
         ready.clear();
         timers.clear();
@@ -536,6 +538,22 @@ public final class BaseEventLoop implements EventLoop {
             }
         }
         return pending;
+    }
+
+    // ---- signals ----------------------------------------------------------------------------
+
+    @Override
+    public void addSignalHandler(String signal, Runnable callback) {
+        Objects.requireNonNull(signal, "signal");
+        Objects.requireNonNull(callback, "callback");
+        checkClosed();
+        signals.add(signal, callback);
+    }
+
+    @Override
+    public boolean removeSignalHandler(String signal) {
+        Objects.requireNonNull(signal, "signal");
+        return signals.remove(signal);
     }
 
     // ---- executors --------------------------------------------------------------------------

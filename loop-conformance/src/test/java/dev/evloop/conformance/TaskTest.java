@@ -363,6 +363,11 @@ class TaskTest extends BackendTest {
         assertEquals(count, finished[0]);
         assertEquals(0, dev.evloop.internal.BaseEventLoop.of(loop).allTasks().size(), "finished tasks are forgotten");
         assertEquals(0, loop.metrics().scheduledTimers(), "no sleep leaves a timer behind");
+        all.clear();
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        long usedMb = (rt.totalMemory() - rt.freeMemory()) >> 20;
+        assertTrue(usedMb < 256, () -> usedMb + " MiB still used after the tasks finished");
     }
 
     @Test
