@@ -72,6 +72,7 @@ public class Task<T> extends LoopFuture<T> {
         this.name = name != null ? name : "Task-" + COUNTER.incrementAndGet();
         this.createdAt = core.isDebug() ? CreationSite.capture() : null;
         this.run = core.newTaskRun(this::runBody);
+        run.thread().setName(this.name); // thread dumps and debug logs name the task
         this.wake = run::wake;
         core.taskCreated(this);
         run.start();
@@ -94,6 +95,7 @@ public class Task<T> extends LoopFuture<T> {
      */
     public final void setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
+        run.thread().setName(name);
     }
 
     /**

@@ -21,7 +21,17 @@ final class BatonTasks {
     static final class Run implements TaskRun {
         private final BaseEventLoop loop;
         private final Thread thread;
-        private final Runnable step = this::step;
+        private final Runnable step = new Runnable() {
+            @Override
+            public void run() {
+                step();
+            }
+
+            @Override
+            public String toString() {
+                return "step of task " + thread.getName();
+            }
+        };
         /** Whose turn it is: the task's, or its loop's. */
         private volatile boolean taskTurn;
         /** The loop thread that ran the current step and waits for the baton back. */

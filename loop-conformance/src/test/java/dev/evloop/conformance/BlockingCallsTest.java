@@ -118,14 +118,14 @@ class BlockingCallsTest extends BackendTest {
         List<String> ran = new ArrayList<>();
         try (LogCapture log = new LogCapture()) {
             loop.callLater(0.001, () -> ran.add("timer"));
-            loop.runUntilComplete(() -> {
+            loop.runUntilComplete(loop.createTask("blocker", () -> {
                 Thread.sleep(50);
                 ran.add("task slept");
                 return null;
-            });
+            }));
             assertEquals("task slept", ran.get(0), "the loop waited for the blocking call");
-            assertTrue(log.lines().stream().anyMatch(l -> l.startsWith("WARNING Executing") && l.contains("took")),
-                    log.lines()::toString);
+            assertTrue(log.lines().stream().anyMatch(l -> l.startsWith("WARNING Executing <Handle step of task blocker")
+                    && l.contains("took")), log.lines()::toString);
         }
     }
 }
