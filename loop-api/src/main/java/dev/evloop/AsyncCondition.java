@@ -72,16 +72,10 @@ public final class AsyncCondition extends LoopBound implements AutoCloseable {
         if (!lock.isLocked()) {
             throw new IllegalStateException("cannot wait on an un-acquired lock");
         }
-        EventLoop loop = boundLoop();
+        boundLoop();
         lock.release();
         try {
-            LoopFuture<Boolean> waiter = loop.createFuture();
-            waiters.addLast(waiter);
-            try {
-                waiter.await();
-            } finally {
-                waiters.remove(waiter);
-            }
+            awaitTurn(waiters);
         } finally {
             CancellationException cancelled = null;
             while (true) {

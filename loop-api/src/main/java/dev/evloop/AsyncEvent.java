@@ -58,13 +58,7 @@ public final class AsyncEvent extends LoopBound {
         if (value) {
             return true;
         }
-        LoopFuture<Boolean> waiter = boundLoop().createFuture();
-        waiters.addLast(waiter);
-        try {
-            waiter.await();
-            return true;
-        } finally {
-            waiters.remove(waiter);
-        }
+        awaitTurn(waiters);
+        return true;
     }
 }

@@ -33,19 +33,13 @@ public final class AsyncLock extends LoopBound implements AutoCloseable {
      * @throws IllegalStateException if it must wait outside a task, or the lock belongs to another loop
      */
     public AsyncLock acquire() {
-        EventLoop loop = boundLoop();
+        boundLoop();
         if (!locked && waiters.stream().allMatch(LoopFuture::isCancelled)) {
             locked = true;
             return this;
         }
-        LoopFuture<Boolean> waiter = loop.createFuture();
-        waiters.addLast(waiter);
         try {
-            try {
-                waiter.await();
-            } finally {
-                waiters.remove(waiter);
-            }
+            awaitTurn(waiters);
         } catch (RuntimeException e) {
             if (!locked) {
                 wakeFirst(waiters, true);

@@ -57,19 +57,14 @@ public class AsyncSemaphore extends LoopBound implements AutoCloseable {
      * @throws java.util.concurrent.CancellationException if the task is cancelled while waiting
      */
     public AsyncSemaphore acquire() {
-        EventLoop loop = boundLoop();
         if (!isLocked()) {
+            boundLoop();
             value--;
             return this;
         }
-        LoopFuture<Boolean> waiter = loop.createFuture();
-        waiters.addLast(waiter);
+        LoopFuture<Boolean> waiter = boundLoop().createFuture();
         try {
-            try {
-                waiter.await();
-            } finally {
-                waiters.remove(waiter);
-            }
+            awaitTurn(waiters, waiter);
         } catch (RuntimeException e) {
             if (waiter.isDone() && !waiter.isCancelled()) {
                 value++; // it was handed a permit it will not use

@@ -27,6 +27,24 @@ abstract class LoopBound {
         return loop;
     }
 
+    /** Queues a new waiter and suspends the current task until it is completed; see below. */
+    final void awaitTurn(Deque<LoopFuture<Boolean>> waiters) {
+        awaitTurn(waiters, boundLoop().createFuture());
+    }
+
+    /**
+     * Queues {@code waiter}, suspends the current task until it is completed, and dequeues it,
+     * also when the wait ends in a cancellation.
+     */
+    static void awaitTurn(Deque<LoopFuture<Boolean>> waiters, LoopFuture<Boolean> waiter) {
+        waiters.addLast(waiter);
+        try {
+            waiter.await();
+        } finally {
+            waiters.remove(waiter);
+        }
+    }
+
     /** Completes the first waiter that is still pending; false if there is none. */
     static boolean wakeFirst(Deque<LoopFuture<Boolean>> waiters, boolean value) {
         for (LoopFuture<Boolean> waiter : waiters) {

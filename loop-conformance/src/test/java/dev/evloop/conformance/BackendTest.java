@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.evloop.BackendInfo;
+import dev.evloop.DefaultEventLoopPolicy;
 import dev.evloop.EventLoop;
 import dev.evloop.EventLoops;
 import dev.evloop.TaskMode;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
  * its own surefire execution named after the backend, with {@value #PROPERTY} naming it; a backend
  * that cannot run here is skipped, test by test, with its reason. Without the property (a single
  * test run from an IDE) the policy's default backend is used. Each test gets a fresh loop on the
- * backend, closed after it.
+ * backend, closed after it, and a policy that makes loops on the same backend.
  */
 abstract class BackendTest {
     /** The system property naming the backend under test. */
@@ -41,6 +42,7 @@ abstract class BackendTest {
         BackendInfo info = EventLoops.backends().stream().filter(b -> b.name().equals(name)).findFirst().orElse(null);
         assumeTrue(info != null, () -> name + " is not on the class path");
         assumeTrue(info.available(), () -> name + " cannot run here: " + info.unavailabilityReason());
+        EventLoops.setPolicy(new DefaultEventLoopPolicy(name)); // code that asks the policy gets this backend too
         loop = EventLoops.newEventLoop(name);
         String mode = System.getProperty(MODE_PROPERTY);
         if (mode != null && !mode.isBlank()) {
@@ -56,6 +58,7 @@ abstract class BackendTest {
 
     @AfterEach
     final void closeLoop() {
+        EventLoops.setPolicy(null);
         if (loop != null && !loop.isRunning()) {
             loop.close();
         }

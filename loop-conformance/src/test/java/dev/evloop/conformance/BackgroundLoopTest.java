@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.evloop.Async;
 import dev.evloop.BackgroundLoop;
-import dev.evloop.DefaultEventLoopPolicy;
 import dev.evloop.EventLoops;
 import dev.evloop.LoopFuture;
 import java.time.Duration;
@@ -17,22 +16,10 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A loop on its own thread, fed from others: run_coroutine_threadsafe. */
 class BackgroundLoopTest extends BackendTest {
-
-    @BeforeEach
-    void policyOnTheBackendUnderTest() {
-        EventLoops.setPolicy(new DefaultEventLoopPolicy(backend()));
-    }
-
-    @AfterEach
-    void restorePolicy() {
-        EventLoops.setPolicy(null);
-    }
 
     @Test
     void submitRunsTheFunctionAsATaskOnTheBackgroundThread() throws Exception {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.evloop.Async;
-import dev.evloop.DefaultEventLoopPolicy;
 import dev.evloop.EventLoop;
 import dev.evloop.EventLoops;
 import dev.evloop.Runner;
@@ -15,22 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** EventLoops.run and Runner: asyncio.run and asyncio.Runner. */
 class RunTest extends BackendTest {
-
-    @BeforeEach
-    void policyOnTheBackendUnderTest() {
-        EventLoops.setPolicy(new DefaultEventLoopPolicy(backend()));
-    }
-
-    @AfterEach
-    void restorePolicy() {
-        EventLoops.setPolicy(null);
-    }
 
     @Test
     void runReturnsTheResultOfMainAndClosesItsLoop() {
