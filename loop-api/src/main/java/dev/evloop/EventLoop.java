@@ -3,6 +3,7 @@ package dev.evloop;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * An event loop: runs callbacks, timers and I/O on the one thread that drives it. Mirrors asyncio's
@@ -237,6 +238,45 @@ public interface EventLoop extends AutoCloseable {
      * @throws IllegalStateException if the loop cannot run (see {@link #runForever()})
      */
     <T> T runUntilComplete(Callable<T> callable);
+
+    /**
+     * Listens for TCP connections; each one gets a protocol from the factory and a transport.
+     * Mirrors asyncio's {@code loop.create_server(protocol_factory, host, port, ...)}.
+     *
+     * <pre>{@code
+     * Server server = loop.createServer(Echo::new, "127.0.0.1", 8888, SocketOptions.defaults()).await();
+     * }</pre>
+     *
+     * @param protocolFactory makes the protocol of each connection
+     * @param host            the address to listen on, a name or an IP literal; {@code null} for all
+     * @param port            the port; 0 picks a free one (see {@link Server#addresses()})
+     * @param options         socket options
+     * @return a future of the server, listening once it completes
+     * @throws NullPointerException if {@code protocolFactory} or {@code options} is null
+     * @throws IllegalArgumentException if {@code port} is out of range
+     * @throws IllegalStateException if the loop is closed
+     */
+    LoopFuture<Server> createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
+                                    SocketOptions options);
+
+    /**
+     * Opens a TCP connection and gives it a protocol from the factory; the protocol's
+     * {@code connectionMade} has run when the future completes. Name resolution never blocks the
+     * loop. Mirrors asyncio's {@code loop.create_connection(protocol_factory, host, port, ...)}.
+     *
+     * @param protocolFactory makes the connection's protocol
+     * @param host            the peer, a name or an IP literal
+     * @param port            the peer's port
+     * @param options         socket options
+     * @param <P>             the protocol type
+     * @return a future of the transport and protocol; it fails with a
+     *         {@link java.net.ConnectException} if the peer refuses
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code port} is out of range
+     * @throws IllegalStateException if the loop is closed
+     */
+    <P extends BaseProtocol> LoopFuture<Connection<P>> createConnection(Supplier<P> protocolFactory, String host,
+                                                                      int port, SocketOptions options);
 
     /**
      * Runs a blocking function on an executor and returns a future of its result, completed on

@@ -1,11 +1,15 @@
 package dev.evloop.internal;
 
+import dev.evloop.BaseProtocol;
+import dev.evloop.Connection;
 import dev.evloop.EventLoop;
 import dev.evloop.ExceptionContext;
 import dev.evloop.ExceptionHandler;
 import dev.evloop.Handle;
 import dev.evloop.LoopFuture;
 import dev.evloop.LoopMetrics;
+import dev.evloop.Server;
+import dev.evloop.SocketOptions;
 import dev.evloop.Task;
 import dev.evloop.TaskMode;
 import dev.evloop.TimerHandle;
@@ -15,6 +19,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -28,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The scheduling core of every loop, whatever its backend: asyncio's {@code base_events.py}.
@@ -55,6 +61,9 @@ public final class BaseEventLoop implements EventLoop {
     }
 
     private final String backend;
+    private final Networking networking;
+    /** Transports that wrote since the last poll: flushed once, before the next. */
+    private final ArrayList<StreamTransport> toFlush = new ArrayList<>();
     private final ManualIoEventLoop io;
     private final ArrayDeque<CallbackHandle> ready = new ArrayDeque<>(256);
     private final TimerQueue timers = new TimerQueue();
@@ -88,6 +97,7 @@ public final class BaseEventLoop implements EventLoop {
      */
     public BaseEventLoop(LoopBackend backend) {
         this.backend = backend.name();
+        this.networking = new Networking(this, backend);
         this.io = new ManualIoEventLoop(null, null, backend.ioHandlerFactory());
         if (taskMode == TaskMode.FALLBACK) {
             TaskModes.explainOnce();
@@ -325,6 +335,9 @@ public final class BaseEventLoop implements EventLoop {
 
     /** One iteration, asyncio's {@code _run_once}; returns the number of callbacks run. */
     private int iterate(boolean block) {
+        // Writes made since the last poll (by callbacks, by protocols during it, or before the
+        // loop ran) leave now, together, before this poll may block.
+        flushWrites();
         timers.dropCancelled();
 
         long waitNanos; // ManualIoEventLoop.run: -1 polls without blocking, 0 blocks until woken
@@ -357,6 +370,18 @@ public final class BaseEventLoop implements EventLoop {
         callbacksRun += ran;
         iterations++;
         return ran;
+    }
+
+    /** Asks for a transport's writes to be flushed before the next poll. */
+    void flushBeforeNextPoll(StreamTransport transport) {
+        toFlush.add(transport);
+    }
+
+    private void flushWrites() {
+        for (int i = 0; i < toFlush.size(); i++) {
+            toFlush.get(i).flushNow();
+        }
+        toFlush.clear();
     }
 
     private boolean runGuarded(CallbackHandle handle) {
@@ -395,7 +420,6 @@ public final class BaseEventLoop implements EventLoop {
     }
 
     @Override
-    @SuppressWarnings("deprecation") // shutdown(), unlike shutdownGracefully(0, 0), never waits a quiet period
     public void close() {
         if (runningThread != null) {
             throw new IllegalStateException("cannot close a running event loop");
@@ -423,7 +447,8 @@ public final class BaseEventLoop implements EventLoop {
         if (defaultExecutor instanceof ExecutorService service) {
             service.shutdown(); // as asyncio: running work finishes, nothing new starts
         }
-        io.shutdown();
+        // No quiet period: the channels Netty closes while it shuts down still run their close tasks.
+        io.shutdownGracefully(0, 0, TimeUnit.NANOSECONDS);
         while (!io.isTerminated()) {
             io.runNow();
         }
@@ -538,6 +563,25 @@ public final class BaseEventLoop implements EventLoop {
             }
         }
         return pending;
+    }
+
+    // ---- networking -------------------------------------------------------------------------
+
+    @Override
+    public LoopFuture<Server> createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
+                                           SocketOptions options) {
+        checkClosed();
+        checkThread("createServer");
+        return networking.createServer(protocolFactory, host, port, options);
+    }
+
+    @Override
+    public <P extends BaseProtocol> LoopFuture<Connection<P>> createConnection(Supplier<P> protocolFactory,
+                                                                             String host, int port,
+                                                                             SocketOptions options) {
+        checkClosed();
+        checkThread("createConnection");
+        return networking.createConnection(protocolFactory, host, port, options);
     }
 
     // ---- signals ----------------------------------------------------------------------------

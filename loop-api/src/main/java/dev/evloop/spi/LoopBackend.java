@@ -1,5 +1,6 @@
 package dev.evloop.spi;
 
+import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
@@ -89,4 +90,13 @@ public interface LoopBackend {
      * @return the datagram channel class
      */
     Class<? extends DatagramChannel> datagramChannelClass();
+
+    /**
+     * The channel option that sets SO_REUSEPORT on this backend's sockets.
+     *
+     * @return the option, or {@code null} if the backend cannot set it
+     */
+    default ChannelOption<Boolean> reusePortOption() {
+        return null;
+    }
 }

@@ -2,7 +2,9 @@ package dev.evloop.epoll;
 
 import dev.evloop.spi.AbstractLoopBackend;
 import dev.evloop.spi.Availability;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -49,5 +51,10 @@ public final class EpollBackend extends AbstractLoopBackend {
     @Override
     public Class<? extends DatagramChannel> datagramChannelClass() {
         return EpollDatagramChannel.class;
+    }
+
+    @Override
+    public ChannelOption<Boolean> reusePortOption() {
+        return EpollChannelOption.SO_REUSEPORT;
     }
 }

@@ -2,7 +2,9 @@ package dev.evloop.iouring;
 
 import dev.evloop.spi.AbstractLoopBackend;
 import dev.evloop.spi.Availability;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
@@ -48,5 +50,10 @@ public final class IoUringBackend extends AbstractLoopBackend {
     @Override
     public Class<? extends DatagramChannel> datagramChannelClass() {
         return IoUringDatagramChannel.class;
+    }
+
+    @Override
+    public ChannelOption<Boolean> reusePortOption() {
+        return IoUringChannelOption.SO_REUSEPORT;
     }
 }

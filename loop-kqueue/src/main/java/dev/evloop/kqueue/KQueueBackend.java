@@ -2,7 +2,9 @@ package dev.evloop.kqueue;
 
 import dev.evloop.spi.AbstractLoopBackend;
 import dev.evloop.spi.Availability;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.kqueue.KQueueChannelOption;
 import io.netty.channel.kqueue.KQueue;
 import io.netty.channel.kqueue.KQueueDatagramChannel;
 import io.netty.channel.kqueue.KQueueIoHandler;
@@ -49,5 +51,10 @@ public final class KQueueBackend extends AbstractLoopBackend {
     @Override
     public Class<? extends DatagramChannel> datagramChannelClass() {
         return KQueueDatagramChannel.class;
+    }
+
+    @Override
+    public ChannelOption<Boolean> reusePortOption() {
+        return KQueueChannelOption.SO_REUSEPORT;
     }
 }

@@ -2,7 +2,9 @@ package dev.evloop.selector;
 
 import dev.evloop.spi.AbstractLoopBackend;
 import dev.evloop.spi.Availability;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
@@ -10,6 +12,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.StandardSocketOptions;
 
 /**
  * The portable backend: Netty's NIO {@code IoHandler} over the JDK's {@link java.nio.channels.Selector}.
@@ -45,5 +48,10 @@ public final class SelectorBackend extends AbstractLoopBackend {
     @Override
     public Class<? extends DatagramChannel> datagramChannelClass() {
         return NioDatagramChannel.class;
+    }
+
+    @Override
+    public ChannelOption<Boolean> reusePortOption() {
+        return NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT);
     }
 }

@@ -1,0 +1,339 @@
+package dev.evloop.internal;
+
+import dev.evloop.BaseProtocol;
+import dev.evloop.BufferedProtocol;
+import dev.evloop.ExceptionContext;
+import dev.evloop.Protocol;
+import dev.evloop.Transport;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * A stream transport on a Netty channel: the last handler of the channel's pipeline, turning
+ * Netty's events into protocol calls and the protocol's writes into Netty writes. asyncio's
+ * {@code _SelectorSocketTransport}.
+ *
+ * <p>Writes are not flushed one by one: the transport asks its loop for a flush before its next
+ * poll, so a burst of small writes leaves in one system call, and flushes at once past
+ * {@link #FLUSH_THRESHOLD} bytes.
+ */
+public final class StreamTransport extends ChannelInboundHandlerAdapter implements Transport {
+    /** asyncio's default high-water mark; the low one is a quarter of it. */
+    static final int DEFAULT_HIGH_WATER = 64 * 1024;
+    /** Past this many unflushed bytes, a write flushes at once. */
+    static final int FLUSH_THRESHOLD = 64 * 1024;
+    private static final System.Logger LOG = System.getLogger("dev.evloop");
+
+    private final BaseEventLoop loop;
+    private final Channel channel;
+    private final BaseProtocol protocol;
+    private final Runnable onLost;
+    private boolean flushScheduled;
+    private long unflushed;
+    private boolean closing;
+    private boolean eofWritten;
+    private boolean lost;
+    private boolean writingPaused;
+    private Throwable error;
+    private boolean warnedDroppedWrite;
+    /** Inside write(): writability changes then are the protocol's own doing. */
+    private boolean inWrite;
+    private boolean resumeScheduled;
+
+    StreamTransport(BaseEventLoop loop, Channel channel, BaseProtocol protocol, Runnable onLost) {
+        this.loop = loop;
+        this.channel = channel;
+        this.protocol = protocol;
+        this.onLost = onLost;
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(DEFAULT_HIGH_WATER / 4, DEFAULT_HIGH_WATER));
+    }
+
+    // ---- Netty events -----------------------------------------------------------------------
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        guarded("connectionMade", () -> protocol.connectionMade(this));
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        try {
+            if (lost || !buf.isReadable()) {
+                return;
+            }
+            if (protocol instanceof BufferedProtocol buffered) {
+                guarded("bufferUpdated", () -> fill(buffered, buf));
+            } else if (protocol instanceof Protocol plain) {
+                guarded("dataReceived", () -> plain.dataReceived(buf.nioBuffer()));
+            }
+        } finally {
+            buf.release();
+        }
+    }
+
+    private static void fill(BufferedProtocol protocol, ByteBuf buf) {
+        while (buf.isReadable()) {
+            ByteBuffer target = protocol.getBuffer(buf.readableBytes());
+            if (target == null || !target.hasRemaining()) {
+                throw new IllegalStateException("getBuffer() returned a buffer with no room");
+            }
+            int n = Math.min(target.remaining(), buf.readableBytes());
+            int start = target.position();
+            ByteBuffer slice = target.duplicate();
+            slice.limit(start + n);
+            buf.readBytes(slice);
+            protocol.bufferUpdated(n);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == ChannelInputShutdownEvent.INSTANCE) {
+            boolean[] keepOpen = {false};
+            guarded("eofReceived", () -> keepOpen[0] = protocol.eofReceived());
+            if (!keepOpen[0]) {
+                close();
+            }
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (!channel.isWritable() && !writingPaused) {
+            writingPaused = true;
+            guarded("pauseWriting", protocol::pauseWriting);
+        } else if (channel.isWritable() && writingPaused) {
+            if (inWrite) {
+                // A flush inside write() drained the buffer: tell the protocol from the loop, as
+                // asyncio does, never from inside its own write() call.
+                if (!resumeScheduled) {
+                    resumeScheduled = true;
+                    loop.callSoon(this::resumeIfWritable);
+                }
+                return;
+            }
+            writingPaused = false;
+            guarded("resumeWriting", protocol::resumeWriting);
+        }
+    }
+
+    private void resumeIfWritable() {
+        resumeScheduled = false;
+        if (!lost && writingPaused && channel.isWritable()) {
+            writingPaused = false;
+            guarded("resumeWriting", protocol::resumeWriting);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (error == null) {
+            error = cause;
+        }
+        closing = true;
+        channel.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (lost) {
+            return;
+        }
+        lost = true;
+        closing = true;
+        guarded("connectionLost", () -> protocol.connectionLost(error));
+        if (onLost != null) {
+            onLost.run();
+        }
+    }
+
+    /**
+     * Runs a protocol callback; a fault in it is reported and aborts this connection, as asyncio's
+     * {@code _fatal_error} does, and never reaches Netty or the loop.
+     */
+    private void guarded(String callback, Runnable call) {
+        try {
+            call.run();
+        } catch (Throwable t) {
+            loop.callExceptionHandler(ExceptionContext.of("Fatal error: protocol." + callback + "() call failed.", t)
+                    .with(ExceptionContext.PROTOCOL, protocol)
+                    .with(ExceptionContext.TRANSPORT, this));
+            if (!lost) {
+                abort();
+            }
+        }
+    }
+
+    // ---- Transport --------------------------------------------------------------------------
+
+    @Override
+    public void write(byte[] data) {
+        Objects.requireNonNull(data, "data");
+        if (writable(data.length)) {
+            send(channel.alloc().buffer(data.length).writeBytes(data));
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        int n = data.remaining();
+        if (writable(n)) {
+            send(channel.alloc().buffer(n).writeBytes(data.duplicate()));
+        }
+    }
+
+    @Override
+    public void write(ByteBuf data) {
+        Objects.requireNonNull(data, "data");
+        if (writable(data.readableBytes())) {
+            send(data);
+        } else {
+            data.release();
+        }
+    }
+
+    /**
+     * Whether data may be written now: never after writeEof; once the transport is closing the
+     * data is dropped, as asyncio drops it, and that is logged once.
+     */
+    private boolean writable(int bytes) {
+        if (eofWritten) {
+            throw new IllegalStateException("cannot write after writeEof()");
+        }
+        if (closing && bytes > 0 && !warnedDroppedWrite) {
+            warnedDroppedWrite = true;
+            LOG.log(System.Logger.Level.WARNING, "dropping writes to " + this + ": it is closing");
+        }
+        return !closing && bytes > 0;
+    }
+
+    private void send(ByteBuf buf) {
+        unflushed += buf.readableBytes();
+        inWrite = true;
+        try {
+            channel.write(buf, channel.voidPromise());
+            if (unflushed >= FLUSH_THRESHOLD) {
+                flushNow();
+            } else if (!flushScheduled) {
+                flushScheduled = true;
+                loop.flushBeforeNextPoll(this);
+            }
+        } finally {
+            inWrite = false;
+        }
+    }
+
+    /** Sends what was written; the loop calls it before each poll for a transport that wrote. */
+    void flushNow() {
+        flushScheduled = false;
+        if (unflushed > 0) {
+            unflushed = 0;
+            channel.flush();
+        }
+    }
+
+    @Override
+    public void writeEof() {
+        if (eofWritten || closing) {
+            return;
+        }
+        if (!(channel instanceof DuplexChannel duplex)) {
+            throw new UnsupportedOperationException("this transport cannot half-close");
+        }
+        eofWritten = true;
+        flushNow();
+        // Netty fails writes still queued when the output shuts down: shut it after they are sent.
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> duplex.shutdownOutput());
+    }
+
+    @Override
+    public boolean canWriteEof() {
+        return channel instanceof DuplexChannel;
+    }
+
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        flushNow();
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void abort() {
+        closing = true;
+        channel.close();
+    }
+
+    @Override
+    public boolean isClosing() {
+        return closing;
+    }
+
+    @Override
+    public void pauseReading() {
+        channel.config().setAutoRead(false);
+    }
+
+    @Override
+    public void resumeReading() {
+        if (!channel.config().isAutoRead()) {
+            channel.config().setAutoRead(true);
+            channel.read();
+        }
+    }
+
+    @Override
+    public boolean isReading() {
+        return channel.config().isAutoRead() && !closing;
+    }
+
+    @Override
+    public void setWriteBufferLimits(int high, int low) {
+        if (low < 0 || high < low) {
+            throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
+        }
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(low, high));
+    }
+
+    @Override
+    public long writeBufferSize() {
+        var outbound = channel.unsafe().outboundBuffer();
+        return outbound == null ? 0 : outbound.totalPendingWriteBytes();
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return channel.localAddress();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return channel.remoteAddress();
+    }
+
+    @Override
+    public Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public String toString() {
+        return "<Transport " + channel.localAddress() + " -> " + channel.remoteAddress()
+                + (lost ? " closed" : closing ? " closing" : "") + ">";
+    }
+}
