@@ -409,6 +409,65 @@ public final class Async {
         return outer;
     }
 
+    /**
+     * Opens a TCP connection as a reader and a writer, waiting inside the current task until it
+     * is up. Mirrors {@code await asyncio.open_connection(host, port)}.
+     *
+     * @param host    the peer, a name or an IP literal
+     * @param port    the peer's port
+     * @param options socket options
+     * @return the reader and writer
+     * @throws java.io.UncheckedIOException carrying a {@link java.net.ConnectException} if refused
+     * @throws IllegalStateException if not called inside a task
+     */
+    public static Streams openConnection(String host, int port, SocketOptions options) {
+        Task<?> task = requireTask("openConnection");
+        EventLoop loop = task.taskLoop();
+        Connection<StreamProtocol> c;
+        try {
+            c = loop.createConnection(() -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT, null),
+                    host, port, options).await();
+        } catch (CompletionException e) {
+            throw StreamReader.unchecked(e.getCause());
+        }
+        return new Streams(c.protocol().reader(), c.protocol().writer());
+    }
+
+    /**
+     * Starts a TCP server that runs {@code handler} as a task for each connection. Mirrors
+     * {@code await asyncio.start_server(client_connected_cb, host, port)}.
+     *
+     * @param handler what serves each connection
+     * @param host    the address to listen on; {@code null} for all
+     * @param port    the port; 0 picks a free one
+     * @param options socket options
+     * @return the server, listening
+     * @throws NullPointerException if {@code handler} or {@code options} is null
+     * @throws IllegalStateException if not called inside a task
+     */
+    public static Server startServer(StreamHandler handler, String host, int port, SocketOptions options) {
+        Objects.requireNonNull(handler, "handler");
+        Task<?> task = requireTask("startServer");
+        EventLoop loop = task.taskLoop();
+        try {
+            return loop.createServer(() -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT, (reader, writer) -> {
+                Task<Void> serving = loop.createTask(() -> {
+                    handler.handle(reader, writer);
+                    return null;
+                });
+                serving.addDoneCallback(done -> {
+                    if (!done.isCancelled() && done.exception() != null) {
+                        loop.callExceptionHandler(ExceptionContext.of("Unhandled exception in a stream handler",
+                                done.exception()).with(ExceptionContext.TRANSPORT, writer.transport()));
+                        writer.transport().abort();
+                    }
+                });
+            }), host, port, options).await();
+        } catch (CompletionException e) {
+            throw StreamReader.unchecked(e.getCause());
+        }
+    }
+
     private static Task<?> requireTask(String method) {
         Task<?> task = Task.current();
         if (task == null) {

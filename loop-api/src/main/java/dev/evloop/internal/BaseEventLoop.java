@@ -542,6 +542,34 @@ public final class BaseEventLoop implements EventLoop {
         }
     }
 
+    /**
+     * Runs {@code op} on the loop's own thread, where Netty expects channel operations: at once
+     * when called there, or, from one of the loop's tasks (whose virtual thread Netty does not
+     * recognise as its event loop), by suspending the task until the loop has run it. Either way
+     * the operation has happened, in order, when this returns.
+     */
+    public void runOnLoopThread(Runnable op) {
+        if (io.inEventLoop()) {
+            op.run();
+            return;
+        }
+        Task<?> task = CURRENT_TASK.get();
+        if (task == null || task.loop() != this) {
+            throw new IllegalStateException("channel operations run on the event loop's thread or in its tasks, not on thread '"
+                    + Thread.currentThread().getName() + "'");
+        }
+        LoopFuture<Void> done = createFuture();
+        callSoon(() -> {
+            try {
+                op.run();
+                done.setResult(null);
+            } catch (Throwable t) {
+                done.setException(t);
+            }
+        });
+        done.await();
+    }
+
     /** Registers a new task; from its constructor, before it is started. */
     public void taskCreated(Task<?> task) {
         checkClosed();

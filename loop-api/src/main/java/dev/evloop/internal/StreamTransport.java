@@ -42,6 +42,7 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     private long unflushed;
     private boolean closing;
     private boolean eofWritten;
+    private boolean eofReceived;
     private boolean lost;
     private boolean writingPaused;
     private Throwable error;
@@ -100,10 +101,11 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == ChannelInputShutdownEvent.INSTANCE) {
+            eofReceived = true;
             boolean[] keepOpen = {false};
             guarded("eofReceived", () -> keepOpen[0] = protocol.eofReceived());
-            if (!keepOpen[0]) {
-                close();
+            if (!keepOpen[0] || eofWritten) {
+                close(); // nothing more can travel either way
             }
         }
     }
@@ -138,8 +140,8 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (error == null) {
-            error = cause;
+        if (error == null && !closing) {
+            error = cause; // an error after we chose to close ends nothing the protocol cares about
         }
         closing = true;
         channel.close();
@@ -181,7 +183,8 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     public void write(byte[] data) {
         Objects.requireNonNull(data, "data");
         if (writable(data.length)) {
-            send(channel.alloc().buffer(data.length).writeBytes(data));
+            ByteBuf copy = channel.alloc().buffer(data.length).writeBytes(data);
+            onLoopThread(() -> send(copy));
         }
     }
 
@@ -190,7 +193,8 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         Objects.requireNonNull(data, "data");
         int n = data.remaining();
         if (writable(n)) {
-            send(channel.alloc().buffer(n).writeBytes(data.duplicate()));
+            ByteBuf copy = channel.alloc().buffer(n).writeBytes(data.duplicate());
+            onLoopThread(() -> send(copy));
         }
     }
 
@@ -198,9 +202,21 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     public void write(ByteBuf data) {
         Objects.requireNonNull(data, "data");
         if (writable(data.readableBytes())) {
-            send(data);
+            onLoopThread(() -> send(data));
         } else {
             data.release();
+        }
+    }
+
+    /**
+     * Channel operations run on the loop's own thread: Netty treats a task's virtual thread as a
+     * foreign one and would queue them, out of order with the rest.
+     */
+    private void onLoopThread(Runnable op) {
+        if (channel.eventLoop().inEventLoop()) {
+            op.run();
+        } else {
+            loop.runOnLoopThread(op);
         }
     }
 
@@ -246,6 +262,10 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void writeEof() {
+        onLoopThread(this::writeEof0);
+    }
+
+    private void writeEof0() {
         if (eofWritten || closing) {
             return;
         }
@@ -254,6 +274,10 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         }
         eofWritten = true;
         flushNow();
+        if (eofReceived) {
+            close(); // the peer has finished too: a half-close is a close
+            return;
+        }
         // Netty fails writes still queued when the output shuts down: shut it after they are sent.
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> duplex.shutdownOutput());
     }
@@ -265,6 +289,10 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void close() {
+        onLoopThread(this::close0);
+    }
+
+    private void close0() {
         if (closing) {
             return;
         }
@@ -275,8 +303,10 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void abort() {
-        closing = true;
-        channel.close();
+        onLoopThread(() -> {
+            closing = true;
+            channel.close();
+        });
     }
 
     @Override
@@ -286,15 +316,27 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void pauseReading() {
-        channel.config().setAutoRead(false);
+        onLoopThread(() -> {
+            if (canStillRead()) {
+                channel.config().setAutoRead(false);
+            }
+        });
     }
 
     @Override
     public void resumeReading() {
-        if (!channel.config().isAutoRead()) {
-            channel.config().setAutoRead(true);
-            channel.read();
-        }
+        onLoopThread(() -> {
+            if (canStillRead() && !channel.config().isAutoRead()) {
+                channel.config().setAutoRead(true);
+                channel.read();
+            }
+        });
+    }
+
+    /** Reading can still be paused or resumed: the connection is open and the peer has not ended. */
+    private boolean canStillRead() {
+        return !closing && !eofReceived && channel.isActive()
+                && !(channel instanceof DuplexChannel duplex && duplex.isInputShutdown());
     }
 
     @Override
@@ -307,7 +349,7 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         if (low < 0 || high < low) {
             throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
         }
-        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(low, high));
+        onLoopThread(() -> channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(low, high)));
     }
 
     @Override
