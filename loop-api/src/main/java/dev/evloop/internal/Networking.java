@@ -7,7 +7,6 @@ import dev.evloop.LoopFuture;
 import dev.evloop.Server;
 import dev.evloop.SocketOptions;
 import dev.evloop.spi.LoopBackend;
-import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -61,7 +60,12 @@ final class Networking {
             if (options.reusePort()) {
                 bootstrap.option(reusePort(), true);
             }
-            applyChildOptions(bootstrap, options);
+            applyStreamOptions(new OptionSink() {
+                @Override
+                public <T> void set(ChannelOption<T> option, T value) {
+                    bootstrap.childOption(option, value);
+                }
+            }, options);
             TcpServer[] server = new TcpServer[1];
             bootstrap.childHandler(new ChannelInitializer<>() {
                 @Override
@@ -105,7 +109,12 @@ final class Networking {
             Bootstrap bootstrap = new Bootstrap()
                     .group(loop.ioEventLoop())
                     .channel(backend.socketChannelClass());
-            applyConnectionOptions(bootstrap, options);
+            applyStreamOptions(new OptionSink() {
+                @Override
+                public <T> void set(ChannelOption<T> option, T value) {
+                    bootstrap.option(option, value);
+                }
+            }, options);
             if (options.reusePort()) {
                 bootstrap.option(reusePort(), true);
             }
@@ -150,51 +159,35 @@ final class Networking {
         ch.pipeline().addLast(new StreamTransport(loop, ch, protocol, onLost));
     }
 
+    /** Where a bootstrap takes the options of its stream channels: a server's children, or a client. */
+    private interface OptionSink {
+        <T> void set(ChannelOption<T> option, T value);
+    }
+
     /** Options of every stream channel, accepted or connecting. */
-    private static void applyChildOptions(ServerBootstrap bootstrap, SocketOptions options) {
-        bootstrap.childOption(ChannelOption.TCP_NODELAY, options.noDelay())
-                .childOption(ChannelOption.SO_KEEPALIVE, options.keepAlive())
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, receiveBuffers());
+    private static void applyStreamOptions(OptionSink sink, SocketOptions options) {
+        sink.set(ChannelOption.TCP_NODELAY, options.noDelay());
+        sink.set(ChannelOption.SO_KEEPALIVE, options.keepAlive());
+        sink.set(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        sink.set(ChannelOption.RCVBUF_ALLOCATOR, receiveBuffers());
         if (options.sendBufferSize() > 0) {
-            bootstrap.childOption(ChannelOption.SO_SNDBUF, options.sendBufferSize());
+            sink.set(ChannelOption.SO_SNDBUF, options.sendBufferSize());
         }
         if (options.receiveBufferSize() > 0) {
-            bootstrap.childOption(ChannelOption.SO_RCVBUF, options.receiveBufferSize());
+            sink.set(ChannelOption.SO_RCVBUF, options.receiveBufferSize());
         }
         for (Map.Entry<ChannelOption<?>, Object> e : options.extraOptions().entrySet()) {
-            childOption(bootstrap, e.getKey(), e.getValue());
+            setUnchecked(sink, e.getKey(), e.getValue());
         }
     }
 
-    private static void applyConnectionOptions(Bootstrap bootstrap, SocketOptions options) {
-        bootstrap.option(ChannelOption.TCP_NODELAY, options.noDelay())
-                .option(ChannelOption.SO_KEEPALIVE, options.keepAlive())
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, receiveBuffers());
-        if (options.sendBufferSize() > 0) {
-            bootstrap.option(ChannelOption.SO_SNDBUF, options.sendBufferSize());
-        }
-        if (options.receiveBufferSize() > 0) {
-            bootstrap.option(ChannelOption.SO_RCVBUF, options.receiveBufferSize());
-        }
-        for (Map.Entry<ChannelOption<?>, Object> e : options.extraOptions().entrySet()) {
-            option(bootstrap, e.getKey(), e.getValue());
-        }
+    @SuppressWarnings("unchecked")
+    private static <T> void setUnchecked(OptionSink sink, ChannelOption<T> option, Object value) {
+        sink.set(option, (T) value);
     }
 
     private static AdaptiveRecvByteBufAllocator receiveBuffers() {
         return new AdaptiveRecvByteBufAllocator(512, 16 * 1024, MAX_RECEIVE_BUFFER);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> void childOption(ServerBootstrap bootstrap, ChannelOption<T> option, Object value) {
-        bootstrap.childOption(option, (T) value);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> void option(AbstractBootstrap<?, ?> bootstrap, ChannelOption<T> option, Object value) {
-        bootstrap.option(option, (T) value);
     }
 
     private ChannelOption<Boolean> reusePort() {

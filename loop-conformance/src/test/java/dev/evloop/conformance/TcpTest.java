@@ -117,6 +117,15 @@ class TcpTest extends BackendTest {
         return loop.runUntilComplete(loop.createServer(factory, "127.0.0.1", 0, OPTIONS));
     }
 
+    private Connection<Collector> connect(Server server, int expected) {
+        return connect(server, expected, OPTIONS);
+    }
+
+    private Connection<Collector> connect(Server server, int expected, SocketOptions options) {
+        return loop.runUntilComplete(
+                loop.createConnection(() -> new Collector(loop, expected), "127.0.0.1", port(server), options));
+    }
+
     private static int port(Server server) {
         return ((InetSocketAddress) server.addresses().get(0)).getPort();
     }
@@ -131,8 +140,7 @@ class TcpTest extends BackendTest {
         Server server = serve(serverProtocol);
         for (int size : new int[] {1, 1000, 64 * 1024, 100 * 1024, 1 << 20, 8 << 20}) {
             byte[] data = randomBytes(size, size);
-            Connection<Collector> c = loop.runUntilComplete(
-                    loop.createConnection(() -> new Collector(loop, size), "127.0.0.1", port(server), OPTIONS));
+            Connection<Collector> c = connect(server, size);
             c.transport().write(data);
             byte[] back = loop.runUntilComplete(c.protocol().received);
             assertArrayEquals(data, back, "echo of " + size + " bytes");
@@ -178,8 +186,7 @@ class TcpTest extends BackendTest {
     @Test
     void connectionMadeHasRunWhenCreateConnectionCompletes() {
         Server server = serve(Echo::new);
-        Connection<Collector> c = loop.runUntilComplete(
-                loop.createConnection(() -> new Collector(loop, 1), "127.0.0.1", port(server), OPTIONS));
+        Connection<Collector> c = connect(server, 1);
         assertTrue(c.protocol().transport == c.transport());
         assertEquals(new InetSocketAddress("127.0.0.1", port(server)), c.transport().remoteAddress());
         c.transport().close();
@@ -222,8 +229,7 @@ class TcpTest extends BackendTest {
                 return true;
             }
         });
-        Connection<Collector> c = loop.runUntilComplete(
-                loop.createConnection(() -> new Collector(loop, Integer.MAX_VALUE), "127.0.0.1", port(server), OPTIONS));
+        Connection<Collector> c = connect(server, Integer.MAX_VALUE);
         c.transport().write(new byte[500]);
         assertTrue(c.transport().canWriteEof());
         c.transport().writeEof();
@@ -288,8 +294,7 @@ class TcpTest extends BackendTest {
             }
         });
         SocketOptions linger0 = OPTIONS.option(ChannelOption.SO_LINGER, 0);
-        Connection<Collector> c = loop.runUntilComplete(
-                loop.createConnection(() -> new Collector(loop, 1), "127.0.0.1", port(server), linger0));
+        Connection<Collector> c = connect(server, 1, linger0);
         c.transport().write(new byte[1000]);
         loop.runUntilComplete(() -> {
             Async.sleep(0.01);
@@ -316,8 +321,7 @@ class TcpTest extends BackendTest {
                 throw new IllegalStateException("protocol bug");
             }
         });
-        Connection<Collector> c = loop.runUntilComplete(
-                loop.createConnection(() -> new Collector(loop, 1), "127.0.0.1", port(server), OPTIONS));
+        Connection<Collector> c = connect(server, 1);
         c.transport().write(new byte[10]);
         loop.runUntilComplete(c.protocol().lost);
         assertEquals(List.of("Fatal error: protocol.dataReceived() call failed."), reported);
@@ -456,8 +460,7 @@ class TcpTest extends BackendTest {
         assertThrows(NullPointerException.class, () -> loop.createConnection(Echo::new, null, 1, OPTIONS));
         assertThrows(NullPointerException.class, () -> loop.createServer(null, "127.0.0.1", 0, OPTIONS));
         Server server = serve(Echo::new);
-        Connection<Collector> c = loop.runUntilComplete(
-                loop.createConnection(() -> new Collector(loop, 1), "127.0.0.1", port(server), OPTIONS));
+        Connection<Collector> c = connect(server, 1);
         assertThrows(IllegalArgumentException.class, () -> c.transport().setWriteBufferLimits(10, 20));
         c.transport().close();
         server.close();
