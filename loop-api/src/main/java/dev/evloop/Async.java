@@ -290,25 +290,14 @@ public final class Async {
         Task<?> task = requireTask("wait");
         List<LoopFuture<T>> all = List.copyOf(futures);
         LoopFuture<Void> enough = new LoopFuture<>(task.taskLoop());
-        int[] pending = {0};
-        for (LoopFuture<T> f : all) {
-            if (!f.isDone()) {
-                pending[0]++;
-            }
-        }
+        int[] pending = {(int) all.stream().filter(f -> !f.isDone()).count()};
         Consumer<LoopFuture<T>> onDone = f -> {
             pending[0]--;
-            boolean failed = !f.isCancelled() && f.exception() != null;
-            if (!enough.isDone() && (returnWhen == ReturnWhen.FIRST_COMPLETED || pending[0] == 0
-                    || returnWhen == ReturnWhen.FIRST_EXCEPTION && failed)) {
+            if (!enough.isDone() && waitIsOver(returnWhen, all.size(), pending[0], failed(f))) {
                 enough.setResult(null);
             }
         };
-        boolean already = pending[0] < all.size() && returnWhen == ReturnWhen.FIRST_COMPLETED
-                || pending[0] == 0
-                || returnWhen == ReturnWhen.FIRST_EXCEPTION
-                        && all.stream().anyMatch(f -> f.isDone() && !f.isCancelled() && f.exception() != null);
-        if (!already) {
+        if (!waitIsOver(returnWhen, all.size(), pending[0], all.stream().anyMatch(Async::failed))) {
             all.stream().filter(f -> !f.isDone()).forEach(f -> f.addDoneCallback(onDone));
             TimerHandle timer = timeout == null ? null : task.taskLoop().callLater(timeout, () -> {
                 if (!enough.isDone()) {
@@ -330,6 +319,17 @@ public final class Async {
             (f.isDone() ? done : notDone).add(f);
         }
         return new WaitResult<>(done, notDone);
+    }
+
+    /** Whether {@link #wait} may return, given how many of {@code total} futures are pending. */
+    private static boolean waitIsOver(ReturnWhen returnWhen, int total, int pending, boolean anyFailed) {
+        return pending == 0
+                || returnWhen == ReturnWhen.FIRST_COMPLETED && pending < total
+                || returnWhen == ReturnWhen.FIRST_EXCEPTION && anyFailed;
+    }
+
+    private static boolean failed(LoopFuture<?> f) {
+        return f.isDone() && !f.isCancelled() && f.exception() != null;
     }
 
     /**

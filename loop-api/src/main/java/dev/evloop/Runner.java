@@ -100,16 +100,7 @@ public final class Runner implements AutoCloseable {
         for (Task<?> t : pending) {
             t.cancel();
         }
-        LoopFuture<Void> allDone = loop.createFuture();
-        int[] left = {pending.size()};
-        for (Task<?> t : pending) {
-            t.addDoneCallback(done -> {
-                if (--left[0] == 0) {
-                    allDone.setResult(null);
-                }
-            });
-        }
-        loop.runUntilComplete(allDone);
+        loop.runUntilComplete(Async.gatherSettled(pending));
         for (Task<?> t : pending) {
             if (!t.isCancelled() && t.exception() != null) {
                 loop.callExceptionHandler(ExceptionContext.of(
