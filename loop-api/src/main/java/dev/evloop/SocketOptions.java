@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How a server or connection sets up its sockets: the keyword arguments of asyncio's
@@ -22,33 +23,40 @@ import java.util.Objects;
  * sets it), keep-alive off, the OS's buffer sizes, and servers accept at once.
  */
 public final class SocketOptions {
-    private static final SocketOptions DEFAULTS = new SocketOptions(100, true, false, true, false, null, 0, 0,
-            true, Map.of());
+    private static final SocketOptions DEFAULTS = new SocketOptions();
 
-    private final int backlog;
-    private final boolean reuseAddress;
-    private final boolean reusePort;
-    private final boolean noDelay;
-    private final boolean keepAlive;
-    private final SocketAddress localAddress;
-    private final int sendBufferSize;
-    private final int receiveBufferSize;
-    private final boolean startServing;
-    private final Map<ChannelOption<?>, Object> extra;
+    // Not final so that a wither can copy and set one field; no instance changes once returned.
+    private int backlog = 100;
+    private boolean reuseAddress = true;
+    private boolean reusePort;
+    private boolean noDelay = true;
+    private boolean keepAlive;
+    private boolean broadcast;
+    private SocketAddress localAddress;
+    private int sendBufferSize;
+    private int receiveBufferSize;
+    private boolean startServing = true;
+    private Map<ChannelOption<?>, Object> extra = Map.of();
 
-    private SocketOptions(int backlog, boolean reuseAddress, boolean reusePort, boolean noDelay, boolean keepAlive,
-                          SocketAddress localAddress, int sendBufferSize, int receiveBufferSize,
-                          boolean startServing, Map<ChannelOption<?>, Object> extra) {
-        this.backlog = backlog;
-        this.reuseAddress = reuseAddress;
-        this.reusePort = reusePort;
-        this.noDelay = noDelay;
-        this.keepAlive = keepAlive;
-        this.localAddress = localAddress;
-        this.sendBufferSize = sendBufferSize;
-        this.receiveBufferSize = receiveBufferSize;
-        this.startServing = startServing;
-        this.extra = extra;
+    private SocketOptions() {
+    }
+
+    /** A copy of these options with one change made by {@code change}. */
+    private SocketOptions with(Consumer<SocketOptions> change) {
+        SocketOptions copy = new SocketOptions();
+        copy.backlog = backlog;
+        copy.reuseAddress = reuseAddress;
+        copy.reusePort = reusePort;
+        copy.noDelay = noDelay;
+        copy.keepAlive = keepAlive;
+        copy.broadcast = broadcast;
+        copy.localAddress = localAddress;
+        copy.sendBufferSize = sendBufferSize;
+        copy.receiveBufferSize = receiveBufferSize;
+        copy.startServing = startServing;
+        copy.extra = extra;
+        change.accept(copy);
+        return copy;
     }
 
     /**
@@ -71,8 +79,7 @@ public final class SocketOptions {
         if (backlog <= 0) {
             throw new IllegalArgumentException("backlog must be positive, got " + backlog);
         }
-        return new SocketOptions(backlog, reuseAddress, reusePort, noDelay, keepAlive, localAddress, sendBufferSize,
-                receiveBufferSize, startServing, extra);
+        return with(o -> o.backlog = backlog);
     }
 
     /**
@@ -82,8 +89,7 @@ public final class SocketOptions {
      * @return a copy with it set
      */
     public SocketOptions reuseAddress(boolean on) {
-        return new SocketOptions(backlog, on, reusePort, noDelay, keepAlive, localAddress, sendBufferSize,
-                receiveBufferSize, startServing, extra);
+        return with(o -> o.reuseAddress = on);
     }
 
     /**
@@ -93,8 +99,7 @@ public final class SocketOptions {
      * @return a copy with it set
      */
     public SocketOptions reusePort(boolean on) {
-        return new SocketOptions(backlog, reuseAddress, on, noDelay, keepAlive, localAddress, sendBufferSize,
-                receiveBufferSize, startServing, extra);
+        return with(o -> o.reusePort = on);
     }
 
     /**
@@ -104,8 +109,7 @@ public final class SocketOptions {
      * @return a copy with it set
      */
     public SocketOptions noDelay(boolean on) {
-        return new SocketOptions(backlog, reuseAddress, reusePort, on, keepAlive, localAddress, sendBufferSize,
-                receiveBufferSize, startServing, extra);
+        return with(o -> o.noDelay = on);
     }
 
     /**
@@ -115,8 +119,17 @@ public final class SocketOptions {
      * @return a copy with it set
      */
     public SocketOptions keepAlive(boolean on) {
-        return new SocketOptions(backlog, reuseAddress, reusePort, noDelay, on, localAddress, sendBufferSize,
-                receiveBufferSize, startServing, extra);
+        return with(o -> o.keepAlive = on);
+    }
+
+    /**
+     * SO_BROADCAST on a datagram endpoint. Mirrors {@code allow_broadcast=}.
+     *
+     * @param on whether to set it
+     * @return a copy with it set
+     */
+    public SocketOptions broadcast(boolean on) {
+        return with(o -> o.broadcast = on);
     }
 
     /**
@@ -126,8 +139,7 @@ public final class SocketOptions {
      * @return a copy with it set
      */
     public SocketOptions localAddress(SocketAddress address) {
-        return new SocketOptions(backlog, reuseAddress, reusePort, noDelay, keepAlive, address, sendBufferSize,
-                receiveBufferSize, startServing, extra);
+        return with(o -> o.localAddress = address);
     }
 
     /**
@@ -141,8 +153,7 @@ public final class SocketOptions {
         if (bytes < 0) {
             throw new IllegalArgumentException("bytes must not be negative, got " + bytes);
         }
-        return new SocketOptions(backlog, reuseAddress, reusePort, noDelay, keepAlive, localAddress, bytes,
-                receiveBufferSize, startServing, extra);
+        return with(o -> o.sendBufferSize = bytes);
     }
 
     /**
@@ -156,8 +167,7 @@ public final class SocketOptions {
         if (bytes < 0) {
             throw new IllegalArgumentException("bytes must not be negative, got " + bytes);
         }
-        return new SocketOptions(backlog, reuseAddress, reusePort, noDelay, keepAlive, localAddress, sendBufferSize,
-                bytes, startServing, extra);
+        return with(o -> o.receiveBufferSize = bytes);
     }
 
     /**
@@ -168,8 +178,7 @@ public final class SocketOptions {
      * @return a copy with it set
      */
     public SocketOptions startServing(boolean on) {
-        return new SocketOptions(backlog, reuseAddress, reusePort, noDelay, keepAlive, localAddress, sendBufferSize,
-                receiveBufferSize, on, extra);
+        return with(o -> o.startServing = on);
     }
 
     /**
@@ -186,8 +195,8 @@ public final class SocketOptions {
         Objects.requireNonNull(value, "value");
         Map<ChannelOption<?>, Object> copy = new LinkedHashMap<>(extra);
         copy.put(option, value);
-        return new SocketOptions(backlog, reuseAddress, reusePort, noDelay, keepAlive, localAddress, sendBufferSize,
-                receiveBufferSize, startServing, Collections.unmodifiableMap(copy));
+        Map<ChannelOption<?>, Object> frozen = Collections.unmodifiableMap(copy);
+        return with(o -> o.extra = frozen);
     }
 
     /** @return the listen backlog */
@@ -213,6 +222,11 @@ public final class SocketOptions {
     /** @return whether SO_KEEPALIVE is set */
     public boolean keepAlive() {
         return keepAlive;
+    }
+
+    /** @return whether datagram endpoints may broadcast */
+    public boolean broadcast() {
+        return broadcast;
     }
 
     /** @return the local address of connections, or {@code null} */
