@@ -1,5 +1,6 @@
 package dev.evloop;
 
+import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
@@ -253,16 +254,58 @@ public interface EventLoop extends AutoCloseable {
      * @param options         socket options
      * @return a future of the server, listening once it completes
      * @throws NullPointerException if {@code protocolFactory} or {@code options} is null
-     * @throws IllegalArgumentException if {@code port} is out of range
+     * @throws IllegalArgumentException if {@code port} is out of range, or the TLS options do not
+     *                                  fit a server (a client context, a server host name)
      * @throws IllegalStateException if the loop is closed
      */
     LoopFuture<Server> createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
                                     SocketOptions options);
 
     /**
+     * Puts TLS under a live connection, as a STARTTLS command does: the same transport and
+     * protocol go on, encrypted, once the handshake is done. The side comes from the context
+     * ({@link Tls#serverContext} or {@link Tls#clientContext()}); a client checks the server's
+     * certificate against the connection's remote IP address. Mirrors asyncio's
+     * {@code loop.start_tls(transport, protocol, sslcontext)}, except that asyncio returns a new
+     * transport and evloop keeps the old one working.
+     *
+     * <pre>{@code
+     * transport.write("STARTTLS\r\n".getBytes(US_ASCII));   // plain; leaves before the handshake
+     * Transport secure = loop.startTls(transport, Tls.clientContext()).await();
+     * }</pre>
+     *
+     * @param transport  a transport of this loop, not closing and not yet TLS
+     * @param sslContext the TLS context
+     * @return a future of the transport, completing after the handshake; if the handshake fails,
+     *         it fails with its error and the connection is aborted
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code transport} does not belong to this loop
+     */
+    LoopFuture<Transport> startTls(Transport transport, SslContext sslContext);
+
+    /**
+     * {@link #startTls(Transport, SslContext)} with the name a client expects in the server's
+     * certificate and a handshake timeout. Mirrors asyncio's
+     * {@code loop.start_tls(..., server_hostname=, ssl_handshake_timeout=)}.
+     *
+     * @param transport        a transport of this loop, not closing and not yet TLS
+     * @param sslContext       the TLS context
+     * @param serverHostname   for a client, the name to send and check; {@code null} for the
+     *                         remote IP address; must be {@code null} for a server
+     * @param handshakeTimeout how long the handshake may take
+     * @return a future of the transport, completing after the handshake
+     * @throws NullPointerException if {@code transport}, {@code sslContext} or
+     *                              {@code handshakeTimeout} is null
+     * @throws IllegalArgumentException if {@code transport} does not belong to this loop, a server
+     *                                  context comes with a host name, or the timeout is not positive
+     */
+    LoopFuture<Transport> startTls(Transport transport, SslContext sslContext, String serverHostname,
+                                   Duration handshakeTimeout);
+
+    /**
      * Opens a TCP connection and gives it a protocol from the factory; the protocol's
-     * {@code connectionMade} has run when the future completes. Name resolution never blocks the
-     * loop. Mirrors asyncio's {@code loop.create_connection(protocol_factory, host, port, ...)}.
+     * {@code connectionMade} has run when the future completes (with {@link SocketOptions#ssl},
+     * after the TLS handshake). Name resolution never blocks the loop. Mirrors asyncio's {@code loop.create_connection(protocol_factory, host, port, ...)}.
      *
      * @param protocolFactory makes the connection's protocol
      * @param host            the peer, a name or an IP literal
@@ -270,9 +313,11 @@ public interface EventLoop extends AutoCloseable {
      * @param options         socket options
      * @param <P>             the protocol type
      * @return a future of the transport and protocol; it fails with a
-     *         {@link java.net.ConnectException} if the peer refuses
+     *         {@link java.net.ConnectException} if the peer refuses, and with the handshake's
+     *         {@link javax.net.ssl.SSLException} if TLS fails (an untrusted certificate, a wrong host)
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if {@code port} is out of range
+     * @throws IllegalArgumentException if {@code port} is out of range, or the TLS options do not
+     *                                  fit a client (a server context, a host name without TLS)
      * @throws IllegalStateException if the loop is closed
      */
     <P extends BaseProtocol> LoopFuture<Connection<P>> createConnection(Supplier<P> protocolFactory, String host,

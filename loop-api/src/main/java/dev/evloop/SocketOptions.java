@@ -1,7 +1,9 @@
 package dev.evloop;
 
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslContext;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,9 +22,12 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Defaults: backlog 100 (asyncio's), SO_REUSEADDR on for servers, TCP_NODELAY on (as asyncio
- * sets it), keep-alive off, the OS's buffer sizes, and servers accept at once.
+ * sets it), keep-alive off, the OS's buffer sizes, servers accept at once, no TLS, and a TLS
+ * handshake may take 60 seconds.
  */
 public final class SocketOptions {
+    /** asyncio's {@code SSL_HANDSHAKE_TIMEOUT}. */
+    private static final Duration DEFAULT_SSL_HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
     private static final SocketOptions DEFAULTS = new SocketOptions();
 
     // Not final so that a wither can copy and set one field; no instance changes once returned.
@@ -36,6 +41,9 @@ public final class SocketOptions {
     private int sendBufferSize;
     private int receiveBufferSize;
     private boolean startServing = true;
+    private SslContext ssl;
+    private String serverHostname;
+    private Duration sslHandshakeTimeout = DEFAULT_SSL_HANDSHAKE_TIMEOUT;
     private Map<ChannelOption<?>, Object> extra = Map.of();
 
     private SocketOptions() {
@@ -54,6 +62,9 @@ public final class SocketOptions {
         copy.sendBufferSize = sendBufferSize;
         copy.receiveBufferSize = receiveBufferSize;
         copy.startServing = startServing;
+        copy.ssl = ssl;
+        copy.serverHostname = serverHostname;
+        copy.sslHandshakeTimeout = sslHandshakeTimeout;
         copy.extra = extra;
         change.accept(copy);
         return copy;
@@ -182,6 +193,49 @@ public final class SocketOptions {
     }
 
     /**
+     * TLS on the connection or on every connection a server accepts: a server context (see
+     * {@link Tls#serverContext}) for servers, a client context (see {@link Tls#clientContext()})
+     * for connections. Mirrors {@code ssl=}. The protocol's {@code connectionMade} comes after the
+     * handshake, and a connection's future fails if the handshake does.
+     *
+     * @param context the TLS context, or {@code null} for plain TCP
+     * @return a copy with it set
+     */
+    public SocketOptions ssl(SslContext context) {
+        return with(o -> o.ssl = context);
+    }
+
+    /**
+     * The name a TLS client sends (SNI) and checks the server's certificate against; by default
+     * the host it connects to. Mirrors {@code server_hostname=}. To skip the check, build the
+     * client context with {@code endpointIdentificationAlgorithm(null)}, knowing what that gives
+     * up.
+     *
+     * @param hostname the expected name, or {@code null} for the host connected to
+     * @return a copy with it set
+     */
+    public SocketOptions serverHostname(String hostname) {
+        return with(o -> o.serverHostname = hostname);
+    }
+
+    /**
+     * How long a TLS handshake may take before the connection is closed; 60 seconds by default,
+     * as asyncio. Mirrors {@code ssl_handshake_timeout=}.
+     *
+     * @param timeout the limit
+     * @return a copy with it set
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    public SocketOptions sslHandshakeTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+        return with(o -> o.sslHandshakeTimeout = timeout);
+    }
+
+    /**
      * Any Netty channel option, applied after the others.
      *
      * @param option the option
@@ -247,6 +301,21 @@ public final class SocketOptions {
     /** @return whether servers accept at once */
     public boolean startServing() {
         return startServing;
+    }
+
+    /** @return the TLS context, or {@code null} for plain TCP */
+    public SslContext ssl() {
+        return ssl;
+    }
+
+    /** @return the name a TLS client expects, or {@code null} for the host it connects to */
+    public String serverHostname() {
+        return serverHostname;
+    }
+
+    /** @return how long a TLS handshake may take */
+    public Duration sslHandshakeTimeout() {
+        return sslHandshakeTimeout;
     }
 
     /** @return the extra Netty options, in the order they were set */

@@ -1,5 +1,6 @@
 package dev.evloop;
 
+import io.netty.handler.ssl.SslContext;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.io.UncheckedIOException;
@@ -58,6 +59,24 @@ public final class StreamWriter {
      */
     public void drain() {
         protocol.drain();
+    }
+
+    /**
+     * Upgrades the connection to TLS and waits inside the current task for the handshake; the
+     * reader and writer go on over it. Mirrors {@code await writer.start_tls(sslcontext,
+     * server_hostname=)}.
+     *
+     * @param sslContext     the TLS context; a server context for the accepting side
+     * @param serverHostname for a client, the name to check in the server's certificate;
+     *                       {@code null} for the remote IP address
+     * @throws NullPointerException if {@code sslContext} is null
+     * @throws java.util.concurrent.CompletionException carrying the handshake's
+     *         {@link javax.net.ssl.SSLException} if it fails (the connection is then aborted)
+     * @throws IllegalStateException if it must wait outside a task
+     */
+    public void startTls(SslContext sslContext, String serverHostname) {
+        EventLoops.getRunningLoop().startTls(transport, sslContext, serverHostname,
+                SocketOptions.defaults().sslHandshakeTimeout()).await();
     }
 
     /**

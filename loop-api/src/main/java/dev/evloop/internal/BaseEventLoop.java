@@ -13,10 +13,15 @@ import dev.evloop.SocketOptions;
 import dev.evloop.Task;
 import dev.evloop.TaskMode;
 import dev.evloop.TimerHandle;
+import dev.evloop.Transport;
 import dev.evloop.spi.LoopBackend;
+import io.netty.channel.Channel;
 import io.netty.channel.ManualIoEventLoop;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -601,6 +606,46 @@ public final class BaseEventLoop implements EventLoop {
         checkClosed();
         checkThread("createServer");
         return networking.createServer(protocolFactory, host, port, options);
+    }
+
+    @Override
+    public LoopFuture<Transport> startTls(Transport transport, SslContext sslContext) {
+        return startTls(transport, sslContext, null, SocketOptions.defaults().sslHandshakeTimeout());
+    }
+
+    @Override
+    public LoopFuture<Transport> startTls(Transport transport, SslContext sslContext, String serverHostname,
+                                          Duration handshakeTimeout) {
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(sslContext, "sslContext");
+        Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        if (!(transport instanceof StreamTransport stream) || stream.channel().eventLoop() != io) {
+            throw new IllegalArgumentException("transport: not a transport of this loop: " + transport);
+        }
+        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+            throw new IllegalArgumentException("handshakeTimeout must be positive, got " + handshakeTimeout);
+        }
+        if (sslContext.isServer() && serverHostname != null) {
+            throw new IllegalArgumentException("serverHostname is for a client; sslContext is a server context");
+        }
+        checkClosed();
+        checkThread("startTls");
+        LoopFuture<Transport> result = createFuture();
+        runOnLoopThread(() -> {
+            Channel channel = stream.channel();
+            SslHandler handler;
+            if (sslContext.isServer()) {
+                handler = TlsHandlers.server(sslContext, channel, handshakeTimeout);
+            } else {
+                InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
+                String host = serverHostname != null ? serverHostname
+                        : remote != null ? remote.getHostString() : null;
+                handler = TlsHandlers.client(sslContext, channel, host, remote != null ? remote.getPort() : -1,
+                        handshakeTimeout);
+            }
+            stream.startTls(handler, result);
+        });
+        return result;
     }
 
     @Override

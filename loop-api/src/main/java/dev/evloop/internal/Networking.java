@@ -14,6 +14,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -46,6 +47,7 @@ final class Networking {
         Objects.requireNonNull(factory, "protocolFactory");
         Objects.requireNonNull(options, "options");
         checkPort(port);
+        TlsHandlers.checkServerOptions(options);
         LoopFuture<Server> result = loop.createFuture();
         resolve(host, port, true).addDoneCallback(resolved -> {
             if (failedInto(resolved, result)) {
@@ -71,7 +73,7 @@ final class Networking {
                 @Override
                 protected void initChannel(Channel ch) {
                     server[0].accepted(ch);
-                    attach(ch, factory, () -> server[0].lost(ch));
+                    attach(ch, factory, options, () -> server[0].lost(ch));
                 }
             });
             ChannelFuture bind;
@@ -101,6 +103,7 @@ final class Networking {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(options, "options");
         checkPort(port);
+        TlsHandlers.checkClientOptions(options);
         LoopFuture<Connection<P>> result = loop.createFuture();
         resolve(host, port, false).addDoneCallback(resolved -> {
             if (failedInto(resolved, result)) {
@@ -124,6 +127,11 @@ final class Networking {
             bootstrap.handler(new ChannelInitializer<>() {
                 @Override
                 protected void initChannel(Channel ch) {
+                    if (options.ssl() != null) {
+                        String peer = options.serverHostname() != null ? options.serverHostname() : host;
+                        ch.pipeline().addLast(TlsHandlers.client(options.ssl(), ch, peer, port,
+                                options.sslHandshakeTimeout()));
+                    }
                     protocol[0] = factory.get();
                     transport[0] = new StreamTransport(loop, ch, protocol[0], null);
                     ch.pipeline().addLast(transport[0]);
@@ -135,10 +143,21 @@ final class Networking {
             connect.addListener(f -> {
                 if (result.isDone()) {
                     connect.channel().close(); // the caller cancelled meanwhile
-                } else if (f.isSuccess()) {
+                } else if (!f.isSuccess()) {
+                    result.setException(f.cause());
+                } else if (options.ssl() == null) {
                     result.setResult(new Connection<>(transport[0], protocol[0]));
                 } else {
-                    result.setException(f.cause());
+                    // asyncio's create_connection returns once the handshake is done, or raises its error.
+                    connect.channel().pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
+                        if (result.isDone()) {
+                            connect.channel().close();
+                        } else if (h.isSuccess()) {
+                            result.setResult(new Connection<>(transport[0], protocol[0]));
+                        } else {
+                            result.setException(h.cause());
+                        }
+                    });
                 }
             });
         });
@@ -146,7 +165,8 @@ final class Networking {
     }
 
     /** Puts a transport for a new protocol on an accepted channel; a failing factory closes it. */
-    private <P extends BaseProtocol> void attach(Channel ch, Supplier<P> factory, Runnable onLost) {
+    private <P extends BaseProtocol> void attach(Channel ch, Supplier<P> factory, SocketOptions options,
+                                                 Runnable onLost) {
         P protocol;
         try {
             protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
@@ -155,6 +175,9 @@ final class Networking {
             ch.close();
             onLost.run();
             return;
+        }
+        if (options.ssl() != null) {
+            ch.pipeline().addLast(TlsHandlers.server(options.ssl(), ch, options.sslHandshakeTimeout()));
         }
         ch.pipeline().addLast(new StreamTransport(loop, ch, protocol, onLost));
     }

@@ -3,6 +3,8 @@ package dev.evloop.internal;
 import dev.evloop.BaseProtocol;
 import dev.evloop.BufferedProtocol;
 import dev.evloop.ExceptionContext;
+import dev.evloop.InvalidStateException;
+import dev.evloop.LoopFuture;
 import dev.evloop.Protocol;
 import dev.evloop.Transport;
 import io.netty.buffer.ByteBuf;
@@ -14,6 +16,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -50,12 +54,17 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     /** Inside write(): writability changes then are the protocol's own doing. */
     private boolean inWrite;
     private boolean resumeScheduled;
+    /** connectionMade was called: only then does the protocol hear of the connection's end. */
+    private boolean made;
+    /** TLS runs below this transport: connectionMade waits for its handshake; no half-close. */
+    private boolean tls;
 
     StreamTransport(BaseEventLoop loop, Channel channel, BaseProtocol protocol, Runnable onLost) {
         this.loop = loop;
         this.channel = channel;
         this.protocol = protocol;
         this.onLost = onLost;
+        this.tls = channel.pipeline().get(SslHandler.class) != null;
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(DEFAULT_HIGH_WATER / 4, DEFAULT_HIGH_WATER));
     }
 
@@ -63,6 +72,13 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        if (!tls) {
+            made();
+        }
+    }
+
+    private void made() {
+        made = true;
         guarded("connectionMade", () -> protocol.connectionMade(this));
     }
 
@@ -100,7 +116,12 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt == ChannelInputShutdownEvent.INSTANCE) {
+        if (evt instanceof SslHandshakeCompletionEvent handshake) {
+            // A failed handshake closes the channel; the protocol never hears of it, as in asyncio.
+            if (handshake.isSuccess() && !made && !lost) {
+                made();
+            }
+        } else if (evt == ChannelInputShutdownEvent.INSTANCE) {
             eofReceived = true;
             boolean[] keepOpen = {false};
             guarded("eofReceived", () -> keepOpen[0] = protocol.eofReceived());
@@ -154,7 +175,13 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         }
         lost = true;
         closing = true;
-        guarded("connectionLost", () -> protocol.connectionLost(error));
+        if (made) {
+            guarded("connectionLost", () -> protocol.connectionLost(error));
+        } else if (error != null) {
+            // asyncio logs a failed TLS handshake only in debug mode: it is the peer's doing.
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection with " + channel.remoteAddress()
+                    + " ended before it was made", error);
+        }
         if (onLost != null) {
             onLost.run();
         }
@@ -269,8 +296,8 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         if (eofWritten || closing) {
             return;
         }
-        if (!(channel instanceof DuplexChannel duplex)) {
-            throw new UnsupportedOperationException("this transport cannot half-close");
+        if (tls || !(channel instanceof DuplexChannel duplex)) {
+            throw new UnsupportedOperationException("this transport cannot half-close" + (tls ? ": it is TLS" : ""));
         }
         eofWritten = true;
         flushNow();
@@ -284,7 +311,7 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public boolean canWriteEof() {
-        return channel instanceof DuplexChannel;
+        return !tls && channel instanceof DuplexChannel;
     }
 
     @Override
@@ -371,6 +398,34 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     @Override
     public Channel channel() {
         return channel;
+    }
+
+    /**
+     * Puts TLS under this live transport: plain writes made so far leave first, later ones are
+     * encrypted (held until the handshake is done). Must run on the loop thread.
+     */
+    void startTls(SslHandler handler, LoopFuture<Transport> result) {
+        if (closing) {
+            result.setException(new InvalidStateException("the transport is closing"));
+            return;
+        }
+        if (tls) {
+            result.setException(new InvalidStateException("the transport already runs TLS"));
+            return;
+        }
+        tls = true;
+        flushNow();
+        channel.pipeline().addFirst(handler);
+        handler.handshakeFuture().addListener(h -> {
+            if (result.isDone()) {
+                abort(); // the caller gave up on it
+            } else if (h.isSuccess()) {
+                result.setResult(this);
+            } else {
+                result.setException(h.cause());
+                abort();
+            }
+        });
     }
 
     @Override
