@@ -12,14 +12,17 @@ import java.time.Duration;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The base of every conformance test. The build runs the whole suite once per backend, each run
  * its own surefire execution named after the backend, with {@value #PROPERTY} naming it; a backend
  * that cannot run here is skipped, test by test, with its reason. Without the property (a single
  * test run from an IDE) the policy's default backend is used. Each test gets a fresh loop on the
- * backend, closed after it, and a policy that makes loops on the same backend.
+ * backend, closed after it, and a policy that makes loops on the same backend. A class fails if
+ * Netty's leak detector reported a buffer nobody released ({@link LeakWatch}).
  */
+@ExtendWith(LeakWatch.class)
 abstract class BackendTest {
     /** The system property naming the backend under test. */
     static final String PROPERTY = "evloop.conformance.backend";

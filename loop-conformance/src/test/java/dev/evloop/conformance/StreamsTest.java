@@ -69,6 +69,39 @@ class StreamsTest extends BackendTest {
     }
 
     @Test
+    void aThousandConcurrentStreamConnectionsAllEcho() {
+        int n = 1000;
+        List<byte[]> echoed = loop.runUntilComplete(() -> {
+            Server server = Async.startServer(ECHO, "127.0.0.1", 0, OPTIONS.backlog(n));
+            List<Task<byte[]>> clients = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                byte[] data = payload(i);
+                clients.add(Async.spawn(() -> {
+                    Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+                    s.writer().write(data);
+                    s.writer().writeEof();
+                    byte[] back = s.reader().read();
+                    s.writer().close();
+                    return back;
+                }));
+            }
+            List<byte[]> results = Async.gather(clients).await();
+            server.close();
+            server.waitClosed().await();
+            return results;
+        });
+        for (int i = 0; i < n; i++) {
+            assertArrayEquals(payload(i), echoed.get(i), "connection " + i);
+        }
+    }
+
+    private static byte[] payload(int seed) {
+        byte[] data = new byte[64];
+        new Random(seed).nextBytes(data);
+        return data;
+    }
+
+    @Test
     void readLineReturnsLinesWithTheirNewlineAndTheRestAtEof() {
         List<String> lines = loop.runUntilComplete(() -> {
             Server server = Async.startServer((r, w) -> {
