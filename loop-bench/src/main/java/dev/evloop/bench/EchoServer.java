@@ -1,0 +1,178 @@
+package dev.evloop.bench;
+
+import dev.evloop.Async;
+import dev.evloop.BackgroundLoop;
+import dev.evloop.BufferedProtocol;
+import dev.evloop.DefaultEventLoopPolicy;
+import dev.evloop.EventLoopPolicy;
+import dev.evloop.EventLoops;
+import dev.evloop.Protocol;
+import dev.evloop.Server;
+import dev.evloop.SocketOptions;
+import dev.evloop.StreamHandler;
+import dev.evloop.Transport;
+import dev.evloop.spi.LoopBackend;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * An echo server in one of the styles of uvloop's chart, running on a thread of its own: evloop
+ * with a {@link Protocol}, a {@link BufferedProtocol} or streams, or raw Netty with its defaults
+ * (the baseline). Used by {@link EchoBenchmark} and by {@link EchoServerMain} for outside clients.
+ */
+final class EchoServer implements AutoCloseable {
+    /** How the server is written. */
+    enum Style {
+        PROTOCOL, BUFFERED, STREAMS, NETTY;
+
+        static Style of(String name) {
+            return valueOf(name.toUpperCase(Locale.ROOT));
+        }
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private static final int READ_CHUNK = 256 * 1024;
+
+    private final BackgroundLoop worker;
+    private final Server server;
+    private final EventLoopGroup nettyGroup;
+    private final Channel nettyChannel;
+    private final InetSocketAddress address;
+
+    EchoServer(String backend, Style style, String host, int port) {
+        if (style == Style.NETTY) {
+            LoopBackend b = RawNetty.backend(backend);
+            nettyGroup = new MultiThreadIoEventLoopGroup(1, b.ioHandlerFactory());
+            nettyChannel = new ServerBootstrap()
+                    .group(nettyGroup)
+                    .channel(b.serverSocketChannelClass())
+                    .childHandler(new NettyEcho())
+                    .bind(host, port).syncUninterruptibly().channel();
+            address = (InetSocketAddress) nettyChannel.localAddress();
+            worker = null;
+            server = null;
+            return;
+        }
+        nettyGroup = null;
+        nettyChannel = null;
+        EventLoopPolicy before = EventLoops.getPolicy();
+        EventLoops.setPolicy(new DefaultEventLoopPolicy(backend));
+        try {
+            worker = new BackgroundLoop("echo-" + style.label() + "-" + backend);
+        } finally {
+            EventLoops.setPolicy(before);
+        }
+        SocketOptions options = SocketOptions.defaults().backlog(1024);
+        server = worker.submit(() -> switch (style) {
+            case PROTOCOL -> EventLoops.getRunningLoop().createServer(Echo::new, host, port, options).await();
+            case BUFFERED -> EventLoops.getRunningLoop().createServer(BufferedEcho::new, host, port, options).await();
+            case STREAMS -> Async.startServer(STREAM_ECHO, host, port, options);
+            case NETTY -> throw new AssertionError();
+        }).join();
+        address = (InetSocketAddress) server.addresses().get(0);
+    }
+
+    /** The address it listens on. */
+    InetSocketAddress address() {
+        return address;
+    }
+
+    @Override
+    public void close() {
+        if (nettyGroup != null) {
+            nettyChannel.close().syncUninterruptibly();
+            nettyGroup.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            return;
+        }
+        worker.submit(() -> {
+            server.close();
+            return null;
+        }).join();
+        worker.close();
+    }
+
+    /** evloop, protocol style: the transport copies the view it is given. */
+    static final class Echo implements Protocol {
+        private Transport transport;
+
+        @Override
+        public void connectionMade(Transport t) {
+            transport = t;
+        }
+
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            transport.write(data);
+        }
+    }
+
+    /** evloop, buffered-protocol style: reads land in the protocol's own buffer. */
+    static final class BufferedEcho implements BufferedProtocol {
+        private final ByteBuffer buffer = ByteBuffer.allocateDirect(READ_CHUNK);
+        private Transport transport;
+
+        @Override
+        public void connectionMade(Transport t) {
+            transport = t;
+        }
+
+        @Override
+        public ByteBuffer getBuffer(int sizeHint) {
+            return buffer.clear();
+        }
+
+        @Override
+        public void bufferUpdated(int bytes) {
+            transport.write(buffer.duplicate().position(0).limit(bytes));
+        }
+    }
+
+    /** evloop, streams style: a task per connection. */
+    private static final StreamHandler STREAM_ECHO = (reader, writer) -> {
+        while (true) {
+            byte[] chunk = reader.read(READ_CHUNK);
+            if (chunk.length == 0) {
+                break;
+            }
+            writer.write(chunk);
+            writer.drain();
+        }
+        writer.close();
+    };
+
+    /** Raw Netty, as its own echo example does it: write on read, flush when the read batch ends. */
+    @ChannelHandler.Sharable
+    private static final class NettyEcho extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.write(msg, ctx.voidPromise());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    /** The styles' names, for command lines and reports. */
+    static List<String> styleNames() {
+        return java.util.Arrays.stream(Style.values()).map(Style::label).toList();
+    }
+}
