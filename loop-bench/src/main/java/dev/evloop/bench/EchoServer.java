@@ -21,7 +21,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -169,10 +168,5 @@ final class EchoServer implements AutoCloseable {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
         }
-    }
-
-    /** The styles' names, for command lines and reports. */
-    static List<String> styleNames() {
-        return java.util.Arrays.stream(Style.values()).map(Style::label).toList();
     }
 }

@@ -1,0 +1,105 @@
+package dev.evloop.bench;
+
+import dev.evloop.BackendInfo;
+import dev.evloop.EventLoops;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The one-command backend comparison: runs the JMH suite on every backend that can run here (a
+ * short profile by default), then writes {@code results/<date>-<host>.json} (JMH's own),
+ * {@code .md} (tables of scores and ratios against the baselines, targets checked) and
+ * {@code .svg} (the echo chart), and prints the Markdown.
+ *
+ * <pre>
+ * ./evloop bench                 # short profile, every benchmark
+ * ./evloop bench --full          # longer warm-up and measurement, for figures to keep
+ * ./evloop bench --only Echo     # a regular expression over benchmark names
+ * </pre>
+ */
+public final class Compare {
+    private Compare() {
+    }
+
+    /**
+     * Runs the comparison.
+     *
+     * @param args {@code [--full] [--only REGEX] [--out DIR]}
+     * @throws RunnerException if JMH fails
+     * @throws IOException if the results cannot be written
+     */
+    public static void main(String[] args) throws RunnerException, IOException {
+        boolean full = false;
+        String only = "dev\\.evloop\\.bench\\..*";
+        Path out = Path.of("loop-bench", "results");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--full" -> full = true;
+                case "--only" -> only = ".*(" + requireValue(args, ++i, "--only") + ").*";
+                case "--out" -> out = Path.of(requireValue(args, ++i, "--out"));
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + "; expected --full, --only REGEX, --out DIR");
+            }
+        }
+        List<String> runnable = new ArrayList<>();
+        List<BackendInfo> skipped = new ArrayList<>();
+        for (BackendInfo b : EventLoops.backends()) {
+            if (b.available()) {
+                runnable.add(b.name());
+            } else {
+                skipped.add(b);
+            }
+        }
+        for (BackendInfo b : skipped) {
+            System.out.println("skipping " + b.name() + ": " + b.unavailabilityReason());
+        }
+        Files.createDirectories(out);
+        String stem = LocalDate.now() + "-" + host();
+        Path json = out.resolve(stem + ".json");
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include(only)
+                .param("backend", runnable.toArray(String[]::new))
+                .forks(1)
+                .warmupIterations(full ? 5 : 1)
+                .warmupTime(TimeValue.milliseconds(full ? 1000 : 500))
+                .measurementIterations(full ? 10 : 3)
+                .measurementTime(TimeValue.milliseconds(full ? 1000 : 500))
+                .resultFormat(ResultFormatType.JSON)
+                .result(json.toString());
+        Collection<RunResult> results = new Runner(options.build()).run();
+        Report report = new Report(Scores.of(results), skipped, full);
+        Files.writeString(out.resolve(stem + ".md"), report.markdown(stem + ".svg"));
+        Files.writeString(out.resolve(stem + ".svg"), report.echoChart());
+        System.out.println();
+        System.out.println(report.markdown(stem + ".svg"));
+        System.out.println("written: " + json + ", " + out.resolve(stem + ".md") + ", " + out.resolve(stem + ".svg"));
+    }
+
+    private static String requireValue(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "_");
+        } catch (IOException e) {
+            return "host";
+        }
+    }
+}
