@@ -1,6 +1,7 @@
 package dev.evloop;
 
 import io.netty.handler.ssl.SslContext;
+import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
@@ -322,6 +323,147 @@ public interface EventLoop extends AutoCloseable {
      */
     <P extends BaseProtocol> LoopFuture<Connection<P>> createConnection(Supplier<P> protocolFactory, String host,
                                                                       int port, SocketOptions options);
+
+    /**
+     * Calls {@code callback} on this loop's thread whenever the file descriptor is readable, until
+     * {@link #removeReader(int)}; adding again for the same descriptor replaces the callback.
+     * Level-triggered, as asyncio: the callback runs again on the next iteration while data is left
+     * unread. A reader and a writer on one descriptor are independent. The callback runs like any
+     * other (a throwing one goes to the {@linkplain #setExceptionHandler exception handler} and
+     * stays registered); closing the loop removes every reader and writer. The descriptor stays
+     * the caller's: evloop never closes it, and it should be removed before it is closed. Mirrors
+     * asyncio's {@code loop.add_reader(fd, callback)}.
+     *
+     * <p>Native backends (epoll, io_uring, kqueue) watch file descriptors; the selector backend
+     * watches {@link SelectableChannel}s instead (see
+     * {@link #addReader(SelectableChannel, Runnable)}). A loop that has not run
+     * yet belongs, from this call on, to the calling thread. Watching a pipe:
+     *
+     * <pre>{@code
+     * FileDescriptor[] pipe = FileDescriptor.pipe();            // io.netty.channel.unix: {read end, write end}
+     * ByteBuffer buf = ByteBuffer.allocateDirect(4096);
+     * loop.addReader(pipe[0].intValue(), () -> {
+     *     int n = pipe[0].read(buf.clear(), 0, buf.capacity()); // non-blocking: reads what is there
+     *     if (n < 0) loop.removeReader(pipe[0].intValue());   // end of file: the writer closed
+     * });
+     * }</pre>
+     *
+     * @param fd       the file descriptor
+     * @param callback what to run when it is readable
+     * @throws IllegalArgumentException if {@code fd} is negative, not open, or of a kind the poller
+     *                                  refuses (epoll refuses regular files)
+     * @throws NullPointerException if {@code callback} is null
+     * @throws UnsupportedOperationException on the selector backend, which watches channels
+     * @throws IllegalStateException if the loop is closed, or runs on another thread
+     */
+    void addReader(int fd, Runnable callback);
+
+    /**
+     * Stops watching a file descriptor for reading; its writer, if any, stays. Mirrors asyncio's
+     * {@code loop.remove_reader(fd)}.
+     *
+     * @param fd the file descriptor
+     * @return whether it had a reader
+     * @throws IllegalArgumentException if {@code fd} is negative
+     * @throws IllegalStateException if the loop runs on another thread
+     */
+    boolean removeReader(int fd);
+
+    /**
+     * Calls {@code callback} on this loop's thread whenever the file descriptor is writable, until
+     * {@link #removeWriter(int)}; otherwise as {@link #addReader(int, Runnable)}. Level-triggered: a
+     * writer on a descriptor with room in its buffer runs every iteration, so remove it once the
+     * data is out. Mirrors asyncio's {@code loop.add_writer(fd, callback)}.
+     *
+     * <pre>{@code
+     * loop.addWriter(out.intValue(), () -> {                  // out: a FileDescriptor, pending: a direct buffer
+     *     pending.position(pending.position() + out.write(pending, pending.position(), pending.limit()));
+     *     if (!pending.hasRemaining()) loop.removeWriter(out.intValue());
+     * });
+     * }</pre>
+     *
+     * @param fd       the file descriptor
+     * @param callback what to run when it is writable
+     * @throws IllegalArgumentException if {@code fd} is negative, not open, or refused by the poller
+     * @throws NullPointerException if {@code callback} is null
+     * @throws UnsupportedOperationException on the selector backend, which watches channels
+     * @throws IllegalStateException if the loop is closed, or runs on another thread
+     */
+    void addWriter(int fd, Runnable callback);
+
+    /**
+     * Stops watching a file descriptor for writing; its reader, if any, stays. Mirrors asyncio's
+     * {@code loop.remove_writer(fd)}.
+     *
+     * @param fd the file descriptor
+     * @return whether it had a writer
+     * @throws IllegalArgumentException if {@code fd} is negative
+     * @throws IllegalStateException if the loop runs on another thread
+     */
+    boolean removeWriter(int fd);
+
+    /**
+     * Calls {@code callback} on this loop's thread whenever the channel is readable (for a
+     * {@link java.nio.channels.ServerSocketChannel}: has a connection to accept), until
+     * {@link #removeReader(SelectableChannel)}; the rules are those of
+     * {@link #addReader(int, Runnable)}. The selector backend's form of asyncio's
+     * {@code loop.add_reader}, which accepts socket objects too.
+     *
+     * <pre>{@code
+     * Pipe pipe = Pipe.open();
+     * pipe.source().configureBlocking(false);
+     * ByteBuffer buf = ByteBuffer.allocate(4096);
+     * loop.addReader(pipe.source(), () -> {
+     *     if (pipe.source().read(buf.clear()) < 0) loop.removeReader(pipe.source());
+     * });
+     * }</pre>
+     *
+     * @param channel  the channel, in non-blocking mode; evloop never closes it
+     * @param callback what to run when it is readable
+     * @throws IllegalArgumentException if the channel is closed or in blocking mode
+     * @throws NullPointerException if an argument is null
+     * @throws UnsupportedOperationException on native backends, which watch file descriptors
+     * @throws IllegalStateException if the loop is closed, or runs on another thread
+     */
+    void addReader(SelectableChannel channel, Runnable callback);
+
+    /**
+     * Stops watching a channel for reading; its writer, if any, stays. Mirrors asyncio's
+     * {@code loop.remove_reader}.
+     *
+     * @param channel the channel
+     * @return whether it had a reader
+     * @throws NullPointerException if {@code channel} is null
+     * @throws IllegalStateException if the loop runs on another thread
+     */
+    boolean removeReader(SelectableChannel channel);
+
+    /**
+     * Calls {@code callback} on this loop's thread whenever the channel is writable (for a
+     * {@link java.nio.channels.SocketChannel} still connecting: once the connection is made or has
+     * failed), until {@link #removeWriter(SelectableChannel)}; the rules are those
+     * of {@link #addWriter(int, Runnable)}. The selector backend's form of asyncio's
+     * {@code loop.add_writer}.
+     *
+     * @param channel  the channel, in non-blocking mode; evloop never closes it
+     * @param callback what to run when it is writable
+     * @throws IllegalArgumentException if the channel is closed or in blocking mode
+     * @throws NullPointerException if an argument is null
+     * @throws UnsupportedOperationException on native backends, which watch file descriptors
+     * @throws IllegalStateException if the loop is closed, or runs on another thread
+     */
+    void addWriter(SelectableChannel channel, Runnable callback);
+
+    /**
+     * Stops watching a channel for writing; its reader, if any, stays. Mirrors asyncio's
+     * {@code loop.remove_writer}.
+     *
+     * @param channel the channel
+     * @return whether it had a writer
+     * @throws NullPointerException if {@code channel} is null
+     * @throws IllegalStateException if the loop runs on another thread
+     */
+    boolean removeWriter(SelectableChannel channel);
 
     /**
      * Runs a blocking function on an executor and returns a future of its result, completed on

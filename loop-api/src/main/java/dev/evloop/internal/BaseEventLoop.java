@@ -22,6 +22,7 @@ import io.netty.handler.ssl.SslHandler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
+import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -88,6 +89,7 @@ public final class BaseEventLoop implements EventLoop {
     /** Tasks not done yet, for allTasks() and for the report of a loop closed with tasks pending. */
     private final Set<Task<?>> tasks = new HashSet<>();
     private final SignalHandlers signals = new SignalHandlers(this);
+    private final FdWatchers watchers;
 
     private long iterations;
     private long callbacksRun;
@@ -103,6 +105,7 @@ public final class BaseEventLoop implements EventLoop {
     public BaseEventLoop(LoopBackend backend) {
         this.backend = backend.name();
         this.networking = new Networking(this, backend);
+        this.watchers = new FdWatchers(this, backend);
         this.io = new ManualIoEventLoop(null, null, backend.ioHandlerFactory());
         if (taskMode == TaskMode.FALLBACK) {
             TaskModes.explainOnce();
@@ -331,7 +334,7 @@ public final class BaseEventLoop implements EventLoop {
         }
         if (owner != null) {
             throw new IllegalStateException("this event loop is bound to thread '" + owner.getName()
-                    + "', which ran it first: its Netty ManualIoEventLoop cannot change threads,"
+                    + "', which first ran it or watched a file descriptor with it: its Netty ManualIoEventLoop cannot change threads,"
                     + " so run and close it there, or give each thread its own loop");
         }
         io.setOwningThread(me);
@@ -446,6 +449,7 @@ public final class BaseEventLoop implements EventLoop {
         }
         tasks.clear();
         signals.removeAll();
+        watchers.closeAll();
         closed = true;
         ready.clear();
         timers.clear();
@@ -655,6 +659,76 @@ public final class BaseEventLoop implements EventLoop {
         checkClosed();
         checkThread("createConnection");
         return networking.createConnection(protocolFactory, host, port, options);
+    }
+
+    // ---- readers and writers -----------------------------------------------------------------
+
+    @Override
+    public void addReader(int fd, Runnable callback) {
+        addWatcher("addReader", FdWatchers.fd(fd), true, callback);
+    }
+
+    @Override
+    public boolean removeReader(int fd) {
+        return removeWatcher("removeReader", FdWatchers.fd(fd), true);
+    }
+
+    @Override
+    public void addWriter(int fd, Runnable callback) {
+        addWatcher("addWriter", FdWatchers.fd(fd), false, callback);
+    }
+
+    @Override
+    public boolean removeWriter(int fd) {
+        return removeWatcher("removeWriter", FdWatchers.fd(fd), false);
+    }
+
+    @Override
+    public void addReader(SelectableChannel channel, Runnable callback) {
+        addWatcher("addReader", FdWatchers.channel(channel), true, callback);
+    }
+
+    @Override
+    public boolean removeReader(SelectableChannel channel) {
+        return removeWatcher("removeReader", FdWatchers.channel(channel), true);
+    }
+
+    @Override
+    public void addWriter(SelectableChannel channel, Runnable callback) {
+        addWatcher("addWriter", FdWatchers.channel(channel), false, callback);
+    }
+
+    @Override
+    public boolean removeWriter(SelectableChannel channel) {
+        return removeWatcher("removeWriter", FdWatchers.channel(channel), false);
+    }
+
+    private void addWatcher(String method, Object target, boolean reading, Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkClosed();
+        checkThread(method);
+        onWatcherThread(() -> watchers.add(target, reading, callback));
+    }
+
+    private boolean removeWatcher(String method, Object target, boolean reading) {
+        if (closed || owner == null) {
+            return false; // as asyncio: nothing is watched by a closed loop, nor by one never bound
+        }
+        checkThread(method);
+        boolean[] removed = new boolean[1];
+        onWatcherThread(() -> removed[0] = watchers.remove(target, reading));
+        return removed[0];
+    }
+
+    /**
+     * Watches register on the Netty loop's own thread. A loop that has not run yet is bound to the
+     * caller first, as {@link #close()} binds it: the thread that sets up its watchers runs it.
+     */
+    private void onWatcherThread(Runnable op) {
+        if (runningThread == null && CURRENT_TASK.get() == null) {
+            bindOwner(Thread.currentThread());
+        }
+        runOnLoopThread(op);
     }
 
     // ---- signals ----------------------------------------------------------------------------

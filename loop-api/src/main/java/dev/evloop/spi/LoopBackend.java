@@ -99,4 +99,12 @@ public interface LoopBackend {
     default ChannelOption<Boolean> reusePortOption() {
         return null;
     }
+
+    /**
+     * How this backend watches file descriptors (native backends) or channels (the selector) for
+     * the loop's {@code addReader}/{@code addWriter}, asyncio's {@code add_reader}/{@code add_writer}.
+     *
+     * @return the backend's watch factory
+     */
+    IoWatchFactory ioWatchFactory();
 }

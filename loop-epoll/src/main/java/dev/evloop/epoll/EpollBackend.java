@@ -2,6 +2,7 @@ package dev.evloop.epoll;
 
 import dev.evloop.spi.AbstractLoopBackend;
 import dev.evloop.spi.Availability;
+import dev.evloop.spi.IoWatchFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -56,5 +57,10 @@ public final class EpollBackend extends AbstractLoopBackend {
     @Override
     public ChannelOption<Boolean> reusePortOption() {
         return EpollChannelOption.SO_REUSEPORT;
+    }
+
+    @Override
+    public IoWatchFactory ioWatchFactory() {
+        return new EpollWatches();
     }
 }

@@ -2,6 +2,7 @@ package dev.evloop.iouring;
 
 import dev.evloop.spi.AbstractLoopBackend;
 import dev.evloop.spi.Availability;
+import dev.evloop.spi.IoWatchFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.uring.IoUringChannelOption;
@@ -55,5 +56,10 @@ public final class IoUringBackend extends AbstractLoopBackend {
     @Override
     public ChannelOption<Boolean> reusePortOption() {
         return IoUringChannelOption.SO_REUSEPORT;
+    }
+
+    @Override
+    public IoWatchFactory ioWatchFactory() {
+        return new IoUringWatches();
     }
 }

@@ -2,6 +2,7 @@ package dev.evloop.kqueue;
 
 import dev.evloop.spi.AbstractLoopBackend;
 import dev.evloop.spi.Availability;
+import dev.evloop.spi.IoWatchFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.kqueue.KQueueChannelOption;
@@ -56,5 +57,10 @@ public final class KQueueBackend extends AbstractLoopBackend {
     @Override
     public ChannelOption<Boolean> reusePortOption() {
         return KQueueChannelOption.SO_REUSEPORT;
+    }
+
+    @Override
+    public IoWatchFactory ioWatchFactory() {
+        return new KQueueWatches();
     }
 }

@@ -2,6 +2,7 @@ package dev.evloop.selector;
 
 import dev.evloop.spi.AbstractLoopBackend;
 import dev.evloop.spi.Availability;
+import dev.evloop.spi.IoWatchFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.socket.nio.NioChannelOption;
@@ -53,5 +54,10 @@ public final class SelectorBackend extends AbstractLoopBackend {
     @Override
     public ChannelOption<Boolean> reusePortOption() {
         return NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT);
+    }
+
+    @Override
+    public IoWatchFactory ioWatchFactory() {
+        return new SelectorWatches();
     }
 }
