@@ -17,6 +17,7 @@ import dev.evloop.spi.LoopBackend;
 import io.netty.channel.ManualIoEventLoop;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -62,6 +63,7 @@ public final class BaseEventLoop implements EventLoop {
 
     private final String backend;
     private final Networking networking;
+    private final UnixSockets unixSockets;
     /** Transports that wrote since the last poll: flushed once, before the next. */
     private final ArrayList<StreamTransport> toFlush = new ArrayList<>();
     private final ManualIoEventLoop io;
@@ -98,6 +100,7 @@ public final class BaseEventLoop implements EventLoop {
     public BaseEventLoop(LoopBackend backend) {
         this.backend = backend.name();
         this.networking = new Networking(this, backend);
+        this.unixSockets = new UnixSockets(this, backend, networking);
         this.io = new ManualIoEventLoop(null, null, backend.ioHandlerFactory());
         if (taskMode == TaskMode.FALLBACK) {
             TaskModes.explainOnce();
@@ -610,6 +613,24 @@ public final class BaseEventLoop implements EventLoop {
         checkClosed();
         checkThread("createConnection");
         return networking.createConnection(protocolFactory, host, port, options);
+    }
+
+    // ---- Unix domain sockets ----------------------------------------------------------------
+
+    @Override
+    public LoopFuture<Server> createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path,
+                                               SocketOptions options) {
+        checkClosed();
+        checkThread("createUnixServer");
+        return unixSockets.createUnixServer(protocolFactory, path, options);
+    }
+
+    @Override
+    public <P extends BaseProtocol> LoopFuture<Connection<P>> createUnixConnection(Supplier<P> protocolFactory,
+                                                                                 Path path, SocketOptions options) {
+        checkClosed();
+        checkThread("createUnixConnection");
+        return unixSockets.createUnixConnection(protocolFactory, path, options);
     }
 
     // ---- signals ----------------------------------------------------------------------------
