@@ -470,8 +470,8 @@ public final class Async {
      * @param path    the server's socket file
      * @param options socket options (see {@link EventLoop#createUnixConnection})
      * @return the reader and writer
-     * @throws java.io.UncheckedIOException carrying the {@link java.io.IOException} if nothing
-     *         listens at {@code path}
+     * @throws java.io.UncheckedIOException carrying a {@link java.nio.file.NoSuchFileException} if
+     *         there is no file at {@code path}, a {@link java.net.ConnectException} if nothing listens
      * @throws NullPointerException if an argument is null
      * @throws UnsupportedOperationException if the loop's backend has no Unix domain sockets
      * @throws IllegalStateException if not called inside a task

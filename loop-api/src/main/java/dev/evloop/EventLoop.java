@@ -317,8 +317,9 @@ public interface EventLoop extends AutoCloseable {
      * @param path            the server's socket file
      * @param options         socket options
      * @param <P>             the protocol type
-     * @return a future of the transport and protocol; it fails with an {@link java.io.IOException}
-     *         naming the path when nothing listens there
+     * @return a future of the transport and protocol; it fails with a
+     *         {@link java.nio.file.NoSuchFileException} if there is no file at {@code path}, and with
+     *         a {@link java.net.ConnectException} naming the path if nothing listens on it
      * @throws NullPointerException if an argument is null
      * @throws UnsupportedOperationException if this loop's backend has no Unix domain sockets
      * @throws IllegalStateException if the loop is closed
