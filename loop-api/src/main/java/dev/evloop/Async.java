@@ -1,6 +1,7 @@
 package dev.evloop;
 
 import dev.evloop.internal.BaseEventLoop;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -450,22 +451,85 @@ public final class Async {
         Task<?> task = requireTask("startServer");
         EventLoop loop = task.taskLoop();
         try {
-            return loop.createServer(() -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT, (reader, writer) -> {
-                Task<Void> serving = loop.createTask(() -> {
-                    handler.handle(reader, writer);
-                    return null;
-                });
-                serving.addDoneCallback(done -> {
-                    if (!done.isCancelled() && done.exception() != null) {
-                        loop.callExceptionHandler(ExceptionContext.of("Unhandled exception in a stream handler",
-                                done.exception()).with(ExceptionContext.TRANSPORT, writer.transport()));
-                        writer.transport().abort();
-                    }
-                });
-            }), host, port, options).await();
+            return loop.createServer(() -> serverProtocol(loop, handler), host, port, options).await();
         } catch (CompletionException e) {
             throw StreamReader.unchecked(e.getCause());
         }
+    }
+
+    /**
+     * Opens a Unix domain socket connection as a reader and a writer, waiting inside the current
+     * task until it is up. Mirrors {@code await asyncio.open_unix_connection(path)}.
+     *
+     * <pre>{@code
+     * Streams s = Async.openUnixConnection(Path.of("/run/app.sock"), SocketOptions.defaults());
+     * s.writer().write("ping\n".getBytes());
+     * byte[] reply = s.reader().readLine();
+     * }</pre>
+     *
+     * @param path    the server's socket file
+     * @param options socket options (see {@link EventLoop#createUnixConnection})
+     * @return the reader and writer
+     * @throws java.io.UncheckedIOException carrying a {@link java.nio.file.NoSuchFileException} if
+     *         there is no file at {@code path}, a {@link java.net.ConnectException} if nothing listens
+     * @throws NullPointerException if an argument is null
+     * @throws UnsupportedOperationException if the loop's backend has no Unix domain sockets
+     * @throws IllegalStateException if not called inside a task
+     */
+    public static Streams openUnixConnection(Path path, SocketOptions options) {
+        Task<?> task = requireTask("openUnixConnection");
+        EventLoop loop = task.taskLoop();
+        Connection<StreamProtocol> c;
+        try {
+            c = loop.createUnixConnection(() -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT, null),
+                    path, options).await();
+        } catch (CompletionException e) {
+            throw StreamReader.unchecked(e.getCause());
+        }
+        return new Streams(c.protocol().reader(), c.protocol().writer());
+    }
+
+    /**
+     * Starts a Unix domain socket server that runs {@code handler} as a task for each connection.
+     * Mirrors {@code await asyncio.start_unix_server(client_connected_cb, path)}; the socket file
+     * follows {@link EventLoop#createUnixServer}'s rules.
+     *
+     * @param handler what serves each connection
+     * @param path    the socket file
+     * @param options socket options
+     * @return the server, listening
+     * @throws java.io.UncheckedIOException carrying a {@link java.net.BindException} if the path
+     *         is taken by a file that is not a socket
+     * @throws NullPointerException if an argument is null
+     * @throws UnsupportedOperationException if the loop's backend has no Unix domain sockets
+     * @throws IllegalStateException if not called inside a task
+     */
+    public static Server startUnixServer(StreamHandler handler, Path path, SocketOptions options) {
+        Objects.requireNonNull(handler, "handler");
+        Task<?> task = requireTask("startUnixServer");
+        EventLoop loop = task.taskLoop();
+        try {
+            return loop.createUnixServer(() -> serverProtocol(loop, handler), path, options).await();
+        } catch (CompletionException e) {
+            throw StreamReader.unchecked(e.getCause());
+        }
+    }
+
+    /** The protocol of one accepted stream connection: runs {@code handler} on it as a task. */
+    private static StreamProtocol serverProtocol(EventLoop loop, StreamHandler handler) {
+        return new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT, (reader, writer) -> {
+            Task<Void> serving = loop.createTask(() -> {
+                handler.handle(reader, writer);
+                return null;
+            });
+            serving.addDoneCallback(done -> {
+                if (!done.isCancelled() && done.exception() != null) {
+                    loop.callExceptionHandler(ExceptionContext.of("Unhandled exception in a stream handler",
+                            done.exception()).with(ExceptionContext.TRANSPORT, writer.transport()));
+                    writer.transport().abort();
+                }
+            });
+        });
     }
 
     private static Task<?> requireTask(String method) {

@@ -2,6 +2,7 @@ package dev.evloop;
 
 import io.netty.handler.ssl.SslContext;
 import java.nio.channels.SelectableChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
@@ -464,6 +465,54 @@ public interface EventLoop extends AutoCloseable {
      * @throws IllegalStateException if the loop runs on another thread
      */
     boolean removeWriter(SelectableChannel channel);
+
+    /**
+     * Listens for connections on a Unix domain socket; each one gets a protocol from the factory
+     * and a transport that behaves as a TCP one (flow control, half-close). Mirrors asyncio's
+     * {@code loop.create_unix_server(protocol_factory, path, ...)} with {@code cleanup_socket=True}.
+     *
+     * <pre>{@code
+     * Server server = loop.createUnixServer(Echo::new, Path.of("/tmp/echo.sock"), SocketOptions.defaults()).await();
+     * }</pre>
+     *
+     * <p>As in asyncio 3.13, a socket file already at {@code path} is removed first, a file of any
+     * other kind makes the future fail with a {@link java.net.BindException} naming the path, and
+     * closing the server removes its socket file. Of the options, the backlog, {@code startServing},
+     * the buffer sizes and the extra Netty options apply; the TCP ones (no-delay, keep-alive,
+     * address and port reuse) do not.
+     *
+     * @param protocolFactory makes the protocol of each connection
+     * @param path            the socket file; the OS limits its length (107 bytes on Linux)
+     * @param options         socket options
+     * @return a future of the server, listening once it completes; {@link Server#addresses()}
+     *         reports the path's address
+     * @throws NullPointerException if an argument is null
+     * @throws UnsupportedOperationException if this loop's backend has no Unix domain sockets
+     * @throws IllegalStateException if the loop is closed
+     */
+    LoopFuture<Server> createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path,
+                                        SocketOptions options);
+
+    /**
+     * Connects to a Unix domain socket and gives the connection a protocol from the factory; the
+     * protocol's {@code connectionMade} has run when the future completes. Mirrors asyncio's
+     * {@code loop.create_unix_connection(protocol_factory, path)}.
+     *
+     * <p>Of the options, the buffer sizes and the extra Netty options apply; the TCP ones do not.
+     *
+     * @param protocolFactory makes the connection's protocol
+     * @param path            the server's socket file
+     * @param options         socket options
+     * @param <P>             the protocol type
+     * @return a future of the transport and protocol; it fails with a
+     *         {@link java.nio.file.NoSuchFileException} if there is no file at {@code path}, and with
+     *         a {@link java.net.ConnectException} naming the path if nothing listens on it
+     * @throws NullPointerException if an argument is null
+     * @throws UnsupportedOperationException if this loop's backend has no Unix domain sockets
+     * @throws IllegalStateException if the loop is closed
+     */
+    <P extends BaseProtocol> LoopFuture<Connection<P>> createUnixConnection(Supplier<P> protocolFactory, Path path,
+                                                                          SocketOptions options);
 
     /**
      * Runs a blocking function on an executor and returns a future of its result, completed on

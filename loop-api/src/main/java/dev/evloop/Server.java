@@ -4,8 +4,8 @@ import java.net.SocketAddress;
 import java.util.List;
 
 /**
- * A listening socket made by {@link EventLoop#createServer}: each connection it accepts gets a new
- * protocol and transport. Mirrors asyncio's {@code Server}.
+ * A listening socket made by {@link EventLoop#createServer} or {@link EventLoop#createUnixServer}:
+ * each connection it accepts gets a new protocol and transport. Mirrors asyncio's {@code Server}.
  *
  * <pre>{@code
  * Server server = loop.runUntilComplete(loop.createServer(Echo::new, "127.0.0.1", 0, SocketOptions.defaults()));

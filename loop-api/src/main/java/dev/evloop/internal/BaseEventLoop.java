@@ -23,6 +23,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.channels.SelectableChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -68,6 +69,7 @@ public final class BaseEventLoop implements EventLoop {
 
     private final String backend;
     private final Networking networking;
+    private final UnixSockets unixSockets;
     /** Transports that wrote since the last poll: flushed once, before the next. */
     private final ArrayList<StreamTransport> toFlush = new ArrayList<>();
     private final ManualIoEventLoop io;
@@ -106,6 +108,7 @@ public final class BaseEventLoop implements EventLoop {
         this.backend = backend.name();
         this.networking = new Networking(this, backend);
         this.watchers = new FdWatchers(this, backend);
+        this.unixSockets = new UnixSockets(this, backend, networking);
         this.io = new ManualIoEventLoop(null, null, backend.ioHandlerFactory());
         if (taskMode == TaskMode.FALLBACK) {
             TaskModes.explainOnce();
@@ -641,7 +644,7 @@ public final class BaseEventLoop implements EventLoop {
             if (sslContext.isServer()) {
                 handler = TlsHandlers.server(sslContext, channel, handshakeTimeout);
             } else {
-                InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
+                InetSocketAddress remote = channel.remoteAddress() instanceof InetSocketAddress ip ? ip : null;
                 String host = serverHostname != null ? serverHostname
                         : remote != null ? remote.getHostString() : null;
                 handler = TlsHandlers.client(sslContext, channel, host, remote != null ? remote.getPort() : -1,
@@ -729,6 +732,24 @@ public final class BaseEventLoop implements EventLoop {
             bindOwner(Thread.currentThread());
         }
         runOnLoopThread(op);
+    }
+
+    // ---- Unix domain sockets ----------------------------------------------------------------
+
+    @Override
+    public LoopFuture<Server> createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path,
+                                               SocketOptions options) {
+        checkClosed();
+        checkThread("createUnixServer");
+        return unixSockets.createUnixServer(protocolFactory, path, options);
+    }
+
+    @Override
+    public <P extends BaseProtocol> LoopFuture<Connection<P>> createUnixConnection(Supplier<P> protocolFactory,
+                                                                                 Path path, SocketOptions options) {
+        checkClosed();
+        checkThread("createUnixConnection");
+        return unixSockets.createUnixConnection(protocolFactory, path, options);
     }
 
     // ---- signals ----------------------------------------------------------------------------

@@ -165,8 +165,7 @@ final class Networking {
     }
 
     /** Puts a transport for a new protocol on an accepted channel; a failing factory closes it. */
-    private <P extends BaseProtocol> void attach(Channel ch, Supplier<P> factory, SocketOptions options,
-                                                 Runnable onLost) {
+    <P extends BaseProtocol> void attach(Channel ch, Supplier<P> factory, SocketOptions options, Runnable onLost) {
         P protocol;
         try {
             protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
@@ -183,7 +182,7 @@ final class Networking {
     }
 
     /** Where a bootstrap takes the options of its stream channels: a server's children, or a client. */
-    private interface OptionSink {
+    interface OptionSink {
         <T> void set(ChannelOption<T> option, T value);
     }
 
@@ -191,6 +190,11 @@ final class Networking {
     private static void applyStreamOptions(OptionSink sink, SocketOptions options) {
         sink.set(ChannelOption.TCP_NODELAY, options.noDelay());
         sink.set(ChannelOption.SO_KEEPALIVE, options.keepAlive());
+        applyChannelOptions(sink, options);
+    }
+
+    /** Options of every stream channel, TCP or Unix: those that are not about TCP. */
+    static void applyChannelOptions(OptionSink sink, SocketOptions options) {
         sink.set(ChannelOption.ALLOW_HALF_CLOSURE, true);
         sink.set(ChannelOption.RCVBUF_ALLOCATOR, receiveBuffers());
         if (options.sendBufferSize() > 0) {

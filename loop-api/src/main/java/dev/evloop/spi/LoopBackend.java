@@ -2,9 +2,13 @@ package dev.evloop.spi;
 
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import java.net.SocketAddress;
+import java.nio.file.Path;
 
 /**
  * An I/O backend: the Netty {@link IoHandlerFactory} and channel classes that an evloop
@@ -27,7 +31,9 @@ import io.netty.channel.socket.SocketChannel;
  * }</pre>
  *
  * <p>Implementations must be cheap to construct and must not throw from any method, even when the
- * native library they need is missing: {@link #isAvailable()} answers {@code false} instead.
+ * native library they need is missing: {@link #isAvailable()} answers {@code false} instead. The
+ * exceptions are the ones documented here: an {@code IoHandlerFactory} of an unavailable backend,
+ * and Unix domain sockets on a backend that has none.
  */
 public interface LoopBackend {
 
@@ -107,4 +113,49 @@ public interface LoopBackend {
      * @return the backend's watch factory
      */
     IoWatchFactory ioWatchFactory();
+
+    /**
+     * The Netty channel class for Unix domain stream sockets on this backend: the connections of
+     * {@code EventLoop.createUnixConnection}. A backend without them keeps this default.
+     *
+     * @return the domain socket channel class; it can half-close, as a TCP one can
+     * @throws UnsupportedOperationException if the backend has no Unix domain sockets; the message
+     *         names the backend and, where known, says why
+     */
+    default Class<? extends DuplexChannel> domainSocketChannelClass() {
+        throw domainSocketsUnsupported();
+    }
+
+    /**
+     * The Netty channel class for Unix domain stream listeners on this backend: the servers of
+     * {@code EventLoop.createUnixServer}. A backend without them keeps this default.
+     *
+     * @return the server domain socket channel class
+     * @throws UnsupportedOperationException if the backend has no Unix domain sockets
+     */
+    default Class<? extends ServerChannel> serverDomainSocketChannelClass() {
+        throw domainSocketsUnsupported();
+    }
+
+    /**
+     * The address the domain socket channels of this backend bind or connect to for a socket file:
+     * Netty's {@code DomainSocketAddress} for the native backends, the JDK's
+     * {@code UnixDomainSocketAddress} for NIO.
+     *
+     * @param path the socket file's path
+     * @return the channel address of that path
+     * @throws UnsupportedOperationException if the backend has no Unix domain sockets
+     */
+    default SocketAddress domainSocketAddress(Path path) {
+        throw domainSocketsUnsupported();
+    }
+
+    /**
+     * The error the Unix domain socket methods throw on this backend when it has none.
+     *
+     * @return an exception naming the backend
+     */
+    default UnsupportedOperationException domainSocketsUnsupported() {
+        return new UnsupportedOperationException("the " + name() + " backend does not support Unix domain sockets");
+    }
 }

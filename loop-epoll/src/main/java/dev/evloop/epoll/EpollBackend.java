@@ -5,15 +5,22 @@ import dev.evloop.spi.Availability;
 import dev.evloop.spi.IoWatchFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Path;
 
 /**
  * Linux's epoll through Netty's native epoll transport. Ranked first on Linux for now: it is
@@ -62,5 +69,20 @@ public final class EpollBackend extends AbstractLoopBackend {
     @Override
     public IoWatchFactory ioWatchFactory() {
         return new EpollWatches();
+    }
+
+    @Override
+    public Class<? extends DuplexChannel> domainSocketChannelClass() {
+        return EpollDomainSocketChannel.class;
+    }
+
+    @Override
+    public Class<? extends ServerChannel> serverDomainSocketChannelClass() {
+        return EpollServerDomainSocketChannel.class;
+    }
+
+    @Override
+    public SocketAddress domainSocketAddress(Path path) {
+        return new DomainSocketAddress(path.toFile());
     }
 }

@@ -62,4 +62,17 @@ public final class IoUringBackend extends AbstractLoopBackend {
     public IoWatchFactory ioWatchFactory() {
         return new IoUringWatches();
     }
+
+    /**
+     * Unix domain sockets are refused here: Netty 4.2.18's {@code IoUringDomainSocketChannel}
+     * honours {@code ALLOW_HALF_CLOSURE} only for TCP, so a peer's half-close closes the whole
+     * connection and a reply written after {@code eofReceived} is lost (tried on this transport:
+     * streams echo and half-close lose data). A loop on epoll serves them as asyncio does.
+     */
+    @Override
+    public UnsupportedOperationException domainSocketsUnsupported() {
+        return new UnsupportedOperationException("the io_uring backend does not support Unix domain sockets:"
+                + " Netty's IoUringDomainSocketChannel closes the connection when the peer half-closes it,"
+                + " which loses replies sent after eofReceived; use the epoll backend");
+    }
 }

@@ -5,15 +5,22 @@ import dev.evloop.spi.Availability;
 import dev.evloop.spi.IoWatchFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.kqueue.KQueueChannelOption;
 import io.netty.channel.kqueue.KQueue;
 import io.netty.channel.kqueue.KQueueDatagramChannel;
+import io.netty.channel.kqueue.KQueueDomainSocketChannel;
 import io.netty.channel.kqueue.KQueueIoHandler;
+import io.netty.channel.kqueue.KQueueServerDomainSocketChannel;
 import io.netty.channel.kqueue.KQueueServerSocketChannel;
 import io.netty.channel.kqueue.KQueueSocketChannel;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Path;
 
 /**
  * kqueue through Netty's native kqueue transport: macOS and the BSDs. The native library ships
@@ -62,5 +69,20 @@ public final class KQueueBackend extends AbstractLoopBackend {
     @Override
     public IoWatchFactory ioWatchFactory() {
         return new KQueueWatches();
+    }
+
+    @Override
+    public Class<? extends DuplexChannel> domainSocketChannelClass() {
+        return KQueueDomainSocketChannel.class;
+    }
+
+    @Override
+    public Class<? extends ServerChannel> serverDomainSocketChannelClass() {
+        return KQueueServerDomainSocketChannel.class;
+    }
+
+    @Override
+    public SocketAddress domainSocketAddress(Path path) {
+        return new DomainSocketAddress(path.toFile());
     }
 }

@@ -60,4 +60,17 @@ public final class SelectorBackend extends AbstractLoopBackend {
     public IoWatchFactory ioWatchFactory() {
         return new SelectorWatches();
     }
+
+    /**
+     * Unix domain sockets are refused here: Netty 4.2.18's {@code NioDomainSocketChannel} (which
+     * the JDK supports since 16) ignores {@code ALLOW_HALF_CLOSURE}, so a peer's half-close closes
+     * the whole connection and a reply written after {@code eofReceived} is lost (tried on JDK 25:
+     * streams echo and half-close lose data). asyncio's Windows loop has none either.
+     */
+    @Override
+    public UnsupportedOperationException domainSocketsUnsupported() {
+        return new UnsupportedOperationException("the selector backend does not support Unix domain sockets:"
+                + " Netty's NioDomainSocketChannel closes the connection when the peer half-closes it,"
+                + " which loses replies sent after eofReceived; use the epoll or kqueue backend");
+    }
 }
