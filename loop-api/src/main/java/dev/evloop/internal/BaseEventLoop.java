@@ -63,7 +63,7 @@ public final class BaseEventLoop implements EventLoop {
     private final String backend;
     private final Networking networking;
     /** Transports that wrote since the last poll: flushed once, before the next. */
-    private final ArrayList<StreamTransport> toFlush = new ArrayList<>();
+    private final ArrayList<FlushOnPoll> toFlush = new ArrayList<>();
     private final ManualIoEventLoop io;
     private final ArrayDeque<CallbackHandle> ready = new ArrayDeque<>(256);
     private final TimerQueue timers = new TimerQueue();
@@ -373,7 +373,7 @@ public final class BaseEventLoop implements EventLoop {
     }
 
     /** Asks for a transport's writes to be flushed before the next poll. */
-    void flushBeforeNextPoll(StreamTransport transport) {
+    void flushBeforeNextPoll(FlushOnPoll transport) {
         toFlush.add(transport);
     }
 

@@ -27,7 +27,7 @@ import java.util.Objects;
  * poll, so a burst of small writes leaves in one system call, and flushes at once past
  * {@link #FLUSH_THRESHOLD} bytes.
  */
-public final class StreamTransport extends ChannelInboundHandlerAdapter implements Transport {
+public final class StreamTransport extends ChannelInboundHandlerAdapter implements Transport, FlushOnPoll {
     /** asyncio's default high-water mark; the low one is a quarter of it. */
     static final int DEFAULT_HIGH_WATER = 64 * 1024;
     /** Past this many unflushed bytes, a write flushes at once. */
@@ -252,7 +252,8 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     }
 
     /** Sends what was written; the loop calls it before each poll for a transport that wrote. */
-    void flushNow() {
+    @Override
+    public void flushNow() {
         flushScheduled = false;
         if (unflushed > 0) {
             unflushed = 0;
