@@ -2,6 +2,8 @@ package dev.evloop.internal;
 
 import dev.evloop.BaseProtocol;
 import dev.evloop.Connection;
+import dev.evloop.DatagramEndpoint;
+import dev.evloop.DatagramProtocol;
 import dev.evloop.EventLoop;
 import dev.evloop.ExceptionContext;
 import dev.evloop.ExceptionHandler;
@@ -17,6 +19,7 @@ import dev.evloop.spi.LoopBackend;
 import io.netty.channel.ManualIoEventLoop;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -62,6 +65,7 @@ public final class BaseEventLoop implements EventLoop {
 
     private final String backend;
     private final Networking networking;
+    private final DatagramEndpoints datagrams;
     /** Transports that wrote since the last poll: flushed once, before the next. */
     private final ArrayList<FlushOnPoll> toFlush = new ArrayList<>();
     private final ManualIoEventLoop io;
@@ -98,6 +102,7 @@ public final class BaseEventLoop implements EventLoop {
     public BaseEventLoop(LoopBackend backend) {
         this.backend = backend.name();
         this.networking = new Networking(this, backend);
+        this.datagrams = new DatagramEndpoints(this, backend, networking);
         this.io = new ManualIoEventLoop(null, null, backend.ioHandlerFactory());
         if (taskMode == TaskMode.FALLBACK) {
             TaskModes.explainOnce();
@@ -610,6 +615,17 @@ public final class BaseEventLoop implements EventLoop {
         checkClosed();
         checkThread("createConnection");
         return networking.createConnection(protocolFactory, host, port, options);
+    }
+
+    // ---- datagram endpoints -----------------------------------------------------------------
+
+    @Override
+    public <P extends DatagramProtocol> LoopFuture<DatagramEndpoint<P>> createDatagramEndpoint(
+            Supplier<P> protocolFactory, InetSocketAddress localAddress, InetSocketAddress remoteAddress,
+            SocketOptions options) {
+        checkClosed();
+        checkThread("createDatagramEndpoint");
+        return datagrams.create(protocolFactory, localAddress, remoteAddress, options);
     }
 
     // ---- signals ----------------------------------------------------------------------------
