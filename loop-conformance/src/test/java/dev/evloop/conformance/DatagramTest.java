@@ -307,7 +307,7 @@ class DatagramTest extends BackendTest {
     }
 
     @Test
-    void aNameIsResolvedOffTheLoop() {
+    void anUnresolvedRemoteAddressIsResolvedBeforeConnecting() {
         DatagramEndpoint<Recorder> receiver = bound();
         int port = ((InetSocketAddress) receiver.transport().localAddress()).getPort();
         DatagramEndpoint<Recorder> client = connectedTo(InetSocketAddress.createUnresolved("localhost", port));
