@@ -3,6 +3,7 @@ package dev.evloop;
 import io.netty.handler.ssl.SslContext;
 import java.nio.channels.SelectableChannel;
 import java.nio.file.Path;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
@@ -513,6 +514,43 @@ public interface EventLoop extends AutoCloseable {
      */
     <P extends BaseProtocol> LoopFuture<Connection<P>> createUnixConnection(Supplier<P> protocolFactory, Path path,
                                                                           SocketOptions options);
+
+    /**
+     * Opens a UDP endpoint and gives it a protocol from the factory; the protocol's
+     * {@code connectionMade} has run when the future completes. With a remote address the
+     * endpoint is connected: it sends there by default, hears only from there, and learns through
+     * {@link DatagramProtocol#errorReceived} when nobody listens there. Names in either address
+     * are resolved off the loop. Mirrors asyncio's
+     * {@code loop.create_datagram_endpoint(protocol_factory, local_addr, remote_addr, ...)}.
+     *
+     * <pre>{@code
+     * DatagramEndpoint<EchoServer> server = loop.createDatagramEndpoint(EchoServer::new,
+     *         new InetSocketAddress("127.0.0.1", 9999), null, SocketOptions.defaults()).await();
+     * }</pre>
+     *
+     * <p>Of the options, {@link SocketOptions#broadcast}, {@link SocketOptions#reusePort}, the
+     * buffer sizes and the extra Netty options apply; SO_REUSEADDR is never set, as asyncio no
+     * longer sets it for UDP (it would let another process steal the port's datagrams).
+     *
+     * @param protocolFactory makes the endpoint's protocol
+     * @param localAddress    the address to bind; {@code null} for any port on every interface
+     *                        (or, with a remote address, whatever the OS picks to reach it)
+     * @param remoteAddress   the peer to connect to; {@code null} for an endpoint that sends
+     *                        anywhere and hears from anyone
+     * @param options         socket options
+     * @param <P>             the protocol type
+     * @return a future of the transport and protocol; it fails if the address cannot be bound
+     *         or resolved
+     * @throws NullPointerException if {@code protocolFactory} or {@code options} is null
+     * @throws IllegalArgumentException if {@code options} has a
+     *                                  {@link SocketOptions#localAddress(java.net.SocketAddress)}
+     *                                  (pass it as {@code localAddress})
+     * @throws UnsupportedOperationException if reusePort is asked and the backend cannot set it
+     * @throws IllegalStateException if the loop is closed
+     */
+    <P extends DatagramProtocol> LoopFuture<DatagramEndpoint<P>> createDatagramEndpoint(
+            Supplier<P> protocolFactory, InetSocketAddress localAddress, InetSocketAddress remoteAddress,
+            SocketOptions options);
 
     /**
      * Runs a blocking function on an executor and returns a future of its result, completed on

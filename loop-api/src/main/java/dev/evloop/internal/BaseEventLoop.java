@@ -2,6 +2,8 @@ package dev.evloop.internal;
 
 import dev.evloop.BaseProtocol;
 import dev.evloop.Connection;
+import dev.evloop.DatagramEndpoint;
+import dev.evloop.DatagramProtocol;
 import dev.evloop.EventLoop;
 import dev.evloop.ExceptionContext;
 import dev.evloop.ExceptionHandler;
@@ -70,8 +72,9 @@ public final class BaseEventLoop implements EventLoop {
     private final String backend;
     private final Networking networking;
     private final UnixSockets unixSockets;
+    private final DatagramEndpoints datagrams;
     /** Transports that wrote since the last poll: flushed once, before the next. */
-    private final ArrayList<StreamTransport> toFlush = new ArrayList<>();
+    private final ArrayList<FlushOnPoll> toFlush = new ArrayList<>();
     private final ManualIoEventLoop io;
     private final ArrayDeque<CallbackHandle> ready = new ArrayDeque<>(256);
     private final TimerQueue timers = new TimerQueue();
@@ -109,6 +112,7 @@ public final class BaseEventLoop implements EventLoop {
         this.networking = new Networking(this, backend);
         this.watchers = new FdWatchers(this, backend);
         this.unixSockets = new UnixSockets(this, backend, networking);
+        this.datagrams = new DatagramEndpoints(this, backend, networking);
         this.io = new ManualIoEventLoop(null, null, backend.ioHandlerFactory());
         if (taskMode == TaskMode.FALLBACK) {
             TaskModes.explainOnce();
@@ -384,7 +388,7 @@ public final class BaseEventLoop implements EventLoop {
     }
 
     /** Asks for a transport's writes to be flushed before the next poll. */
-    void flushBeforeNextPoll(StreamTransport transport) {
+    void flushBeforeNextPoll(FlushOnPoll transport) {
         toFlush.add(transport);
     }
 
@@ -750,6 +754,17 @@ public final class BaseEventLoop implements EventLoop {
         checkClosed();
         checkThread("createUnixConnection");
         return unixSockets.createUnixConnection(protocolFactory, path, options);
+    }
+
+    // ---- datagram endpoints -----------------------------------------------------------------
+
+    @Override
+    public <P extends DatagramProtocol> LoopFuture<DatagramEndpoint<P>> createDatagramEndpoint(
+            Supplier<P> protocolFactory, InetSocketAddress localAddress, InetSocketAddress remoteAddress,
+            SocketOptions options) {
+        checkClosed();
+        checkThread("createDatagramEndpoint");
+        return datagrams.create(protocolFactory, localAddress, remoteAddress, options);
     }
 
     // ---- signals ----------------------------------------------------------------------------

@@ -217,7 +217,7 @@ final class Networking {
         return new AdaptiveRecvByteBufAllocator(512, 16 * 1024, MAX_RECEIVE_BUFFER);
     }
 
-    private ChannelOption<Boolean> reusePort() {
+    ChannelOption<Boolean> reusePort() {
         ChannelOption<Boolean> option = backend.reusePortOption();
         if (option == null) {
             throw new UnsupportedOperationException("the " + backend.name() + " backend cannot set SO_REUSEPORT");
@@ -235,7 +235,7 @@ final class Networking {
      * The address to bind or connect to, resolved without blocking the loop: an IP literal at
      * once, a name on the default executor (asyncio runs getaddrinfo there too).
      */
-    private LoopFuture<InetSocketAddress> resolve(String host, int port, boolean wildcardIfNull) {
+    LoopFuture<InetSocketAddress> resolve(String host, int port, boolean wildcardIfNull) {
         LoopFuture<InetSocketAddress> result = loop.createFuture();
         if (host == null && wildcardIfNull) {
             result.setResult(new InetSocketAddress(port));
@@ -254,7 +254,7 @@ final class Networking {
     }
 
     /** Passes a failure of {@code step} on to {@code result}; true if it did, or if result is done. */
-    private static boolean failedInto(LoopFuture<?> step, LoopFuture<?> result) {
+    static boolean failedInto(LoopFuture<?> step, LoopFuture<?> result) {
         if (result.isDone()) {
             return true;
         }

@@ -31,9 +31,7 @@ import java.util.Objects;
  * poll, so a burst of small writes leaves in one system call, and flushes at once past
  * {@link #FLUSH_THRESHOLD} bytes.
  */
-public final class StreamTransport extends ChannelInboundHandlerAdapter implements Transport {
-    /** asyncio's default high-water mark; the low one is a quarter of it. */
-    static final int DEFAULT_HIGH_WATER = 64 * 1024;
+public final class StreamTransport extends ChannelInboundHandlerAdapter implements Transport, FlushOnPoll {
     /** Past this many unflushed bytes, a write flushes at once. */
     static final int FLUSH_THRESHOLD = 64 * 1024;
     private static final System.Logger LOG = System.getLogger("dev.evloop");
@@ -65,7 +63,7 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         this.protocol = protocol;
         this.onLost = onLost;
         this.tls = channel.pipeline().get(SslHandler.class) != null;
-        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(DEFAULT_HIGH_WATER / 4, DEFAULT_HIGH_WATER));
+        channel.config().setWriteBufferWaterMark(WriteLimits.DEFAULTS);
     }
 
     // ---- Netty events -----------------------------------------------------------------------
@@ -279,7 +277,8 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     }
 
     /** Sends what was written; the loop calls it before each poll for a transport that wrote. */
-    void flushNow() {
+    @Override
+    public void flushNow() {
         flushScheduled = false;
         if (unflushed > 0) {
             unflushed = 0;
@@ -373,10 +372,8 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void setWriteBufferLimits(int high, int low) {
-        if (low < 0 || high < low) {
-            throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
-        }
-        onLoopThread(() -> channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(low, high)));
+        WriteBufferWaterMark marks = WriteLimits.waterMark(high, low);
+        onLoopThread(() -> channel.config().setWriteBufferWaterMark(marks));
     }
 
     @Override

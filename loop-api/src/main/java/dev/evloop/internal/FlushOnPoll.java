@@ -1,0 +1,11 @@
+package dev.evloop.internal;
+
+/**
+ * A transport that batches its writes: it asks its loop, through
+ * {@link BaseEventLoop#flushBeforeNextPoll}, to flush them once, before the loop's next poll.
+ */
+interface FlushOnPoll {
+
+    /** Sends what was written since the last flush. */
+    void flushNow();
+}
