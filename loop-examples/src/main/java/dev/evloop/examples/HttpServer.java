@@ -12,8 +12,8 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -210,7 +210,7 @@ public final class HttpServer {
 
         private void respond(int status, String extraFields, byte[] body, boolean headOnly) {
             String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
-                    + "Date: " + HTTP_DATE.format(ZonedDateTime.now()) + "\r\n"
+                    + "Date: " + HTTP_DATE.format(Instant.now()) + "\r\n"
                     + "Content-Type: text/plain; charset=utf-8\r\n"
                     + "Content-Length: " + body.length + "\r\n"
                     + extraFields

@@ -21,8 +21,6 @@ import java.util.function.Consumer;
  * thread runs a loop of its own that starts the others, waits for SIGINT or SIGTERM, and shuts
  * them down. Each echo says which loop served it.
  *
- * <p>SO_REUSEPORT needs a backend that can set it: epoll can (the default on Linux).
- *
  * <pre>{@code
  * ./evloop example MultiLoopServer [host] [port] [loops]     # 127.0.0.1 8888, one loop per core
  * }</pre>

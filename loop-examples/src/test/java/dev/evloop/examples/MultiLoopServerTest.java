@@ -3,12 +3,9 @@ package dev.evloop.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.evloop.EventLoops;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -16,12 +13,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class MultiLoopServerTest {
     private static final int LOOPS = 3;
-
-    @BeforeEach
-    void reusePortBackend() {
-        String backend = EventLoops.defaultBackend();
-        assumeTrue(backend.equals("epoll"), "SO_REUSEPORT is set by the epoll backend only, and this is " + backend);
-    }
 
     private static RunningExample start() {
         return RunningExample.start("MultiLoopServer",

@@ -19,6 +19,8 @@ import sun.misc.Signal;
  * An example server running on a thread of its own as its {@code main} runs it, on 127.0.0.1 and
  * a free port, until {@link #close()} sends this process SIGTERM, which the example handles with
  * its graceful shutdown. Every socket it hands out times out reads, so no test can hang on one.
+ *
+ * <p>A signal goes to the loop that last asked for it, so a test runs one example at a time.
  */
 final class RunningExample implements AutoCloseable {
     /** How long a start, a stop or a read on a client socket may take before the test fails. */
@@ -95,9 +97,14 @@ final class RunningExample implements AutoCloseable {
 
     /** Sends SIGTERM unless {@link #signal()} did, waits for the example to end, and rethrows its failure. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         signal();
-        thread.join(LIMIT);
+        try {
+            thread.join(LIMIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while " + thread.getName() + " shut down", e);
+        }
         assertFalse(thread.isAlive(), thread.getName() + " did not end after SIGTERM");
         if (failure != null) {
             throw new AssertionError(thread.getName() + " failed", failure);
