@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * An example server running on a thread of its own as its {@code main} runs it, on 127.0.0.1 and
@@ -26,23 +27,25 @@ final class RunningExample implements AutoCloseable {
     /** How long a start, a stop or a read on a client socket may take before the test fails. */
     static final Duration LIMIT = Duration.ofSeconds(30);
 
-    static {
-        // A signal that reaches no example (one that already ended) must not end the test JVM.
-        Signal.handle(new Signal("TERM"), signal -> { });
-    }
-
     /** An example's entry point: serve until SIGINT or SIGTERM, telling {@code listening} where. */
     @FunctionalInterface
     interface Serve {
         void serve(String host, int port, Consumer<InetSocketAddress> listening) throws Exception;
     }
 
+    private static final Signal TERM = new Signal("TERM");
+
+    /** The JVM's own SIGTERM handler, put back once the example has ended. */
+    private final SignalHandler jvmHandler;
     private final Thread thread;
     private final InetSocketAddress address;
     private volatile Throwable failure;
     private boolean signalled;
 
     private RunningExample(String name, Serve serve) {
+        // While the example runs, its loop holds SIGTERM; a signal that reaches no example (one that
+        // failed, say) must not end the test JVM, so meanwhile the fallback is to ignore it.
+        jvmHandler = Signal.handle(TERM, signal -> { });
         CompletableFuture<InetSocketAddress> listening = new CompletableFuture<>();
         thread = Thread.ofPlatform().name(name).start(() -> {
             try {
@@ -55,6 +58,7 @@ final class RunningExample implements AutoCloseable {
         try {
             address = listening.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException e) {
+            Signal.handle(TERM, jvmHandler);
             throw new AssertionError(name + " failed to start", e.getCause());
         } catch (InterruptedException | TimeoutException e) {
             throw new AssertionError(name + " did not start listening", e);
@@ -91,7 +95,7 @@ final class RunningExample implements AutoCloseable {
     void signal() {
         if (!signalled) {
             signalled = true;
-            Signal.raise(new Signal("TERM"));
+            Signal.raise(TERM);
         }
     }
 
@@ -106,6 +110,7 @@ final class RunningExample implements AutoCloseable {
             throw new AssertionError("interrupted while " + thread.getName() + " shut down", e);
         }
         assertFalse(thread.isAlive(), thread.getName() + " did not end after SIGTERM");
+        Signal.handle(TERM, jvmHandler);
         if (failure != null) {
             throw new AssertionError(thread.getName() + " failed", failure);
         }
