@@ -143,7 +143,7 @@ public final class RedisServer {
                     .map(s -> s.getBytes(StandardCharsets.ISO_8859_1)).toList();
         }
         int count = parseLength(line.substring(1), MAX_ARRAY, "invalid multibulk length");
-        List<byte[]> args = new ArrayList<>(Math.max(count, 0));
+        List<byte[]> args = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String header = readLine(reader);
             if (header == null) {
