@@ -1,0 +1,246 @@
+package dev.evloop.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The Redis-protocol server, spoken to in raw RESP2 over a plain socket. Replies are shown as
+ * Redis writes them on the wire, less the CRLFs: {@code +OK}, {@code :1}, {@code $5 hello},
+ * {@code $-1}, {@code *2 [...]}.
+ */
+@Timeout(60)
+class RedisServerTest {
+    private RunningExample server;
+    private Socket socket;
+    private InputStream in;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = RunningExample.start("RedisServer", RedisServer::serve);
+        socket = server.connect();
+        in = new BufferedInputStream(socket.getInputStream());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        socket.close();
+        server.close();
+    }
+
+    /** A command as a RESP array of bulk strings. */
+    private static String resp(String... args) {
+        StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String a : args) {
+            b.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+        }
+        return b.toString();
+    }
+
+    private void send(String raw) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(raw.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** Sends one command and reads its reply. */
+    private String call(String... args) throws IOException {
+        send(resp(args));
+        return reply();
+    }
+
+    /** Reads one reply, in the notation of the class comment. */
+    private String reply() throws IOException {
+        String line = line();
+        return switch (line.charAt(0)) {
+            case '+', '-', ':' -> line;
+            case '$' -> {
+                int n = Integer.parseInt(line.substring(1));
+                if (n < 0) {
+                    yield line;
+                }
+                byte[] data = in.readNBytes(n + 2);
+                assertEquals("\r\n", new String(data, n, 2, StandardCharsets.UTF_8));
+                yield line + " " + new String(data, 0, n, StandardCharsets.UTF_8);
+            }
+            case '*' -> {
+                List<String> items = new ArrayList<>();
+                for (int i = Integer.parseInt(line.substring(1)); i > 0; i--) {
+                    items.add(reply());
+                }
+                yield line + " " + items;
+            }
+            default -> throw new AssertionError("not a RESP reply: " + line);
+        };
+    }
+
+    private String line() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != '\n') {
+            assertFalse(b < 0, "the connection ended inside a reply");
+            line.write(b);
+        }
+        String s = line.toString(StandardCharsets.UTF_8);
+        assertTrue(s.endsWith("\r"), "replies end with CRLF");
+        return s.substring(0, s.length() - 1);
+    }
+
+    @Test
+    void pingAndEcho() throws IOException {
+        assertEquals("+PONG", call("PING"));
+        assertEquals("$5 hello", call("ping", "hello"));
+        assertEquals("$11 hello world", call("ECHO", "hello world"));
+    }
+
+    @Test
+    void setThenGetThenDelete() throws IOException {
+        assertEquals("$-1", call("GET", "k"));
+        assertEquals("+OK", call("SET", "k", "v\r\nwith a line break"));
+        assertEquals("$20 v\r\nwith a line break", call("GET", "k"), "values are binary-safe");
+        assertEquals(":1", call("EXISTS", "k"));
+        assertEquals(":1", call("DEL", "k", "missing"));
+        assertEquals(":0", call("EXISTS", "k"));
+        assertEquals("$-1", call("GET", "k"));
+    }
+
+    @Test
+    void existsCountsEveryKeyNamedEvenTwice() throws IOException {
+        call("SET", "a", "1");
+        assertEquals(":2", call("EXISTS", "a", "a", "b"));
+    }
+
+    @Test
+    void mgetAnswersNilForMissingKeys() throws IOException {
+        call("SET", "a", "1");
+        call("SET", "c", "3");
+        assertEquals("*3 [$1 1, $-1, $1 3]", call("MGET", "a", "b", "c"));
+    }
+
+    @Test
+    void incrCountsFromZeroAndRefusesWhatIsNotAnInteger() throws IOException {
+        assertEquals(":1", call("INCR", "n"));
+        assertEquals(":2", call("INCR", "n"));
+        assertEquals("$1 2", call("GET", "n"));
+        call("SET", "s", "abc");
+        assertEquals("-ERR value is not an integer or out of range", call("INCR", "s"));
+        call("SET", "max", Long.toString(Long.MAX_VALUE));
+        assertEquals("-ERR increment or decrement would overflow", call("INCR", "max"));
+    }
+
+    @Test
+    void pipelinedCommandsInOneWriteAreAnsweredInOrder() throws IOException {
+        send(resp("SET", "k", "1") + resp("INCR", "k") + resp("INCR", "k") + resp("GET", "k") + resp("NOPE")
+                + "PING\r\n" + resp("DEL", "k"));
+        assertEquals("+OK", reply());
+        assertEquals(":2", reply());
+        assertEquals(":3", reply());
+        assertEquals("$1 3", reply());
+        assertTrue(reply().startsWith("-ERR unknown command 'NOPE'"));
+        assertEquals("+PONG", reply());
+        assertEquals(":1", reply());
+    }
+
+    @Test
+    void aLongPipelineFromAClientThatReadsLateIsAnsweredInFull() throws Exception {
+        int n = 20_000;
+        String incr = resp("INCR", "n");
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                send(incr.repeat(n)); // blocks while the server, waiting for its replies to drain, holds it back
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        for (int i = 1; i <= n; i++) {
+            assertEquals(":" + i, reply());
+        }
+        writer.join();
+    }
+
+    @Test
+    void inlineCommandsWorkAsTheyDoInRedis() throws IOException {
+        send("SET greeting hello\r\n");
+        assertEquals("+OK", reply());
+        send("  GET   greeting \r\n\r\n");
+        assertEquals("$5 hello", reply());
+        send("EXISTS greeting\n");
+        assertEquals(":1", reply(), "a bare LF ends an inline command too");
+    }
+
+    @Test
+    void unknownCommandsAndWrongArgumentCountsGetRedisErrors() throws IOException {
+        assertEquals("-ERR unknown command 'FLY', with args beginning with: 'to' 'moon' ", call("FLY", "to", "moon"));
+        assertEquals("-ERR wrong number of arguments for 'get' command", call("GET"));
+        assertEquals("-ERR wrong number of arguments for 'get' command", call("get", "a", "b"));
+        assertEquals("-ERR wrong number of arguments for 'set' command", call("SET", "k"));
+        assertEquals("-ERR wrong number of arguments for 'ping' command", call("PING", "a", "b"));
+        assertEquals("+PONG", call("PING"), "the connection goes on after an error");
+    }
+
+    @Test
+    void setWithExOrPxKeepsTheValueUntilItExpires() throws IOException {
+        assertEquals("+OK", call("SET", "long", "lived", "EX", "3600"));
+        assertEquals("+OK", call("SET", "short", "lived", "px", "3600000"));
+        assertEquals("$5 lived", call("GET", "long"));
+        assertEquals("$5 lived", call("GET", "short"));
+    }
+
+    @Test
+    void aKeySetWithPxIsGoneOnceItsTimeHasPassed() throws Exception {
+        assertEquals("+OK", call("SET", "k", "v", "PX", "20"));
+        Thread.sleep(100); // the server's clock has moved on by at least as much
+        assertEquals("$-1", call("GET", "k"));
+        assertEquals(":0", call("EXISTS", "k"));
+    }
+
+    @Test
+    void setRefusesBadExpiryOptions() throws IOException {
+        assertEquals("-ERR invalid expire time in 'set' command", call("SET", "k", "v", "EX", "0"));
+        assertEquals("-ERR value is not an integer or out of range", call("SET", "k", "v", "PX", "soon"));
+        assertEquals("-ERR syntax error", call("SET", "k", "v", "EX"));
+        assertEquals("-ERR syntax error", call("SET", "k", "v", "XX", "1"));
+        assertEquals("$-1", call("GET", "k"), "a refused SET sets nothing");
+    }
+
+    @Test
+    void aMalformedRequestGetsAProtocolErrorAndTheConnectionCloses() throws IOException {
+        send("*1\r\n+PING\r\n");
+        assertEquals("-ERR Protocol error: expected '$', got '+'", reply());
+        assertEquals(-1, in.read(), "the server closed the connection");
+    }
+
+    @Test
+    void everyClientSeesTheSameStore() throws IOException {
+        call("SET", "shared", "0");
+        List<LineClient> others = new ArrayList<>();
+        try {
+            for (int i = 1; i <= 10; i++) {
+                LineClient other = new LineClient(server.connect());
+                others.add(other);
+                other.send("INCR shared");
+                assertEquals(":" + i, other.readLine());
+            }
+        } finally {
+            for (LineClient other : others) {
+                other.close();
+            }
+        }
+        assertEquals("$2 10", call("GET", "shared"));
+    }
+}
