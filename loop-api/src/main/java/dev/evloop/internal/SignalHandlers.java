@@ -14,6 +14,7 @@ import sun.misc.SignalHandler;
  * as asyncio's {@code add_signal_handler} does. Removing a handler restores the one it replaced.
  */
 final class SignalHandlers {
+    private static final System.Logger LOG = System.getLogger("dev.evloop");
     /** Signals no process can catch. */
     private static final Set<String> UNCATCHABLE = Set.of("KILL", "STOP");
 
@@ -49,6 +50,12 @@ final class SignalHandlers {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("signal: the JVM will not hand SIG" + signal + " over ("
                     + e.getMessage() + ")", e);
+        }
+        if (previous == SignalHandler.SIG_IGN && !replaced.containsKey(signal)) {
+            // A process started with the signal ignored (a shell's background job, nohup) keeps it
+            // ignored: the JVM does not take it over, so this handler would wait in vain.
+            LOG.log(System.Logger.Level.WARNING, "SIG" + signal + " was ignored when this process started"
+                    + " (a background job or nohup?); the JVM may never deliver it to this handler");
         }
         replaced.putIfAbsent(signal, previous);
     }

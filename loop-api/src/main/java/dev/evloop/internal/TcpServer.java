@@ -48,7 +48,7 @@ final class TcpServer implements Server {
     @Override
     public void close() {
         closed = true;
-        listener.close();
+        loop.runOnLoopThread(listener::close); // from a task, Netty would queue it behind later work
     }
 
     @Override
@@ -58,10 +58,12 @@ final class TcpServer implements Server {
 
     @Override
     public void startServing() {
-        if (!closed && !listener.config().isAutoRead()) {
-            listener.config().setAutoRead(true);
-            listener.read();
-        }
+        loop.runOnLoopThread(() -> {
+            if (!closed && !listener.config().isAutoRead()) {
+                listener.config().setAutoRead(true);
+                listener.read();
+            }
+        });
     }
 
     @Override
