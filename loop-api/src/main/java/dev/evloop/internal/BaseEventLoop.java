@@ -17,11 +17,13 @@ import dev.evloop.spi.LoopBackend;
 import io.netty.channel.ManualIoEventLoop;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Objects;
@@ -610,6 +612,15 @@ public final class BaseEventLoop implements EventLoop {
         checkClosed();
         checkThread("createConnection");
         return networking.createConnection(protocolFactory, host, port, options);
+    }
+
+    // ---- name resolution ------------------------------------------------------------------
+
+    @Override
+    public LoopFuture<List<InetSocketAddress>> resolve(String host, int port) {
+        checkClosed();
+        checkThread("resolve");
+        return Resolver.resolve(this, host, port);
     }
 
     // ---- signals ----------------------------------------------------------------------------

@@ -14,9 +14,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.util.NetUtil;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -45,9 +45,9 @@ final class Networking {
                                                            SocketOptions options) {
         Objects.requireNonNull(factory, "protocolFactory");
         Objects.requireNonNull(options, "options");
-        checkPort(port);
+        Resolver.checkPort(port);
         LoopFuture<Server> result = loop.createFuture();
-        resolve(host, port, true).addDoneCallback(resolved -> {
+        listenAddress(host, port).addDoneCallback(resolved -> {
             if (failedInto(resolved, result)) {
                 return;
             }
@@ -100,49 +100,67 @@ final class Networking {
         Objects.requireNonNull(factory, "protocolFactory");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(options, "options");
-        checkPort(port);
+        Resolver.checkPort(port);
         LoopFuture<Connection<P>> result = loop.createFuture();
-        resolve(host, port, false).addDoneCallback(resolved -> {
-            if (failedInto(resolved, result)) {
-                return;
+        Resolver.resolve(loop, host, port).addDoneCallback(resolved -> {
+            if (!failedInto(resolved, result)) {
+                connect(factory, options, resolved.result(), 0, new ArrayList<>(), result);
             }
-            Bootstrap bootstrap = new Bootstrap()
-                    .group(loop.ioEventLoop())
-                    .channel(backend.socketChannelClass());
-            applyStreamOptions(new OptionSink() {
-                @Override
-                public <T> void set(ChannelOption<T> option, T value) {
-                    bootstrap.option(option, value);
-                }
-            }, options);
-            if (options.reusePort()) {
-                bootstrap.option(reusePort(), true);
-            }
-            @SuppressWarnings("unchecked")
-            P[] protocol = (P[]) new BaseProtocol[1];
-            StreamTransport[] transport = new StreamTransport[1];
-            bootstrap.handler(new ChannelInitializer<>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                    protocol[0] = factory.get();
-                    transport[0] = new StreamTransport(loop, ch, protocol[0], null);
-                    ch.pipeline().addLast(transport[0]);
-                }
-            });
-            ChannelFuture connect = options.localAddress() == null
-                    ? bootstrap.connect(resolved.result())
-                    : bootstrap.connect(resolved.result(), options.localAddress());
-            connect.addListener(f -> {
-                if (result.isDone()) {
-                    connect.channel().close(); // the caller cancelled meanwhile
-                } else if (f.isSuccess()) {
-                    result.setResult(new Connection<>(transport[0], protocol[0]));
-                } else {
-                    result.setException(f.cause());
-                }
-            });
         });
         return result;
+    }
+
+    /**
+     * Tries the addresses in order, from {@code index} on, until one connects, as asyncio's
+     * {@code create_connection} does; if none does, fails with the last attempt's error, carrying
+     * the earlier ones as suppressed exceptions (asyncio 3.12's {@code all_errors} in Java's
+     * shape). The protocol factory runs once per attempt; the protocol of a failed attempt is
+     * never called.
+     */
+    private <P extends BaseProtocol> void connect(Supplier<P> factory, SocketOptions options,
+                                                  List<InetSocketAddress> addresses, int index,
+                                                  List<Throwable> errors, LoopFuture<Connection<P>> result) {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop.ioEventLoop())
+                .channel(backend.socketChannelClass());
+        applyStreamOptions(new OptionSink() {
+            @Override
+            public <T> void set(ChannelOption<T> option, T value) {
+                bootstrap.option(option, value);
+            }
+        }, options);
+        if (options.reusePort()) {
+            bootstrap.option(reusePort(), true);
+        }
+        @SuppressWarnings("unchecked")
+        P[] protocol = (P[]) new BaseProtocol[1];
+        StreamTransport[] transport = new StreamTransport[1];
+        bootstrap.handler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                protocol[0] = factory.get();
+                transport[0] = new StreamTransport(loop, ch, protocol[0], null);
+                ch.pipeline().addLast(transport[0]);
+            }
+        });
+        InetSocketAddress address = addresses.get(index);
+        ChannelFuture connect = options.localAddress() == null
+                ? bootstrap.connect(address)
+                : bootstrap.connect(address, options.localAddress());
+        connect.addListener(f -> {
+            if (result.isDone()) {
+                connect.channel().close(); // the caller cancelled meanwhile
+            } else if (f.isSuccess()) {
+                result.setResult(new Connection<>(transport[0], protocol[0]));
+            } else if (index + 1 < addresses.size()) {
+                errors.add(f.cause());
+                connect(factory, options, addresses, index + 1, errors, result);
+            } else {
+                Throwable last = f.cause();
+                errors.forEach(last::addSuppressed);
+                result.setException(last);
+            }
+        });
     }
 
     /** Puts a transport for a new protocol on an accepted channel; a failing factory closes it. */
@@ -198,32 +216,22 @@ final class Networking {
         return option;
     }
 
-    private static void checkPort(int port) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port must be within 0..65535, got " + port);
-        }
-    }
-
     /**
-     * The address to bind or connect to, resolved without blocking the loop: an IP literal at
-     * once, a name on the default executor (asyncio runs getaddrinfo there too).
+     * Where a server listens: every interface for a null host, else the first address the host
+     * resolves to (asyncio binds one socket per address; a {@link TcpServer} has one listener).
      */
-    private LoopFuture<InetSocketAddress> resolve(String host, int port, boolean wildcardIfNull) {
+    private LoopFuture<InetSocketAddress> listenAddress(String host, int port) {
         LoopFuture<InetSocketAddress> result = loop.createFuture();
-        if (host == null && wildcardIfNull) {
+        if (host == null) {
             result.setResult(new InetSocketAddress(port));
             return result;
         }
-        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
-        if (literal != null) {
-            try {
-                result.setResult(new InetSocketAddress(InetAddress.getByAddress(host, literal), port));
-            } catch (java.net.UnknownHostException e) {
-                result.setException(e);
+        Resolver.resolve(loop, host, port).addDoneCallback(resolved -> {
+            if (!failedInto(resolved, result)) {
+                result.setResult(resolved.result().get(0));
             }
-            return result;
-        }
-        return loop.runInExecutor(null, () -> new InetSocketAddress(InetAddress.getByName(host), port));
+        });
+        return result;
     }
 
     /** Passes a failure of {@code step} on to {@code result}; true if it did, or if result is done. */
