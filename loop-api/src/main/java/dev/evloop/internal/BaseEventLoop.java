@@ -614,13 +614,18 @@ public final class BaseEventLoop implements EventLoop {
         return networking.createConnection(protocolFactory, host, port, options);
     }
 
-    // ---- name resolution ------------------------------------------------------------------
+    // ---- name resolution and sendfile ------------------------------------------------------
 
     @Override
     public LoopFuture<List<InetSocketAddress>> resolve(String host, int port) {
         checkClosed();
         checkThread("resolve");
         return Resolver.resolve(this, host, port);
+    }
+
+    /** The backend's answer to whether a range of a file goes to a socket without copying. */
+    boolean sendsFileZeroCopy(long offset, long count) {
+        return networking.backend().sendsFileZeroCopy(offset, count);
     }
 
     // ---- signals ----------------------------------------------------------------------------

@@ -234,6 +234,10 @@ final class Networking {
         return result;
     }
 
+    LoopBackend backend() {
+        return backend;
+    }
+
     /** Passes a failure of {@code step} on to {@code result}; true if it did, or if result is done. */
     private static boolean failedInto(LoopFuture<?> step, LoopFuture<?> result) {
         if (result.isDone()) {

@@ -3,6 +3,7 @@ package dev.evloop.internal;
 import dev.evloop.BaseProtocol;
 import dev.evloop.BufferedProtocol;
 import dev.evloop.ExceptionContext;
+import dev.evloop.LoopFuture;
 import dev.evloop.Protocol;
 import dev.evloop.Transport;
 import io.netty.buffer.ByteBuf;
@@ -16,6 +17,8 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -280,6 +283,28 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         }
         // Netty fails writes still queued when the output shuts down: shut it after they are sent.
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> duplex.shutdownOutput());
+    }
+
+    @Override
+    public LoopFuture<Long> sendfile(Path path, long offset, long count) {
+        checkCanSendfile();
+        return FileSender.sendfile(loop, this, path, offset, count);
+    }
+
+    @Override
+    public LoopFuture<Long> sendfile(FileChannel file, long offset, long count) {
+        checkCanSendfile();
+        return FileSender.sendfile(loop, this, file, offset, count);
+    }
+
+    /** A file joins the stream where a write could: not after writeEof, and not once closing. */
+    private void checkCanSendfile() {
+        if (eofWritten) {
+            throw new IllegalStateException("cannot sendfile after writeEof()");
+        }
+        if (closing) {
+            throw new IllegalStateException("cannot sendfile: " + this + " is closing");
+        }
     }
 
     @Override

@@ -57,4 +57,10 @@ public final class EpollBackend extends AbstractLoopBackend {
     public ChannelOption<Boolean> reusePortOption() {
         return EpollChannelOption.SO_REUSEPORT;
     }
+
+    /** Netty's epoll channel sends a {@code DefaultFileRegion} with sendfile(2). */
+    @Override
+    public boolean sendsFileZeroCopy(long offset, long count) {
+        return true;
+    }
 }

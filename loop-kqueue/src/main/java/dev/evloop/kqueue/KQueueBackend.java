@@ -57,4 +57,10 @@ public final class KQueueBackend extends AbstractLoopBackend {
     public ChannelOption<Boolean> reusePortOption() {
         return KQueueChannelOption.SO_REUSEPORT;
     }
+
+    /** Netty's kqueue channel sends a {@code DefaultFileRegion} with sendfile(2). */
+    @Override
+    public boolean sendsFileZeroCopy(long offset, long count) {
+        return true;
+    }
 }

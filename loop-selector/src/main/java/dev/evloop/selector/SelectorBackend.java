@@ -54,4 +54,10 @@ public final class SelectorBackend extends AbstractLoopBackend {
     public ChannelOption<Boolean> reusePortOption() {
         return NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT);
     }
+
+    /** NIO hands the region to {@code FileChannel.transferTo}, which the JDK maps to sendfile(2) where it can. */
+    @Override
+    public boolean sendsFileZeroCopy(long offset, long count) {
+        return true;
+    }
 }
