@@ -5,6 +5,7 @@ import java.nio.channels.SelectableChannel;
 import java.nio.file.Path;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -252,7 +253,9 @@ public interface EventLoop extends AutoCloseable {
      * }</pre>
      *
      * @param protocolFactory makes the protocol of each connection
-     * @param host            the address to listen on, a name or an IP literal; {@code null} for all
+     * @param host            the address to listen on, a name or an IP literal; {@code null} for all;
+     *                        a name listens on the first address it resolves to (asyncio listens
+     *                        on all of them)
      * @param port            the port; 0 picks a free one (see {@link Server#addresses()})
      * @param options         socket options
      * @return a future of the server, listening once it completes
@@ -308,7 +311,10 @@ public interface EventLoop extends AutoCloseable {
     /**
      * Opens a TCP connection and gives it a protocol from the factory; the protocol's
      * {@code connectionMade} has run when the future completes (with {@link SocketOptions#ssl},
-     * after the TLS handshake). Name resolution never blocks the loop. Mirrors asyncio's {@code loop.create_connection(protocol_factory, host, port, ...)}.
+     * after the TLS handshake). Name resolution never blocks the loop (see {@link #resolve}); the
+     * host's addresses are tried in order until one connects, and the factory runs once per
+     * attempt (a failed attempt's protocol is never called). Mirrors asyncio's
+     * {@code loop.create_connection(protocol_factory, host, port, ...)}.
      *
      * @param protocolFactory makes the connection's protocol
      * @param host            the peer, a name or an IP literal
@@ -316,8 +322,10 @@ public interface EventLoop extends AutoCloseable {
      * @param options         socket options
      * @param <P>             the protocol type
      * @return a future of the transport and protocol; it fails with a
-     *         {@link java.net.ConnectException} if the peer refuses, and with the handshake's
-     *         {@link javax.net.ssl.SSLException} if TLS fails (an untrusted certificate, a wrong host)
+     *         {@link java.net.ConnectException} if the peer refuses: when every address fails,
+     *         with the last one's error, carrying the earlier ones as suppressed exceptions; and
+     *         with the handshake's {@link javax.net.ssl.SSLException} if TLS fails (an untrusted
+     *         certificate, a wrong host), without trying further addresses
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code port} is out of range, or the TLS options do not
      *                                  fit a client (a server context, a host name without TLS)
@@ -551,6 +559,27 @@ public interface EventLoop extends AutoCloseable {
     <P extends DatagramProtocol> LoopFuture<DatagramEndpoint<P>> createDatagramEndpoint(
             Supplier<P> protocolFactory, InetSocketAddress localAddress, InetSocketAddress remoteAddress,
             SocketOptions options);
+
+    /**
+     * Resolves a host name to every address it has, without blocking the loop. An IP literal
+     * ({@code "127.0.0.1"}, {@code "::1"}, {@code "[::1]"}) becomes its address at once, with no
+     * lookup and no executor; a name is looked up with {@link java.net.InetAddress#getAllByName}
+     * on the default executor (see {@link #setDefaultExecutor}). {@link #createConnection} uses it
+     * and tries the addresses in order. Mirrors asyncio's {@code loop.getaddrinfo(host, port)}.
+     *
+     * <pre>{@code
+     * List<InetSocketAddress> addresses = loop.resolve("localhost", 8080).await();
+     * }</pre>
+     *
+     * @param host a name or an IP literal
+     * @param port the port every address gets
+     * @return a future of the addresses, in the resolver's order and never empty; it fails with
+     *         a {@link java.net.UnknownHostException} if the name is unknown
+     * @throws NullPointerException if {@code host} is null
+     * @throws IllegalArgumentException if {@code port} is out of range
+     * @throws IllegalStateException if the loop is closed
+     */
+    LoopFuture<List<InetSocketAddress>> resolve(String host, int port);
 
     /**
      * Runs a blocking function on an executor and returns a future of its result, completed on

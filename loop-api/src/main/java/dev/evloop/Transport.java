@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 
 /**
  * One stream connection, as its protocol sees it: write to it, close it, pause reading from it.
@@ -49,6 +51,65 @@ public interface Transport {
      * @throws IllegalStateException if {@link #writeEof()} was called (the buffer is released)
      */
     void write(ByteBuf data);
+
+    /**
+     * Sends a file, or a slice of it, after the data written so far: zero-copy where the backend
+     * can hand the file straight to the socket (sendfile(2), splice, {@code transferTo}) and no
+     * other handler sits between the transport and the socket (TLS must read the bytes), else by
+     * reading it on the loop's thread in 16 KiB chunks. The transport opens the file and closes
+     * it when done. Mirrors asyncio's {@code loop.sendfile(transport, file, offset, count)}.
+     *
+     * <pre>{@code
+     * transport.write("HTTP/1.1 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+     * transport.sendfile(Path.of("index.html"), 0, 0);   // the whole file, after the header
+     * transport.write(trailer);                          // sent after the file
+     * }</pre>
+     *
+     * <p>Order: data written before the call goes out before the file; data written after it,
+     * even while the file is still being sent (asyncio raises instead), goes out after it, and so
+     * do later files, {@link #writeEof()} and {@link #close()}; {@link #abort()} cuts it short.
+     *
+     * <p>Flow control: the file alone does not make the protocol pause. Zero-copy bytes take no
+     * buffer and are not counted by {@link #writeBufferSize()}; the copying path reads the next
+     * chunk only while the file's chunks in flight stay under the high-water mark (one chunk at
+     * least, so a mark below 16 KiB does pause it). Writes queued behind a file count in
+     * {@link #writeBufferSize()} and pause the protocol as usual, until the file and they drain.
+     *
+     * <p>If sending fails while the connection is still open (the file cannot be read, or has
+     * shrunk), the connection is aborted with that error, since the peer would otherwise read a
+     * truncated file followed by whatever comes next.
+     *
+     * @param path   the file
+     * @param offset where to start in the file
+     * @param count  how many bytes to send; {@code 0} means up to the end of the file (asyncio's
+     *               {@code count=None}); a count past the end sends up to the end
+     * @return a future of the number of bytes sent, completed once they have all been handed to
+     *         the socket; it fails with the connection's error if the connection ends first, or
+     *         with the {@link java.io.IOException} if the file cannot be opened or read
+     * @throws NullPointerException if {@code path} is null
+     * @throws IllegalArgumentException if {@code offset} or {@code count} is negative, or
+     *         {@code offset} is past the end of the file
+     * @throws IllegalStateException if the transport is closing, or {@link #writeEof()} was called
+     */
+    LoopFuture<Long> sendfile(Path path, long offset, long count);
+
+    /**
+     * Sends a slice of a file the caller has opened for reading, as {@link #sendfile(Path, long, long)}
+     * does; the channel stays the caller's: it is not closed, and its position is not used nor
+     * changed (asyncio seeks the file to the end of what was sent; absolute reads instead let one
+     * channel feed several transports at once). Keep it open until the future completes.
+     * Mirrors asyncio's {@code loop.sendfile(transport, file, offset, count)}.
+     *
+     * @param file   a channel open for reading
+     * @param offset where to start in the file
+     * @param count  how many bytes to send; {@code 0} means up to the end of the file
+     * @return a future of the number of bytes sent, as for {@link #sendfile(Path, long, long)}
+     * @throws NullPointerException if {@code file} is null
+     * @throws IllegalArgumentException if {@code offset} or {@code count} is negative, or
+     *         {@code offset} is past the end of the file
+     * @throws IllegalStateException if the transport is closing, or {@link #writeEof()} was called
+     */
+    LoopFuture<Long> sendfile(FileChannel file, long offset, long count);
 
     /**
      * Closes the write side once the buffered data is sent (a TCP half-close); reading goes on.

@@ -31,6 +31,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Objects;
@@ -765,6 +766,20 @@ public final class BaseEventLoop implements EventLoop {
         checkClosed();
         checkThread("createDatagramEndpoint");
         return datagrams.create(protocolFactory, localAddress, remoteAddress, options);
+    }
+
+    // ---- name resolution and sendfile ------------------------------------------------------
+
+    @Override
+    public LoopFuture<List<InetSocketAddress>> resolve(String host, int port) {
+        checkClosed();
+        checkThread("resolve");
+        return Resolver.resolve(this, host, port);
+    }
+
+    /** The backend's answer to whether a range of a file goes to a socket without copying. */
+    boolean sendsFileZeroCopy(long offset, long count) {
+        return networking.backend().sendsFileZeroCopy(offset, count);
     }
 
     // ---- signals ----------------------------------------------------------------------------

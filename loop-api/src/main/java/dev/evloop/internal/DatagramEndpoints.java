@@ -64,7 +64,7 @@ final class DatagramEndpoints {
     /** An address as given, or resolved off the loop if it is a name (see {@link Networking#resolve}). */
     private LoopFuture<InetSocketAddress> resolve(InetSocketAddress address) {
         if (address != null && address.isUnresolved()) {
-            return networking.resolve(address.getHostString(), address.getPort(), false);
+            return networking.firstAddress(address.getHostString(), address.getPort());
         }
         LoopFuture<InetSocketAddress> given = loop.createFuture();
         given.setResult(address);

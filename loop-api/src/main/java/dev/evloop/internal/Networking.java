@@ -15,9 +15,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.NetUtil;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -46,10 +46,10 @@ final class Networking {
                                                            SocketOptions options) {
         Objects.requireNonNull(factory, "protocolFactory");
         Objects.requireNonNull(options, "options");
-        checkPort(port);
+        Resolver.checkPort(port);
         TlsHandlers.checkServerOptions(options);
         LoopFuture<Server> result = loop.createFuture();
-        resolve(host, port, true).addDoneCallback(resolved -> {
+        firstAddress(host, port).addDoneCallback(resolved -> {
             if (failedInto(resolved, result)) {
                 return;
             }
@@ -102,66 +102,95 @@ final class Networking {
         Objects.requireNonNull(factory, "protocolFactory");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(options, "options");
-        checkPort(port);
+        Resolver.checkPort(port);
         TlsHandlers.checkClientOptions(options);
         LoopFuture<Connection<P>> result = loop.createFuture();
-        resolve(host, port, false).addDoneCallback(resolved -> {
-            if (failedInto(resolved, result)) {
-                return;
+        Resolver.resolve(loop, host, port).addDoneCallback(resolved -> {
+            if (!failedInto(resolved, result)) {
+                String peer = options.serverHostname() != null ? options.serverHostname() : host;
+                connect(factory, options, peer, resolved.result(), 0, new ArrayList<>(), result);
             }
-            Bootstrap bootstrap = new Bootstrap()
-                    .group(loop.ioEventLoop())
-                    .channel(backend.socketChannelClass());
-            applyStreamOptions(new OptionSink() {
-                @Override
-                public <T> void set(ChannelOption<T> option, T value) {
-                    bootstrap.option(option, value);
-                }
-            }, options);
-            if (options.reusePort()) {
-                bootstrap.option(reusePort(), true);
-            }
-            @SuppressWarnings("unchecked")
-            P[] protocol = (P[]) new BaseProtocol[1];
-            StreamTransport[] transport = new StreamTransport[1];
-            bootstrap.handler(new ChannelInitializer<>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                    if (options.ssl() != null) {
-                        String peer = options.serverHostname() != null ? options.serverHostname() : host;
-                        ch.pipeline().addLast(TlsHandlers.client(options.ssl(), ch, peer, port,
-                                options.sslHandshakeTimeout()));
-                    }
-                    protocol[0] = factory.get();
-                    transport[0] = new StreamTransport(loop, ch, protocol[0], null);
-                    ch.pipeline().addLast(transport[0]);
-                }
-            });
-            ChannelFuture connect = options.localAddress() == null
-                    ? bootstrap.connect(resolved.result())
-                    : bootstrap.connect(resolved.result(), options.localAddress());
-            connect.addListener(f -> {
-                if (result.isDone()) {
-                    connect.channel().close(); // the caller cancelled meanwhile
-                } else if (!f.isSuccess()) {
-                    result.setException(f.cause());
-                } else if (options.ssl() == null) {
-                    result.setResult(new Connection<>(transport[0], protocol[0]));
-                } else {
-                    // asyncio's create_connection returns once the handshake is done, or raises its error.
-                    connect.channel().pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
-                        if (result.isDone()) {
-                            connect.channel().close();
-                        } else if (h.isSuccess()) {
-                            result.setResult(new Connection<>(transport[0], protocol[0]));
-                        } else {
-                            result.setException(h.cause());
-                        }
-                    });
-                }
-            });
         });
         return result;
+    }
+
+    /**
+     * Tries the addresses in order, from {@code index} on, until one connects, as asyncio's
+     * {@code create_connection} does; if none does, fails with the last attempt's error, carrying
+     * the earlier ones as suppressed exceptions (asyncio 3.12's {@code all_errors} in Java's
+     * shape). The protocol factory runs once per attempt; the protocol of a failed attempt is
+     * never called.
+     */
+    private <P extends BaseProtocol> void connect(Supplier<P> factory, SocketOptions options, String peerHost,
+                                                  List<InetSocketAddress> addresses, int index,
+                                                  List<Throwable> errors, LoopFuture<Connection<P>> result) {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop.ioEventLoop())
+                .channel(backend.socketChannelClass());
+        applyStreamOptions(new OptionSink() {
+            @Override
+            public <T> void set(ChannelOption<T> option, T value) {
+                bootstrap.option(option, value);
+            }
+        }, options);
+        if (options.reusePort()) {
+            bootstrap.option(reusePort(), true);
+        }
+        @SuppressWarnings("unchecked")
+        P[] protocol = (P[]) new BaseProtocol[1];
+        StreamTransport[] transport = new StreamTransport[1];
+        InetSocketAddress address = addresses.get(index);
+        bootstrap.handler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                if (options.ssl() != null) {
+                    ch.pipeline().addLast(TlsHandlers.client(options.ssl(), ch, peerHost, address.getPort(),
+                            options.sslHandshakeTimeout()));
+                }
+                protocol[0] = factory.get();
+                transport[0] = new StreamTransport(loop, ch, protocol[0], null);
+                ch.pipeline().addLast(transport[0]);
+            }
+        });
+        ChannelFuture connect = options.localAddress() == null
+                ? bootstrap.connect(address)
+                : bootstrap.connect(address, options.localAddress());
+        connect.addListener(f -> {
+            if (result.isDone()) {
+                connect.channel().close(); // the caller cancelled meanwhile
+            } else if (f.isSuccess()) {
+                connected(connect.channel(), new Connection<>(transport[0], protocol[0]), options, result);
+            } else if (index + 1 < addresses.size()) {
+                errors.add(f.cause());
+                connect(factory, options, peerHost, addresses, index + 1, errors, result);
+            } else {
+                Throwable last = f.cause();
+                errors.forEach(last::addSuppressed);
+                result.setException(last);
+            }
+        });
+    }
+
+    /**
+     * Completes a connection that is up: at once for plain TCP, after the handshake for TLS, as
+     * asyncio's {@code create_connection} returns once it is done (a failed handshake fails the
+     * connection without trying further addresses: the peer was reached).
+     */
+    private <P extends BaseProtocol> void connected(Channel channel, Connection<P> connection, SocketOptions options,
+                                                    LoopFuture<Connection<P>> result) {
+        if (options.ssl() == null) {
+            result.setResult(connection);
+            return;
+        }
+        channel.pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
+            if (result.isDone()) {
+                channel.close();
+            } else if (h.isSuccess()) {
+                result.setResult(connection);
+            } else {
+                result.setException(h.cause());
+            }
+        });
     }
 
     /** Puts a transport for a new protocol on an accepted channel; a failing factory closes it. */
@@ -225,32 +254,27 @@ final class Networking {
         return option;
     }
 
-    private static void checkPort(int port) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port must be within 0..65535, got " + port);
-        }
-    }
-
     /**
-     * The address to bind or connect to, resolved without blocking the loop: an IP literal at
-     * once, a name on the default executor (asyncio runs getaddrinfo there too).
+     * Every interface for a null host, else the first address the host resolves to: where a server
+     * listens (asyncio binds one socket per address; a {@link TcpServer} has one listener), or a
+     * datagram endpoint's address.
      */
-    LoopFuture<InetSocketAddress> resolve(String host, int port, boolean wildcardIfNull) {
+    LoopFuture<InetSocketAddress> firstAddress(String host, int port) {
         LoopFuture<InetSocketAddress> result = loop.createFuture();
-        if (host == null && wildcardIfNull) {
+        if (host == null) {
             result.setResult(new InetSocketAddress(port));
             return result;
         }
-        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
-        if (literal != null) {
-            try {
-                result.setResult(new InetSocketAddress(InetAddress.getByAddress(host, literal), port));
-            } catch (java.net.UnknownHostException e) {
-                result.setException(e);
+        Resolver.resolve(loop, host, port).addDoneCallback(resolved -> {
+            if (!failedInto(resolved, result)) {
+                result.setResult(resolved.result().get(0));
             }
-            return result;
-        }
-        return loop.runInExecutor(null, () -> new InetSocketAddress(InetAddress.getByName(host), port));
+        });
+        return result;
+    }
+
+    LoopBackend backend() {
+        return backend;
     }
 
     /** Passes a failure of {@code step} on to {@code result}; true if it did, or if result is done. */

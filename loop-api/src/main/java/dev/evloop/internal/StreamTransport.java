@@ -20,6 +20,8 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -309,6 +311,28 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     }
 
     @Override
+    public LoopFuture<Long> sendfile(Path path, long offset, long count) {
+        checkCanSendfile();
+        return FileSender.sendfile(loop, this, path, offset, count);
+    }
+
+    @Override
+    public LoopFuture<Long> sendfile(FileChannel file, long offset, long count) {
+        checkCanSendfile();
+        return FileSender.sendfile(loop, this, file, offset, count);
+    }
+
+    /** A file joins the stream where a write could: not after writeEof, and not once closing. */
+    private void checkCanSendfile() {
+        if (eofWritten) {
+            throw new IllegalStateException("cannot sendfile after writeEof()");
+        }
+        if (closing) {
+            throw new IllegalStateException("cannot sendfile: " + this + " is closing");
+        }
+    }
+
+    @Override
     public boolean canWriteEof() {
         return !tls && channel instanceof DuplexChannel;
     }
@@ -408,6 +432,12 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         }
         if (tls) {
             result.setException(new InvalidStateException("the transport already runs TLS"));
+            return;
+        }
+        FileSender sender = channel.pipeline().get(FileSender.class);
+        if (sender != null && sender.busy()) {
+            // The rest of the file would be encrypted mid-stream.
+            result.setException(new InvalidStateException("a sendfile is still in progress on the transport"));
             return;
         }
         tls = true;

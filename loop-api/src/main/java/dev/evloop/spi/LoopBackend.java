@@ -98,6 +98,21 @@ public interface LoopBackend {
     Class<? extends DatagramChannel> datagramChannelClass();
 
     /**
+     * Whether this backend's socket channel sends the given byte range of a file without copying
+     * it through user space when handed a Netty {@link io.netty.channel.DefaultFileRegion}
+     * (sendfile(2), splice or {@code FileChannel.transferTo}): the zero-copy path of
+     * {@code Transport.sendfile}. When {@code false}, evloop reads the file in chunks and writes
+     * them, which works everywhere; so {@code false} is the safe answer.
+     *
+     * @param offset where the range starts in the file
+     * @param count  how many bytes it holds
+     * @return {@code true} if a file region of that range goes to the socket without copying
+     */
+    default boolean sendsFileZeroCopy(long offset, long count) {
+        return false;
+    }
+
+    /**
      * The channel option that sets SO_REUSEPORT on this backend's sockets.
      *
      * @return the option, or {@code null} if the backend cannot set it

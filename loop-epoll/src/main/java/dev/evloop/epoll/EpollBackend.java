@@ -85,4 +85,10 @@ public final class EpollBackend extends AbstractLoopBackend {
     public SocketAddress domainSocketAddress(Path path) {
         return new DomainSocketAddress(path.toFile());
     }
+
+    /** Netty's epoll channel sends a {@code DefaultFileRegion} with sendfile(2). */
+    @Override
+    public boolean sendsFileZeroCopy(long offset, long count) {
+        return true;
+    }
 }

@@ -75,4 +75,15 @@ public final class IoUringBackend extends AbstractLoopBackend {
                 + " Netty's IoUringDomainSocketChannel closes the connection when the peer half-closes it,"
                 + " which loses replies sent after eofReceived; use the epoll backend");
     }
+
+    /**
+     * Netty's io_uring channel splices a {@code DefaultFileRegion} through a pipe when the kernel
+     * supports splice in io_uring, and copies it through a buffer otherwise. Netty 4.2 passes the
+     * file offset to splice as an {@code int}, so ranges that reach past 2 GiB take evloop's
+     * copying path instead.
+     */
+    @Override
+    public boolean sendsFileZeroCopy(long offset, long count) {
+        return IoUring.isSpliceSupported() && offset + count <= Integer.MAX_VALUE;
+    }
 }

@@ -73,4 +73,10 @@ public final class SelectorBackend extends AbstractLoopBackend {
                 + " Netty's NioDomainSocketChannel closes the connection when the peer half-closes it,"
                 + " which loses replies sent after eofReceived; use the epoll or kqueue backend");
     }
+
+    /** NIO hands the region to {@code FileChannel.transferTo}, which the JDK maps to sendfile(2) where it can. */
+    @Override
+    public boolean sendsFileZeroCopy(long offset, long count) {
+        return true;
+    }
 }
