@@ -450,19 +450,7 @@ public final class Async {
         Task<?> task = requireTask("startServer");
         EventLoop loop = task.taskLoop();
         try {
-            return loop.createServer(() -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT, (reader, writer) -> {
-                Task<Void> serving = loop.createTask(() -> {
-                    handler.handle(reader, writer);
-                    return null;
-                });
-                serving.addDoneCallback(done -> {
-                    if (!done.isCancelled() && done.exception() != null) {
-                        loop.callExceptionHandler(ExceptionContext.of("Unhandled exception in a stream handler",
-                                done.exception()).with(ExceptionContext.TRANSPORT, writer.transport()));
-                        writer.transport().abort();
-                    }
-                });
-            }), host, port, options).await();
+            return loop.createServer(() -> StreamProtocol.serving(loop, handler), host, port, options).await();
         } catch (CompletionException e) {
             throw StreamReader.unchecked(e.getCause());
         }

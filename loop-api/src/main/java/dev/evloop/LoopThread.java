@@ -26,6 +26,8 @@ final class LoopThread {
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile EventLoop loop;
     private volatile RuntimeException startFailure;
+    /** Set by {@link #stop()}, which may come before the loop exists (a start given up on). */
+    private volatile boolean stopRequested;
 
     /**
      * Starts the thread, which makes its loop with {@code policy}; {@link #awaitStarted()} waits for
@@ -69,7 +71,9 @@ final class LoopThread {
         EventLoops.setEventLoop(l);
         started.countDown();
         try {
-            l.runForever();
+            if (!stopRequested) {
+                l.runForever();
+            }
         } finally {
             try {
                 Runner.cancelAllTasks(l);
@@ -97,8 +101,12 @@ final class LoopThread {
         return Thread.currentThread() == thread || task != null && task.loop() == loop;
     }
 
-    /** Asks the loop to stop, after which its thread cleans up and ends; from any thread. */
+    /**
+     * Asks the loop to stop, after which its thread cleans up and ends; from any thread, even
+     * before the loop runs.
+     */
     void stop() {
+        stopRequested = true;
         EventLoop l = loop;
         if (l != null && !l.isClosed()) {
             try {

@@ -612,6 +612,13 @@ public final class BaseEventLoop implements EventLoop {
         return networking.createConnection(protocolFactory, host, port, options);
     }
 
+    // ---- networking across loops ------------------------------------------------------------
+
+    /** This loop's sockets, for a server whose listeners and connections span several loops. */
+    Networking networking() {
+        return networking;
+    }
+
     // ---- signals ----------------------------------------------------------------------------
 
     @Override

@@ -51,21 +51,7 @@ final class Networking {
             if (failedInto(resolved, result)) {
                 return;
             }
-            ServerBootstrap bootstrap = new ServerBootstrap()
-                    .group(loop.ioEventLoop())
-                    .channel(backend.serverSocketChannelClass())
-                    .option(ChannelOption.SO_BACKLOG, options.backlog())
-                    .option(ChannelOption.SO_REUSEADDR, options.reuseAddress())
-                    .option(ChannelOption.AUTO_READ, options.startServing());
-            if (options.reusePort()) {
-                bootstrap.option(reusePort(), true);
-            }
-            applyStreamOptions(new OptionSink() {
-                @Override
-                public <T> void set(ChannelOption<T> option, T value) {
-                    bootstrap.childOption(option, value);
-                }
-            }, options);
+            ServerBootstrap bootstrap = serverBootstrap(options, options.reusePort());
             TcpServer[] server = new TcpServer[1];
             bootstrap.childHandler(new ChannelInitializer<>() {
                 @Override
@@ -145,8 +131,37 @@ final class Networking {
         return result;
     }
 
+    /**
+     * A bootstrap for a listener on this loop with {@code options}, its children's options included;
+     * with SO_REUSEPORT if {@code reusePort} (which the backend must support). The caller adds the
+     * handlers.
+     */
+    ServerBootstrap serverBootstrap(SocketOptions options, boolean reusePort) {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loop.ioEventLoop())
+                .channel(backend.serverSocketChannelClass())
+                .option(ChannelOption.SO_BACKLOG, options.backlog())
+                .option(ChannelOption.SO_REUSEADDR, options.reuseAddress())
+                .option(ChannelOption.AUTO_READ, options.startServing());
+        if (reusePort) {
+            bootstrap.option(reusePort(), true);
+        }
+        applyStreamOptions(new OptionSink() {
+            @Override
+            public <T> void set(ChannelOption<T> option, T value) {
+                bootstrap.childOption(option, value);
+            }
+        }, options);
+        return bootstrap;
+    }
+
+    /** Whether this loop's backend can set SO_REUSEPORT. */
+    boolean canReusePort() {
+        return backend.reusePortOption() != null;
+    }
+
     /** Puts a transport for a new protocol on an accepted channel; a failing factory closes it. */
-    private <P extends BaseProtocol> void attach(Channel ch, Supplier<P> factory, Runnable onLost) {
+    <P extends BaseProtocol> void attach(Channel ch, Supplier<P> factory, Runnable onLost) {
         P protocol;
         try {
             protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
@@ -160,12 +175,12 @@ final class Networking {
     }
 
     /** Where a bootstrap takes the options of its stream channels: a server's children, or a client. */
-    private interface OptionSink {
+    interface OptionSink {
         <T> void set(ChannelOption<T> option, T value);
     }
 
     /** Options of every stream channel, accepted or connecting. */
-    private static void applyStreamOptions(OptionSink sink, SocketOptions options) {
+    static void applyStreamOptions(OptionSink sink, SocketOptions options) {
         sink.set(ChannelOption.TCP_NODELAY, options.noDelay());
         sink.set(ChannelOption.SO_KEEPALIVE, options.keepAlive());
         sink.set(ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -198,7 +213,7 @@ final class Networking {
         return option;
     }
 
-    private static void checkPort(int port) {
+    static void checkPort(int port) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be within 0..65535, got " + port);
         }
@@ -208,7 +223,7 @@ final class Networking {
      * The address to bind or connect to, resolved without blocking the loop: an IP literal at
      * once, a name on the default executor (asyncio runs getaddrinfo there too).
      */
-    private LoopFuture<InetSocketAddress> resolve(String host, int port, boolean wildcardIfNull) {
+    LoopFuture<InetSocketAddress> resolve(String host, int port, boolean wildcardIfNull) {
         LoopFuture<InetSocketAddress> result = loop.createFuture();
         if (host == null && wildcardIfNull) {
             result.setResult(new InetSocketAddress(port));
