@@ -250,7 +250,7 @@ public final class LoopGroup implements AutoCloseable {
             listening = List.copyOf(servers);
         }
         for (GroupServer server : listening) {
-            server.close();
+            server.closeAndAwaitListeners();
         }
         stopAndJoin();
         for (GroupServer server : listening) {

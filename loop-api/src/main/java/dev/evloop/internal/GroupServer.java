@@ -267,6 +267,22 @@ public final class GroupServer implements Server {
     }
 
     /**
+     * Closes every listener and waits until each has closed on its loop: for a loop group about to
+     * stop its loops, from a thread outside the group. Once a listener has closed, every connection
+     * it accepted is already queued on its loop, ahead of the stop that follows; one handed to a
+     * loop that had begun to shut down would never be closed.
+     */
+    public void closeAndAwaitListeners() {
+        closeListeners();
+        for (int i = 0; i < listeners.length(); i++) {
+            Channel listener = listeners.get(i);
+            if (listener != null) {
+                listener.closeFuture().awaitUninterruptibly();
+            }
+        }
+    }
+
+    /**
      * A future that completes once the server is closed and every connection it accepted, on every
      * loop, is gone. It belongs to the caller's loop when there is one (so a task of any loop can
      * await it), else to the group's first loop: other threads use {@code get()} or

@@ -40,7 +40,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -165,12 +167,26 @@ class LoopGroupTest extends BackendTest {
         }
     }
 
+    /** Runs the test's loop until {@code future} is done, failing after {@link #GUARD} rather than hanging. */
+    private <T> T guarded(LoopFuture<T> future) {
+        return loop.runUntilComplete(() -> Async.waitFor(future, GUARD));
+    }
+
+    /** The result of work on the group's threads, failing after {@link #GUARD} rather than hanging. */
+    private static <T> T within(CompletableFuture<T> future) {
+        try {
+            return future.get(GUARD.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new AssertionError("the group did not deliver: " + e, e);
+        }
+    }
+
     private static int port(Server server) {
         return ((InetSocketAddress) server.addresses().get(0)).getPort();
     }
 
     private static Server serve(LoopGroup group, Served served, SocketOptions options) {
-        return group.createServer(served::newProtocol, "127.0.0.1", 0, options).join();
+        return within(group.createServer(served::newProtocol, "127.0.0.1", 0, options));
     }
 
     private List<Connection<Client>> connect(int port, int n, int expected) {
@@ -186,7 +202,7 @@ class LoopGroupTest extends BackendTest {
     private void closeAll(List<Connection<Client>> clients) {
         clients.forEach(c -> c.transport().close());
         for (Connection<Client> c : clients) {
-            loop.runUntilComplete(c.protocol().lost);
+            guarded(c.protocol().lost);
         }
     }
 
@@ -196,7 +212,7 @@ class LoopGroupTest extends BackendTest {
         for (EventLoop l : group.loops()) {
             CompletableFuture<Thread> where = new CompletableFuture<>();
             l.callSoonThreadsafe(() -> where.complete(Thread.currentThread()));
-            threads.add(where.join());
+            threads.add(within(where));
         }
         return threads;
     }
@@ -237,7 +253,7 @@ class LoopGroupTest extends BackendTest {
                 ran.add(group.submit(Async::currentLoop));
             }
             assertEquals(List.of(loops.get(1), loops.get(2), loops.get(0)),
-                    ran.stream().map(CompletableFuture::join).toList());
+                    ran.stream().map(LoopGroupTest::within).toList());
         }
     }
 
@@ -291,7 +307,7 @@ class LoopGroupTest extends BackendTest {
             List<Connection<Client>> clients = connect(port(server), n, 3);
             for (Connection<Client> c : clients) {
                 c.transport().write("abc".getBytes());
-                loop.runUntilComplete(c.protocol().received);
+                guarded(c.protocol().received);
             }
             closeAll(clients);
             assertTrue(served.lost.await(30, TimeUnit.SECONDS), "every server side saw its loss");
@@ -318,7 +334,7 @@ class LoopGroupTest extends BackendTest {
                 clients.get(i).transport().write(randomBytes(size, i));
             }
             for (int i = 0; i < n; i++) {
-                assertArrayEquals(randomBytes(size, i), loop.runUntilComplete(clients.get(i).protocol().received));
+                assertArrayEquals(randomBytes(size, i), guarded(clients.get(i).protocol().received));
             }
             closeAll(clients);
         }
@@ -328,15 +344,15 @@ class LoopGroupTest extends BackendTest {
     void startServerRunsEachHandlerAsATaskOnItsConnectionsLoop() {
         try (LoopGroup group = new LoopGroup(2)) {
             Map<EventLoop, Integer> handlers = new ConcurrentHashMap<>();
-            Server server = group.startServer((reader, writer) -> {
+            Server server = within(group.startServer((reader, writer) -> {
                 handlers.merge(Async.currentLoop(), 1, Integer::sum);
                 byte[] line = reader.readLine();
                 writer.write(("on loop " + group.loops().indexOf(Async.currentLoop()) + ": ").getBytes());
                 writer.write(line);
                 writer.drain();
                 writer.close();
-            }, "127.0.0.1", 0, ONE_ACCEPTOR).join();
-            List<String> replies = loop.runUntilComplete(() -> {
+            }, "127.0.0.1", 0, ONE_ACCEPTOR));
+            List<String> replies = loop.runUntilComplete(() -> Async.timeout(GUARD, () -> {
                 List<String> got = new ArrayList<>();
                 for (int i = 0; i < 4; i++) {
                     Streams s = Async.openConnection("127.0.0.1", port(server), ONE_ACCEPTOR);
@@ -345,7 +361,7 @@ class LoopGroupTest extends BackendTest {
                     s.writer().close();
                 }
                 return got;
-            });
+            }));
             assertEquals(List.of("on loop 0: hello 0\n", "on loop 1: hello 1\n", "on loop 0: hello 2\n",
                     "on loop 1: hello 3\n"), replies);
             assertEquals(Map.of(group.loops().get(0), 2, group.loops().get(1), 2), handlers);
@@ -366,7 +382,7 @@ class LoopGroupTest extends BackendTest {
             assertEquals(List.of(), server.addresses());
             for (Connection<Client> c : live) {
                 c.transport().write("still".getBytes());
-                assertEquals("still", new String(loop.runUntilComplete(c.protocol().received)));
+                assertEquals("still", new String(guarded(c.protocol().received)));
             }
             LoopFuture<Void> gone = server.waitClosed();
             assertFalse(gone.isDone(), "live connections keep waitClosed pending");
@@ -386,14 +402,14 @@ class LoopGroupTest extends BackendTest {
                 LoopFuture<Void> gone = server.waitClosed();
                 assertEquals(loop, gone.loop(), "a future of the awaiting task's own loop");
                 server.close();
-                gone.await();
+                Async.waitFor(gone, GUARD);
                 return "gone";
             });
             assertEquals("gone", outcome);
-            String fromGroup = group.submit(() -> {
-                server.waitClosed().await();
+            String fromGroup = within(group.submit(() -> {
+                Async.waitFor(server.waitClosed(), GUARD);
                 return "gone too";
-            }).join();
+            }));
             assertEquals("gone too", fromGroup);
         }
     }
@@ -441,7 +457,7 @@ class LoopGroupTest extends BackendTest {
         clients.addAll(connect(port(handedOut), 6, 1));
         group.close();
         for (Connection<Client> c : clients) {
-            loop.runUntilComplete(c.protocol().lost);
+            guarded(c.protocol().lost);
         }
         group.loops().forEach(l -> assertTrue(l.isClosed()));
         return threads;
@@ -492,14 +508,14 @@ class LoopGroupTest extends BackendTest {
     @Test
     void closingTheGroupFromOneOfItsLoopsFails() {
         try (LoopGroup group = new LoopGroup(2)) {
-            String attempt = group.submit(() -> {
+            String attempt = within(group.submit(() -> {
                 try {
                     group.close();
                     return "closed";
                 } catch (IllegalStateException e) {
                     return e.getMessage();
                 }
-            }).join();
+            }));
             assertEquals("a LoopGroup cannot be closed from one of its own loops: it would wait for itself", attempt);
         }
     }
@@ -551,10 +567,10 @@ class LoopGroupTest extends BackendTest {
             server.close();
             LoopFuture<Void> gone = server.waitClosed();
             clients.get(0).transport().close();
-            loop.runUntilComplete(clients.get(0).protocol().lost);
+            guarded(clients.get(0).protocol().lost);
             assertFalse(gone.isDone(), "the other loop's connection is still open");
             clients.get(1).transport().close();
-            loop.runUntilComplete(clients.get(1).protocol().lost);
+            guarded(clients.get(1).protocol().lost);
             gone.get(30, TimeUnit.SECONDS);
             assertTrue(gone.isDone());
         }
