@@ -451,7 +451,7 @@ public final class Async {
         Task<?> task = requireTask("startServer");
         EventLoop loop = task.taskLoop();
         try {
-            return loop.createServer(() -> serverProtocol(loop, handler), host, port, options).await();
+            return loop.createServer(() -> StreamProtocol.serving(loop, handler), host, port, options).await();
         } catch (CompletionException e) {
             throw StreamReader.unchecked(e.getCause());
         }
@@ -509,27 +509,10 @@ public final class Async {
         Task<?> task = requireTask("startUnixServer");
         EventLoop loop = task.taskLoop();
         try {
-            return loop.createUnixServer(() -> serverProtocol(loop, handler), path, options).await();
+            return loop.createUnixServer(() -> StreamProtocol.serving(loop, handler), path, options).await();
         } catch (CompletionException e) {
             throw StreamReader.unchecked(e.getCause());
         }
-    }
-
-    /** The protocol of one accepted stream connection: runs {@code handler} on it as a task. */
-    private static StreamProtocol serverProtocol(EventLoop loop, StreamHandler handler) {
-        return new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT, (reader, writer) -> {
-            Task<Void> serving = loop.createTask(() -> {
-                handler.handle(reader, writer);
-                return null;
-            });
-            serving.addDoneCallback(done -> {
-                if (!done.isCancelled() && done.exception() != null) {
-                    loop.callExceptionHandler(ExceptionContext.of("Unhandled exception in a stream handler",
-                            done.exception()).with(ExceptionContext.TRANSPORT, writer.transport()));
-                    writer.transport().abort();
-                }
-            });
-        });
     }
 
     private static Task<?> requireTask(String method) {

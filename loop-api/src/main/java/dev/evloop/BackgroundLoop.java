@@ -1,10 +1,8 @@
 package dev.evloop;
 
-import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,12 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BackgroundLoop implements AutoCloseable {
     private static final AtomicInteger COUNTER = new AtomicInteger();
-    private static final Duration EXECUTOR_SHUTDOWN_TIMEOUT = Duration.ofMinutes(5);
 
-    private final Thread thread;
-    private final CountDownLatch started = new CountDownLatch(1);
-    private volatile EventLoop loop;
-    private volatile RuntimeException startFailure;
+    private final LoopThread worker;
+    private final EventLoop loop;
     private boolean closed;
 
     /** Starts a loop from the current policy on a thread named {@code evloop-background-N}. */
@@ -48,42 +43,8 @@ public final class BackgroundLoop implements AutoCloseable {
      */
     public BackgroundLoop(String threadName) {
         Objects.requireNonNull(threadName, "threadName");
-        EventLoopPolicy policy = EventLoops.getPolicy();
-        thread = Thread.ofPlatform().name(threadName).daemon(true).start(() -> run(policy));
-        try {
-            started.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the background loop started", e);
-        }
-        if (startFailure != null) {
-            throw startFailure;
-        }
-    }
-
-    private void run(EventLoopPolicy policy) {
-        EventLoop l;
-        try {
-            l = policy.newEventLoop();
-        } catch (RuntimeException e) {
-            startFailure = e;
-            started.countDown();
-            return;
-        }
-        loop = l;
-        EventLoops.setEventLoop(l);
-        started.countDown();
-        try {
-            l.runForever();
-        } finally {
-            try {
-                Runner.cancelAllTasks(l);
-                l.runUntilComplete(l.shutdownDefaultExecutor(EXECUTOR_SHUTDOWN_TIMEOUT));
-            } finally {
-                EventLoops.setEventLoop(null);
-                l.close();
-            }
-        }
+        worker = new LoopThread(threadName, EventLoops.getPolicy());
+        loop = worker.awaitStarted();
     }
 
     /**
@@ -121,22 +82,11 @@ public final class BackgroundLoop implements AutoCloseable {
         if (closed) {
             return;
         }
-        if (Thread.currentThread() == thread || Async.currentTask() != null && Async.currentTask().loop() == loop) {
+        if (worker.isCurrent()) {
             throw new IllegalStateException("a BackgroundLoop cannot be closed from its own loop: it would wait for itself");
         }
         closed = true;
-        loop.stop();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        worker.stop();
+        worker.join();
     }
 }

@@ -25,6 +25,27 @@ final class StreamProtocol implements Protocol {
         this.onConnected = onConnected;
     }
 
+    /**
+     * The protocol of one connection a stream server accepted: once connected, it runs
+     * {@code handler} as a task on {@code loop}; a handler that fails is reported and aborts the
+     * connection.
+     */
+    static StreamProtocol serving(EventLoop loop, StreamHandler handler) {
+        return new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT, (reader, writer) -> {
+            Task<Void> serving = loop.createTask(() -> {
+                handler.handle(reader, writer);
+                return null;
+            });
+            serving.addDoneCallback(done -> {
+                if (!done.isCancelled() && done.exception() != null) {
+                    loop.callExceptionHandler(ExceptionContext.of("Unhandled exception in a stream handler",
+                            done.exception()).with(ExceptionContext.TRANSPORT, writer.transport()));
+                    writer.transport().abort();
+                }
+            });
+        });
+    }
+
     StreamReader reader() {
         return reader;
     }

@@ -782,6 +782,13 @@ public final class BaseEventLoop implements EventLoop {
         return networking.backend().sendsFileZeroCopy(offset, count);
     }
 
+    // ---- networking across loops ------------------------------------------------------------
+
+    /** This loop's sockets, for a server whose listeners and connections span several loops. */
+    Networking networking() {
+        return networking;
+    }
+
     // ---- signals ----------------------------------------------------------------------------
 
     @Override

@@ -53,21 +53,7 @@ final class Networking {
             if (failedInto(resolved, result)) {
                 return;
             }
-            ServerBootstrap bootstrap = new ServerBootstrap()
-                    .group(loop.ioEventLoop())
-                    .channel(backend.serverSocketChannelClass())
-                    .option(ChannelOption.SO_BACKLOG, options.backlog())
-                    .option(ChannelOption.SO_REUSEADDR, options.reuseAddress())
-                    .option(ChannelOption.AUTO_READ, options.startServing());
-            if (options.reusePort()) {
-                bootstrap.option(reusePort(), true);
-            }
-            applyStreamOptions(new OptionSink() {
-                @Override
-                public <T> void set(ChannelOption<T> option, T value) {
-                    bootstrap.childOption(option, value);
-                }
-            }, options);
+            ServerBootstrap bootstrap = serverBootstrap(options, options.reusePort());
             TcpServer[] server = new TcpServer[1];
             bootstrap.childHandler(new ChannelInitializer<>() {
                 @Override
@@ -193,6 +179,35 @@ final class Networking {
         });
     }
 
+    /**
+     * A bootstrap for a listener on this loop with {@code options}, its children's options included;
+     * with SO_REUSEPORT if {@code reusePort} (which the backend must support). The caller adds the
+     * handlers.
+     */
+    ServerBootstrap serverBootstrap(SocketOptions options, boolean reusePort) {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loop.ioEventLoop())
+                .channel(backend.serverSocketChannelClass())
+                .option(ChannelOption.SO_BACKLOG, options.backlog())
+                .option(ChannelOption.SO_REUSEADDR, options.reuseAddress())
+                .option(ChannelOption.AUTO_READ, options.startServing());
+        if (reusePort) {
+            bootstrap.option(reusePort(), true);
+        }
+        applyStreamOptions(new OptionSink() {
+            @Override
+            public <T> void set(ChannelOption<T> option, T value) {
+                bootstrap.childOption(option, value);
+            }
+        }, options);
+        return bootstrap;
+    }
+
+    /** Whether this loop's backend can set SO_REUSEPORT. */
+    boolean canReusePort() {
+        return backend.reusePortOption() != null;
+    }
+
     /** Puts a transport for a new protocol on an accepted channel; a failing factory closes it. */
     <P extends BaseProtocol> void attach(Channel ch, Supplier<P> factory, SocketOptions options, Runnable onLost) {
         P protocol;
@@ -216,7 +231,7 @@ final class Networking {
     }
 
     /** Options of every stream channel, accepted or connecting. */
-    private static void applyStreamOptions(OptionSink sink, SocketOptions options) {
+    static void applyStreamOptions(OptionSink sink, SocketOptions options) {
         sink.set(ChannelOption.TCP_NODELAY, options.noDelay());
         sink.set(ChannelOption.SO_KEEPALIVE, options.keepAlive());
         applyChannelOptions(sink, options);

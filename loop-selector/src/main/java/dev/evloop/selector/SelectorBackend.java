@@ -13,6 +13,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
 import java.net.StandardSocketOptions;
 
 /**
@@ -51,9 +52,28 @@ public final class SelectorBackend extends AbstractLoopBackend {
         return NioDatagramChannel.class;
     }
 
+    /**
+     * SO_REUSEPORT through the JDK, where its sockets can set it (Linux, macOS and the BSDs; not
+     * Windows): there a {@code LoopGroup} gives each loop a listener of its own on a shared port.
+     * Elsewhere {@code null}, so the group hands connections out from one listener instead of
+     * binding the port twice and failing.
+     */
     @Override
     public ChannelOption<Boolean> reusePortOption() {
-        return NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT);
+        return ReusePort.SUPPORTED ? NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT) : null;
+    }
+
+    /** Whether the JDK's server sockets support SO_REUSEPORT here; asked once, when first needed. */
+    private static final class ReusePort {
+        static final boolean SUPPORTED = probe();
+
+        private static boolean probe() {
+            try (java.nio.channels.ServerSocketChannel channel = java.nio.channels.ServerSocketChannel.open()) {
+                return channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
+            } catch (IOException e) {
+                return false;
+            }
+        }
     }
 
     @Override
