@@ -477,7 +477,8 @@ public interface EventLoop extends AutoCloseable {
 
     /**
      * Listens for connections on a Unix domain socket; each one gets a protocol from the factory
-     * and a transport that behaves as a TCP one (flow control, half-close). Mirrors asyncio's
+     * and a transport that behaves as a TCP one (flow control, {@code writeEof}), except where the
+     * backend cannot write after the peer's end of stream (below). Mirrors asyncio's
      * {@code loop.create_unix_server(protocol_factory, path, ...)} with {@code cleanup_socket=True}.
      *
      * <pre>{@code
@@ -490,13 +491,26 @@ public interface EventLoop extends AutoCloseable {
      * the buffer sizes and the extra Netty options apply; the TCP ones (no-delay, keep-alive,
      * address and port reuse) do not.
      *
+     * <p>Every backend serves Unix sockets, but they differ on what follows the peer's
+     * half-close. On epoll and kqueue the protocol hears {@code eofReceived} and the connection
+     * stays writable, as with TCP: a server can read a request up to the client's
+     * {@code writeEof} and then reply. On io_uring and selector it cannot: Netty 4.2.18's domain
+     * socket channels there close the whole connection at the peer's end of stream. The protocol
+     * then hears {@code eofReceived} followed by {@code connectionLost} (with an
+     * {@link java.io.IOException} saying so if written data was still queued, else {@code null}),
+     * and a write or {@code writeEof} after that throws an {@link IllegalStateException} naming
+     * the limitation, so no reply is lost silently; a {@code StreamWriter}'s {@code drain} raises
+     * as for any lost connection. Protocols that never write after the peer's EOF (each side
+     * knows how much to read, or the client closes last) run alike everywhere.
+     *
      * @param protocolFactory makes the protocol of each connection
      * @param path            the socket file; the OS limits its length (107 bytes on Linux)
      * @param options         socket options
      * @return a future of the server, listening once it completes; {@link Server#addresses()}
      *         reports the path's address
      * @throws NullPointerException if an argument is null
-     * @throws UnsupportedOperationException if this loop's backend has no Unix domain sockets
+     * @throws UnsupportedOperationException if this loop's backend has no Unix domain sockets (each
+     *         bundled one has them)
      * @throws IllegalStateException if the loop is closed
      */
     LoopFuture<Server> createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path,
@@ -508,6 +522,10 @@ public interface EventLoop extends AutoCloseable {
      * {@code loop.create_unix_connection(protocol_factory, path)}.
      *
      * <p>Of the options, the buffer sizes and the extra Netty options apply; the TCP ones do not.
+     * As on the server side, the connection stays writable after the peer's half-close on epoll
+     * and kqueue; on io_uring and selector the peer's end of stream ends it, reported as
+     * {@code eofReceived} then {@code connectionLost}, and a later write throws an
+     * {@link IllegalStateException} (see {@link #createUnixServer}).
      *
      * @param protocolFactory makes the connection's protocol
      * @param path            the server's socket file
@@ -517,7 +535,8 @@ public interface EventLoop extends AutoCloseable {
      *         {@link java.nio.file.NoSuchFileException} if there is no file at {@code path}, and with
      *         a {@link java.net.ConnectException} naming the path if nothing listens on it
      * @throws NullPointerException if an argument is null
-     * @throws UnsupportedOperationException if this loop's backend has no Unix domain sockets
+     * @throws UnsupportedOperationException if this loop's backend has no Unix domain sockets (each
+     *         bundled one has them)
      * @throws IllegalStateException if the loop is closed
      */
     <P extends BaseProtocol> LoopFuture<Connection<P>> createUnixConnection(Supplier<P> protocolFactory, Path path,

@@ -29,7 +29,9 @@ public interface Transport {
      *
      * @param data the bytes
      * @throws NullPointerException if {@code data} is null
-     * @throws IllegalStateException if {@link #writeEof()} was called
+     * @throws IllegalStateException if {@link #writeEof()} was called, or if the peer's end of stream
+     *         closed a Unix socket connection on a backend that cannot write after it (see
+     *         {@link EventLoop#createUnixConnection})
      */
     void write(byte[] data);
 
@@ -39,7 +41,9 @@ public interface Transport {
      *
      * @param data the bytes
      * @throws NullPointerException if {@code data} is null
-     * @throws IllegalStateException if {@link #writeEof()} was called
+     * @throws IllegalStateException if {@link #writeEof()} was called, or if the peer's end of stream
+     *         closed a Unix socket connection on a backend that cannot write after it (see
+     *         {@link EventLoop#createUnixConnection})
      */
     void write(ByteBuffer data);
 
@@ -48,7 +52,10 @@ public interface Transport {
      *
      * @param data the bytes
      * @throws NullPointerException if {@code data} is null
-     * @throws IllegalStateException if {@link #writeEof()} was called (the buffer is released)
+     * @throws IllegalStateException if {@link #writeEof()} was called, or if the peer's end of stream
+     *         closed a Unix socket connection on a backend that cannot write after it (see
+     *         {@link EventLoop#createUnixConnection}); the buffer
+     *         is released
      */
     void write(ByteBuf data);
 
@@ -116,6 +123,8 @@ public interface Transport {
      * Mirrors {@code write_eof()}.
      *
      * @throws UnsupportedOperationException if {@link #canWriteEof()} is false
+     * @throws IllegalStateException if the peer's end of stream closed a Unix socket connection on
+     *         a backend that cannot write after it (see {@link EventLoop#createUnixConnection})
      */
     void writeEof();
 

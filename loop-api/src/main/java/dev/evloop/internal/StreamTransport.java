@@ -18,10 +18,12 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.channels.ClosedChannelException;
 import java.util.Objects;
 
 /**
@@ -58,6 +60,15 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     private boolean made;
     /** TLS runs below this transport: connectionMade waits for its handshake; no half-close. */
     private boolean tls;
+    /**
+     * The backend whose channel closes itself on the peer's end of stream instead of half-closing
+     * (see {@link #closedByPeerEof}); {@code null} for a channel that half-closes as TCP does.
+     */
+    private String closesOnPeerEof;
+    /** The peer's end closed this connection under us: every later write is refused, loudly. */
+    private boolean writesEndedByPeer;
+    /** How Netty failed the writes still queued when it closed such a channel at the peer's end. */
+    private ClosedChannelException unsentAtPeerEof;
 
     StreamTransport(BaseEventLoop loop, Channel channel, BaseProtocol protocol, Runnable onLost) {
         this.loop = loop;
@@ -159,8 +170,25 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         }
     }
 
+    /**
+     * Marks this transport's channel as one that cannot receive a half-close: Netty closes it
+     * itself when the peer ends its side (Unix sockets on some backends), so the transport reports
+     * that end as the peer's EOF and refuses writes after it. Must run before the channel is active.
+     */
+    void closesOnPeerEof(String backend) {
+        closesOnPeerEof = backend;
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (closesOnPeerEof != null && !closing && !channel.isOpen() && cause instanceof ClosedChannelException closed) {
+            // Netty closed the channel itself at the peer's end of stream and fails what we had
+            // queued: not an error of the connection, but data lost, which connectionLost reports.
+            if (unsentAtPeerEof == null) {
+                unsentAtPeerEof = closed;
+            }
+            return;
+        }
         if (error == null && !closing) {
             error = cause; // an error after we chose to close ends nothing the protocol cares about
         }
@@ -174,8 +202,16 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
             return;
         }
         lost = true;
+        boolean byPeerEof = closedByPeerEof();
         closing = true;
-        if (made) {
+        if (made && byPeerEof) {
+            writesEndedByPeer = true;
+            Throwable cause = unsentAtPeerEof == null ? null
+                    : new IOException(peerEndedWrites() + "; data still queued was not sent", unsentAtPeerEof);
+            // asyncio's order, eof_received then connection_lost; its answer cannot keep a closed channel open
+            guarded("eofReceived", protocol::eofReceived);
+            guarded("connectionLost", () -> protocol.connectionLost(cause));
+        } else if (made) {
             guarded("connectionLost", () -> protocol.connectionLost(error));
         } else if (error != null) {
             // asyncio logs a failed TLS handshake only in debug mode: it is the peer's doing.
@@ -185,6 +221,21 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         if (onLost != null) {
             onLost.run();
         }
+    }
+
+    /**
+     * Whether the channel that just went inactive was closed by Netty on the peer's end of stream,
+     * on a channel that cannot half-close: we were not closing it, no EOF was delivered, and there
+     * was no I/O error (a reset or a failed read would have come through exceptionCaught first).
+     */
+    private boolean closedByPeerEof() {
+        return closesOnPeerEof != null && !closing && !eofReceived && error == null;
+    }
+
+    /** Why nothing can be written after the peer's EOF on such a channel. */
+    private String peerEndedWrites() {
+        return "the peer ended its side of the connection and the " + closesOnPeerEof
+                + " backend's Unix sockets cannot keep writing after that (Netty 4.2.18)";
     }
 
     /**
@@ -228,7 +279,14 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     @Override
     public void write(ByteBuf data) {
         Objects.requireNonNull(data, "data");
-        if (writable(data.readableBytes())) {
+        boolean accepted;
+        try {
+            accepted = writable(data.readableBytes());
+        } catch (IllegalStateException refused) {
+            data.release(); // the transport owns it from the call on, refused or not
+            throw refused;
+        }
+        if (accepted) {
             onLoopThread(() -> send(data));
         } else {
             data.release();
@@ -255,6 +313,7 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         if (eofWritten) {
             throw new IllegalStateException("cannot write after writeEof()");
         }
+        refuseIfEndedByPeer();
         if (closing && bytes > 0 && !warnedDroppedWrite) {
             warnedDroppedWrite = true;
             LOG.log(System.Logger.Level.WARNING, "dropping writes to " + this + ": it is closing");
@@ -288,8 +347,18 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         }
     }
 
+    /** After the peer's end closed a channel that cannot half-close, a write would be lost: say so at the call. */
+    private void refuseIfEndedByPeer() {
+        if (writesEndedByPeer) {
+            throw new IllegalStateException("cannot write: " + peerEndedWrites());
+        }
+    }
+
     @Override
     public void writeEof() {
+        if (!eofWritten) {
+            refuseIfEndedByPeer(); // a half-close already sent was not lost: repeating it stays harmless
+        }
         onLoopThread(this::writeEof0);
     }
 
@@ -327,6 +396,7 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         if (eofWritten) {
             throw new IllegalStateException("cannot sendfile after writeEof()");
         }
+        refuseIfEndedByPeer();
         if (closing) {
             throw new IllegalStateException("cannot sendfile: " + this + " is closing");
         }

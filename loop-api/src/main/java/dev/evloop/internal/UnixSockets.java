@@ -43,11 +43,17 @@ final class UnixSockets {
     private final BaseEventLoop loop;
     private final LoopBackend backend;
     private final Networking networking;
+    /**
+     * The backend's name if its domain socket channels close on the peer's end of stream instead
+     * of half-closing, which their transports must then report; {@code null} if they half-close.
+     */
+    private final String closesOnPeerEof;
 
     UnixSockets(BaseEventLoop loop, LoopBackend backend, Networking networking) {
         this.loop = loop;
         this.backend = backend;
         this.networking = networking;
+        this.closesOnPeerEof = backend.domainSocketsKeepWritingAfterPeerEof() ? null : backend.name();
     }
 
     LoopFuture<Server> createUnixServer(Supplier<? extends BaseProtocol> factory, Path path, SocketOptions options) {
@@ -69,18 +75,22 @@ final class UnixSockets {
                 .channel(channelClass)
                 .option(ChannelOption.SO_BACKLOG, options.backlog())
                 .option(ChannelOption.AUTO_READ, options.startServing());
-        Networking.applyChannelOptions(new Networking.OptionSink() {
+        Networking.applyChannelOptions(withoutUselessHalfClosure(new Networking.OptionSink() {
             @Override
             public <T> void set(ChannelOption<T> option, T value) {
                 bootstrap.childOption(option, value);
             }
-        }, options);
+        }), options);
         TcpServer[] server = new TcpServer[1];
         bootstrap.childHandler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
                 server[0].accepted(ch);
                 networking.attach(ch, factory, options, () -> server[0].lost(ch));
+                StreamTransport transport = ch.pipeline().get(StreamTransport.class); // none if the factory failed
+                if (transport != null) {
+                    markPeerEofCloses(transport);
+                }
             }
         });
         ChannelFuture bind;
@@ -117,12 +127,12 @@ final class UnixSockets {
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop.ioEventLoop())
                 .channel(channelClass);
-        Networking.applyChannelOptions(new Networking.OptionSink() {
+        Networking.applyChannelOptions(withoutUselessHalfClosure(new Networking.OptionSink() {
             @Override
             public <T> void set(ChannelOption<T> option, T value) {
                 bootstrap.option(option, value);
             }
-        }, options);
+        }), options);
         @SuppressWarnings("unchecked")
         P[] protocol = (P[]) new BaseProtocol[1];
         StreamTransport[] transport = new StreamTransport[1];
@@ -131,6 +141,7 @@ final class UnixSockets {
             protected void initChannel(Channel ch) {
                 protocol[0] = factory.get();
                 transport[0] = new StreamTransport(loop, ch, protocol[0], null);
+                markPeerEofCloses(transport[0]);
                 ch.pipeline().addLast(transport[0]);
             }
         });
@@ -145,6 +156,32 @@ final class UnixSockets {
             }
         });
         return result;
+    }
+
+    /**
+     * The sink itself, or, on a backend whose domain sockets close on the peer's EOF, one that
+     * leaves out {@code ALLOW_HALF_CLOSURE}: such channels ignore it, and NIO's warns of an unknown
+     * option on every connection.
+     */
+    private Networking.OptionSink withoutUselessHalfClosure(Networking.OptionSink sink) {
+        if (closesOnPeerEof == null) {
+            return sink;
+        }
+        return new Networking.OptionSink() {
+            @Override
+            public <T> void set(ChannelOption<T> option, T value) {
+                if (option != ChannelOption.ALLOW_HALF_CLOSURE) {
+                    sink.set(option, value);
+                }
+            }
+        };
+    }
+
+    /** On a backend whose domain sockets close on the peer's EOF, the transport reports it as such. */
+    private void markPeerEofCloses(StreamTransport transport) {
+        if (closesOnPeerEof != null) {
+            transport.closesOnPeerEof(closesOnPeerEof);
+        }
     }
 
     /**

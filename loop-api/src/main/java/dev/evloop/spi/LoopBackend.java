@@ -166,6 +166,24 @@ public interface LoopBackend {
     }
 
     /**
+     * Whether this backend's Unix domain socket connections can still write after the peer has
+     * half-closed its side, as a TCP connection can: the reply a protocol writes from
+     * {@code eofReceived} reaches the peer. epoll and kqueue can, and so does this default.
+     *
+     * <p>A backend answers {@code false} when its Netty domain socket channel closes the whole
+     * connection on the peer's end of stream (Netty 4.2.18's io_uring and NIO ones do: they honour
+     * {@code ALLOW_HALF_CLOSURE} only on TCP channels). The core then reports the peer's end as
+     * {@code eofReceived} followed by {@code connectionLost}, and a write after it throws an
+     * {@link IllegalStateException} that says so, instead of being dropped. Writing the local
+     * half-close ({@code writeEof}) works on every backend; only receiving one is affected.
+     *
+     * @return {@code true} if a connection stays writable after the peer's end of stream
+     */
+    default boolean domainSocketsKeepWritingAfterPeerEof() {
+        return true;
+    }
+
+    /**
      * The error the Unix domain socket methods throw on this backend when it has none.
      *
      * @return an exception naming the backend

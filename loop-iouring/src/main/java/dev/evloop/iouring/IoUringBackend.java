@@ -5,15 +5,22 @@ import dev.evloop.spi.Availability;
 import dev.evloop.spi.IoWatchFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringDomainSocketChannel;
 import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerDomainSocketChannel;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Path;
 
 /**
  * Linux's io_uring through Netty's io_uring transport: completion-based I/O with batched system
@@ -63,17 +70,31 @@ public final class IoUringBackend extends AbstractLoopBackend {
         return new IoUringWatches();
     }
 
+    @Override
+    public Class<? extends DuplexChannel> domainSocketChannelClass() {
+        return IoUringDomainSocketChannel.class;
+    }
+
+    @Override
+    public Class<? extends ServerChannel> serverDomainSocketChannelClass() {
+        return IoUringServerDomainSocketChannel.class;
+    }
+
+    @Override
+    public SocketAddress domainSocketAddress(Path path) {
+        return new DomainSocketAddress(path.toFile());
+    }
+
     /**
-     * Unix domain sockets are refused here: Netty 4.2.18's {@code IoUringDomainSocketChannel}
-     * honours {@code ALLOW_HALF_CLOSURE} only for TCP, so a peer's half-close closes the whole
-     * connection and a reply written after {@code eofReceived} is lost (tried on this transport:
-     * streams echo and half-close lose data). A loop on epoll serves them as asyncio does.
+     * No: Netty 4.2.18's {@code AbstractIoUringChannel} honours {@code ALLOW_HALF_CLOSURE} only for
+     * a {@code SocketChannelConfig} (TCP), so when the peer of an {@code IoUringDomainSocketChannel}
+     * half-closes, Netty closes the whole channel itself, without a {@code ChannelInputShutdownEvent},
+     * and fails the writes still queued. It also holds that close until a write blocked on a
+     * peer that does not read completes, so the end is reported only then.
      */
     @Override
-    public UnsupportedOperationException domainSocketsUnsupported() {
-        return new UnsupportedOperationException("the io_uring backend does not support Unix domain sockets:"
-                + " Netty's IoUringDomainSocketChannel closes the connection when the peer half-closes it,"
-                + " which loses replies sent after eofReceived; use the epoll backend");
+    public boolean domainSocketsKeepWritingAfterPeerEof() {
+        return false;
     }
 
     /**

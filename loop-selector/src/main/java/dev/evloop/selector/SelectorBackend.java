@@ -5,16 +5,23 @@ import dev.evloop.spi.Availability;
 import dev.evloop.spi.IoWatchFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
 
 /**
  * The portable backend: Netty's NIO {@code IoHandler} over the JDK's {@link java.nio.channels.Selector}.
@@ -81,17 +88,31 @@ public final class SelectorBackend extends AbstractLoopBackend {
         return new SelectorWatches();
     }
 
+    @Override
+    public Class<? extends DuplexChannel> domainSocketChannelClass() {
+        return NioDomainSocketChannel.class;
+    }
+
+    @Override
+    public Class<? extends ServerChannel> serverDomainSocketChannelClass() {
+        return NioServerDomainSocketChannel.class;
+    }
+
+    /** The JDK's own address (Java 16+), which is what the NIO domain socket channels take. */
+    @Override
+    public SocketAddress domainSocketAddress(Path path) {
+        return UnixDomainSocketAddress.of(path);
+    }
+
     /**
-     * Unix domain sockets are refused here: Netty 4.2.18's {@code NioDomainSocketChannel} (which
-     * the JDK supports since 16) ignores {@code ALLOW_HALF_CLOSURE}, so a peer's half-close closes
-     * the whole connection and a reply written after {@code eofReceived} is lost (tried on JDK 25:
-     * streams echo and half-close lose data). asyncio's Windows loop has none either.
+     * No: Netty 4.2.18's {@code AbstractNioByteChannel} honours {@code ALLOW_HALF_CLOSURE} only for
+     * a {@code SocketChannelConfig} (TCP), so when the peer of a {@code NioDomainSocketChannel}
+     * half-closes, Netty closes the whole channel itself, without a {@code ChannelInputShutdownEvent},
+     * and fails the writes still queued.
      */
     @Override
-    public UnsupportedOperationException domainSocketsUnsupported() {
-        return new UnsupportedOperationException("the selector backend does not support Unix domain sockets:"
-                + " Netty's NioDomainSocketChannel closes the connection when the peer half-closes it,"
-                + " which loses replies sent after eofReceived; use the epoll or kqueue backend");
+    public boolean domainSocketsKeepWritingAfterPeerEof() {
+        return false;
     }
 
     /** NIO hands the region to {@code FileChannel.transferTo}, which the JDK maps to sendfile(2) where it can. */
