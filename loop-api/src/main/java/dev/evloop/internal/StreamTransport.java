@@ -33,29 +33,22 @@ import java.util.Objects;
  *
  * <p>Writes are not flushed one by one: the transport asks its loop for a flush before its next
  * poll, so a burst of small writes leaves in one system call, and flushes at once past
- * {@link #FLUSH_THRESHOLD} bytes.
+ * {@link WriteFlow#FLUSH_THRESHOLD} bytes.
  */
-public final class StreamTransport extends ChannelInboundHandlerAdapter implements Transport, FlushOnPoll {
-    /** Past this many unflushed bytes, a write flushes at once. */
-    static final int FLUSH_THRESHOLD = 64 * 1024;
+public final class StreamTransport extends ChannelInboundHandlerAdapter implements Transport {
     private static final System.Logger LOG = System.getLogger("dev.evloop");
 
     private final BaseEventLoop loop;
     private final Channel channel;
     private final BaseProtocol protocol;
     private final Runnable onLost;
-    private boolean flushScheduled;
-    private long unflushed;
+    private final WriteFlow flow;
     private boolean closing;
     private boolean eofWritten;
     private boolean eofReceived;
     private boolean lost;
-    private boolean writingPaused;
     private Throwable error;
     private boolean warnedDroppedWrite;
-    /** Inside write(): writability changes then are the protocol's own doing. */
-    private boolean inWrite;
-    private boolean resumeScheduled;
     /** connectionMade was called: only then does the protocol hear of the connection's end. */
     private boolean made;
     /** TLS runs below this transport: connectionMade waits for its handshake; no half-close. */
@@ -75,6 +68,8 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         this.channel = channel;
         this.protocol = protocol;
         this.onLost = onLost;
+        this.flow = new WriteFlow(loop, channel, () -> guarded("pauseWriting", protocol::pauseWriting),
+                () -> guarded("resumeWriting", protocol::resumeWriting), () -> !lost);
         this.tls = channel.pipeline().get(SslHandler.class) != null;
         channel.config().setWriteBufferWaterMark(WriteLimits.DEFAULTS);
     }
@@ -144,30 +139,7 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (!channel.isWritable() && !writingPaused) {
-            writingPaused = true;
-            guarded("pauseWriting", protocol::pauseWriting);
-        } else if (channel.isWritable() && writingPaused) {
-            if (inWrite) {
-                // A flush inside write() drained the buffer: tell the protocol from the loop, as
-                // asyncio does, never from inside its own write() call.
-                if (!resumeScheduled) {
-                    resumeScheduled = true;
-                    loop.callSoon(this::resumeIfWritable);
-                }
-                return;
-            }
-            writingPaused = false;
-            guarded("resumeWriting", protocol::resumeWriting);
-        }
-    }
-
-    private void resumeIfWritable() {
-        resumeScheduled = false;
-        if (!lost && writingPaused && channel.isWritable()) {
-            writingPaused = false;
-            guarded("resumeWriting", protocol::resumeWriting);
-        }
+        flow.writabilityChanged();
     }
 
     /**
@@ -322,29 +294,12 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     }
 
     private void send(ByteBuf buf) {
-        unflushed += buf.readableBytes();
-        inWrite = true;
-        try {
-            channel.write(buf, channel.voidPromise());
-            if (unflushed >= FLUSH_THRESHOLD) {
-                flushNow();
-            } else if (!flushScheduled) {
-                flushScheduled = true;
-                loop.flushBeforeNextPoll(this);
-            }
-        } finally {
-            inWrite = false;
-        }
+        flow.write(buf, buf.readableBytes(), channel.voidPromise());
     }
 
-    /** Sends what was written; the loop calls it before each poll for a transport that wrote. */
-    @Override
-    public void flushNow() {
-        flushScheduled = false;
-        if (unflushed > 0) {
-            unflushed = 0;
-            channel.flush();
-        }
+    /** Sends what was written so far. */
+    void flushNow() {
+        flow.flushNow();
     }
 
     /** After the peer's end closed a channel that cannot half-close, a write would be lost: say so at the call. */

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramChannel;
@@ -28,7 +29,7 @@ import java.util.Objects;
  * send has left, which on io_uring is a later completion, not the flush itself. Netty's own way
  * to wait, writing an empty buffer behind the rest, would send an empty datagram here.
  */
-final class UdpTransport extends ChannelInboundHandlerAdapter implements DatagramTransport, FlushOnPoll {
+final class UdpTransport extends ChannelInboundHandlerAdapter implements DatagramTransport {
     private static final System.Logger LOG = System.getLogger("dev.evloop");
 
     private final BaseEventLoop loop;
@@ -37,29 +38,26 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
     /** The connected peer as it was resolved, or null for an endpoint that sends anywhere. */
     private final InetSocketAddress remote;
     private final ChannelFutureListener onSent = this::sent;
+    private final WriteFlow flow;
     /** The bound address, kept for after the close, as asyncio keeps {@code sockname}. */
     private SocketAddress local;
-    private boolean flushScheduled;
-    private long unflushed;
     /** Sends handed to Netty whose outcome is not known yet: a close waits for them. */
     private int inFlight;
     private boolean made;
     private boolean closing;
     private boolean lost;
-    private boolean writingPaused;
     private Throwable error;
     /** The last I/O error the protocol heard of: the cause if Netty then closes the channel itself. */
     private IOException lastIoError;
     private boolean warnedDroppedSend;
-    /** Inside a send: writability changes then are the protocol's own doing. */
-    private boolean inSend;
-    private boolean resumeScheduled;
 
     UdpTransport(BaseEventLoop loop, DatagramChannel channel, DatagramProtocol protocol, InetSocketAddress remote) {
         this.loop = loop;
         this.channel = channel;
         this.protocol = protocol;
         this.remote = remote;
+        this.flow = new WriteFlow(loop, channel, () -> guarded("pauseWriting", protocol::pauseWriting),
+                () -> guarded("resumeWriting", protocol::resumeWriting), () -> !lost);
         channel.config().setWriteBufferWaterMark(WriteLimits.DEFAULTS);
     }
 
@@ -102,29 +100,7 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (!channel.isWritable() && !writingPaused) {
-            writingPaused = true;
-            guarded("pauseWriting", protocol::pauseWriting);
-        } else if (channel.isWritable() && writingPaused) {
-            if (inSend) {
-                // Never call resumeWriting from inside the protocol's own sendTo, as asyncio.
-                if (!resumeScheduled) {
-                    resumeScheduled = true;
-                    loop.callSoon(this::resumeIfWritable);
-                }
-                return;
-            }
-            writingPaused = false;
-            guarded("resumeWriting", protocol::resumeWriting);
-        }
-    }
-
-    private void resumeIfWritable() {
-        resumeScheduled = false;
-        if (!lost && writingPaused && channel.isWritable()) {
-            writingPaused = false;
-            guarded("resumeWriting", protocol::resumeWriting);
-        }
+        flow.writabilityChanged();
     }
 
     @Override
@@ -301,30 +277,15 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
     }
 
     private void send(ByteBuf buf, InetSocketAddress to) {
-        unflushed += buf.readableBytes();
         inFlight++;
-        inSend = true;
-        try {
-            channel.write(to == null ? buf : new DatagramPacket(buf, to)).addListener(onSent);
-            if (unflushed >= StreamTransport.FLUSH_THRESHOLD) {
-                flushNow();
-            } else if (!flushScheduled) {
-                flushScheduled = true;
-                loop.flushBeforeNextPoll(this);
-            }
-        } finally {
-            inSend = false;
-        }
+        ChannelPromise sent = channel.newPromise();
+        sent.addListener(onSent);
+        flow.write(to == null ? buf : new DatagramPacket(buf, to), buf.readableBytes(), sent);
     }
 
-    /** Sends what was handed over; the loop calls it before each poll for a transport that sent. */
-    @Override
-    public void flushNow() {
-        flushScheduled = false;
-        if (unflushed > 0) {
-            unflushed = 0;
-            channel.flush();
-        }
+    /** Sends what was handed over so far. */
+    void flushNow() {
+        flow.flushNow();
     }
 
     @Override

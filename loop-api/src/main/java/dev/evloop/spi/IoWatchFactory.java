@@ -101,4 +101,17 @@ public interface IoWatchFactory {
             throw new IOException("file descriptor " + fd + " is not open");
         }
     }
+
+    /**
+     * The refusal of a backend that watches file descriptors only, for its
+     * {@link #watchChannel}: Java exposes a channel's descriptor only through JDK internals.
+     *
+     * @param backend the backend's name
+     * @param channel the channel it was asked to watch
+     * @return the exception to throw
+     */
+    static UnsupportedOperationException descriptorsOnly(String backend, SelectableChannel channel) {
+        return new UnsupportedOperationException("the " + backend + " backend watches int file descriptors, not "
+                + "SelectableChannels: pass the descriptor, or use the selector backend for " + channel);
+    }
 }

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 class StreamsTest extends BackendTest {
     private static final SocketOptions OPTIONS = SocketOptions.defaults();
 
-    private static final StreamHandler ECHO = (reader, writer) -> {
+    /** Echoes until the peer's EOF, then closes. */
+    static final StreamHandler ECHO = (reader, writer) -> {
         while (true) {
             byte[] chunk = reader.read(64 * 1024);
             if (chunk.length == 0) {

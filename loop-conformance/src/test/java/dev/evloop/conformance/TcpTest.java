@@ -73,6 +73,31 @@ class TcpTest extends BackendTest {
         }
     }
 
+    /** Counts what arrives; at the peer's EOF, replies {@code got N} on the still-open write side and closes. */
+    static final class CountThenReply implements Protocol {
+        private Transport t;
+        private final ByteArrayOutputStream got = new ByteArrayOutputStream();
+
+        @Override
+        public void connectionMade(Transport transport) {
+            t = transport;
+        }
+
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            got.write(b, 0, b.length);
+        }
+
+        @Override
+        public boolean eofReceived() {
+            t.write(("got " + got.size()).getBytes());
+            t.close();
+            return true;
+        }
+    }
+
     /** Collects what arrives; {@link #received} completes at {@code expected} bytes or on loss. */
     static class Collector implements Protocol {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -206,29 +231,7 @@ class TcpTest extends BackendTest {
 
     @Test
     void halfCloseFromTheClientLetsTheServerReplyThenClose() {
-        Server server = serve(() -> new Protocol() {
-            private Transport t;
-            private final ByteArrayOutputStream got = new ByteArrayOutputStream();
-
-            @Override
-            public void connectionMade(Transport transport) {
-                t = transport;
-            }
-
-            @Override
-            public void dataReceived(ByteBuffer data) {
-                byte[] b = new byte[data.remaining()];
-                data.get(b);
-                got.write(b, 0, b.length);
-            }
-
-            @Override
-            public boolean eofReceived() {
-                t.write(("got " + got.size()).getBytes());
-                t.close();
-                return true;
-            }
-        });
+        Server server = serve(CountThenReply::new);
         Connection<Collector> c = connect(server, Integer.MAX_VALUE);
         c.transport().write(new byte[500]);
         assertTrue(c.transport().canWriteEof());

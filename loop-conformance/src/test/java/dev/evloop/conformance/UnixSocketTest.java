@@ -65,17 +65,7 @@ class UnixSocketTest extends BackendTest {
     private static final SocketOptions OPTIONS = SocketOptions.defaults();
     private static final int[] SIZES = {1, 1000, 64 * 1024, 100 * 1024, 1 << 20, 4 << 20};
 
-    private static final StreamHandler ECHO = (reader, writer) -> {
-        while (true) {
-            byte[] chunk = reader.read(64 * 1024);
-            if (chunk.length == 0) {
-                break;
-            }
-            writer.write(chunk);
-            writer.drain();
-        }
-        writer.close();
-    };
+    private static final StreamHandler ECHO = StreamsTest.ECHO;
 
     /** Short, because sun_path holds at most 107 bytes. */
     @TempDir
@@ -186,29 +176,7 @@ class UnixSocketTest extends BackendTest {
     @Test
     void halfCloseFromTheClientLetsTheServerReplyThenCloseWhereTheBackendKeepsWritingAfterIt() {
         assumeKeepsWritingAfterPeerEof();
-        Server server = serve(() -> new Protocol() {
-            private Transport t;
-            private final ByteArrayOutputStream got = new ByteArrayOutputStream();
-
-            @Override
-            public void connectionMade(Transport transport) {
-                t = transport;
-            }
-
-            @Override
-            public void dataReceived(ByteBuffer data) {
-                byte[] b = new byte[data.remaining()];
-                data.get(b);
-                got.write(b, 0, b.length);
-            }
-
-            @Override
-            public boolean eofReceived() {
-                t.write(("got " + got.size()).getBytes());
-                t.close();
-                return true;
-            }
-        });
+        Server server = serve(TcpTest.CountThenReply::new);
         Connection<Collector> c = connect(Integer.MAX_VALUE);
         c.transport().write(new byte[500]);
         assertTrue(c.transport().canWriteEof());

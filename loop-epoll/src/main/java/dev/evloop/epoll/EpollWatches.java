@@ -33,8 +33,7 @@ final class EpollWatches implements IoWatchFactory {
 
     @Override
     public IoWatch watchChannel(IoEventLoop loop, SelectableChannel channel, IoWatch.Listener listener) {
-        throw new UnsupportedOperationException("the epoll backend watches int file descriptors, not "
-                + "SelectableChannels: pass the descriptor, or use the selector backend for " + channel);
+        throw IoWatchFactory.descriptorsOnly("epoll", channel);
     }
 
     /**

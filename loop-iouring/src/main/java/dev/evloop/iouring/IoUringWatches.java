@@ -43,8 +43,7 @@ final class IoUringWatches implements IoWatchFactory {
 
     @Override
     public IoWatch watchChannel(IoEventLoop loop, SelectableChannel channel, IoWatch.Listener listener) {
-        throw new UnsupportedOperationException("the io_uring backend watches int file descriptors, not "
-                + "SelectableChannels: pass the descriptor, or use the selector backend for " + channel);
+        throw IoWatchFactory.descriptorsOnly("io_uring", channel);
     }
 
     private static final class FdWatch implements IoUringIoHandle, IoWatch {

@@ -44,8 +44,7 @@ final class KQueueWatches implements IoWatchFactory {
 
     @Override
     public IoWatch watchChannel(IoEventLoop loop, SelectableChannel channel, IoWatch.Listener listener) {
-        throw new UnsupportedOperationException("the kqueue backend watches int file descriptors, not "
-                + "SelectableChannels: pass the descriptor, or use the selector backend for " + channel);
+        throw IoWatchFactory.descriptorsOnly("kqueue", channel);
     }
 
     private static final class FdWatch implements KQueueIoHandle, IoWatch {
