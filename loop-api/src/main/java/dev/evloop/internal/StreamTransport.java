@@ -95,14 +95,31 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
             if (lost || !buf.isReadable()) {
                 return;
             }
-            if (protocol instanceof BufferedProtocol buffered) {
-                guarded("bufferUpdated", () -> fill(buffered, buf));
-            } else if (protocol instanceof Protocol plain) {
-                guarded("dataReceived", () -> plain.dataReceived(buf.nioBuffer()));
+            // Not through guarded(): no lambda to allocate per read.
+            if (protocol instanceof Protocol plain) {
+                try {
+                    plain.dataReceived(view(buf));
+                } catch (Throwable t) {
+                    callbackFailed("dataReceived", t);
+                }
+            } else if (protocol instanceof BufferedProtocol buffered) {
+                try {
+                    fill(buffered, buf);
+                } catch (Throwable t) {
+                    callbackFailed("bufferUpdated", t);
+                }
             }
         } finally {
             buf.release();
         }
+    }
+
+    /**
+     * The bytes of a received buffer as a {@link ByteBuffer}, valid until the buffer is released:
+     * the buffer's own cached view where it has one, so a read allocates no view object.
+     */
+    private static ByteBuffer view(ByteBuf buf) {
+        return buf.nioBufferCount() == 1 ? buf.internalNioBuffer(buf.readerIndex(), buf.readableBytes()) : buf.nioBuffer();
     }
 
     private static void fill(BufferedProtocol protocol, ByteBuf buf) {
@@ -218,12 +235,16 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         try {
             call.run();
         } catch (Throwable t) {
-            loop.callExceptionHandler(ExceptionContext.of("Fatal error: protocol." + callback + "() call failed.", t)
-                    .with(ExceptionContext.PROTOCOL, protocol)
-                    .with(ExceptionContext.TRANSPORT, this));
-            if (!lost) {
-                abort();
-            }
+            callbackFailed(callback, t);
+        }
+    }
+
+    private void callbackFailed(String callback, Throwable t) {
+        loop.callExceptionHandler(ExceptionContext.of("Fatal error: protocol." + callback + "() call failed.", t)
+                .with(ExceptionContext.PROTOCOL, protocol)
+                .with(ExceptionContext.TRANSPORT, this));
+        if (!lost) {
+            abort();
         }
     }
 
@@ -234,7 +255,7 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         Objects.requireNonNull(data, "data");
         if (writable(data.length)) {
             ByteBuf copy = channel.alloc().buffer(data.length).writeBytes(data);
-            onLoopThread(() -> send(copy));
+            sendOnLoopThread(copy);
         }
     }
 
@@ -243,8 +264,10 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         Objects.requireNonNull(data, "data");
         int n = data.remaining();
         if (writable(n)) {
-            ByteBuf copy = channel.alloc().buffer(n).writeBytes(data.duplicate());
-            onLoopThread(() -> send(copy));
+            int position = data.position();
+            ByteBuf copy = channel.alloc().buffer(n).writeBytes(data);
+            data.position(position); // the caller's buffer is left as it was, without a duplicate to allocate
+            sendOnLoopThread(copy);
         }
     }
 
@@ -259,7 +282,7 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
             throw refused;
         }
         if (accepted) {
-            onLoopThread(() -> send(data));
+            sendOnLoopThread(data);
         } else {
             data.release();
         }
@@ -291,6 +314,15 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
             LOG.log(System.Logger.Level.WARNING, "dropping writes to " + this + ": it is closing");
         }
         return !closing && bytes > 0;
+    }
+
+    /** {@link #send} on the loop's thread; no lambda is made when already there. */
+    private void sendOnLoopThread(ByteBuf buf) {
+        if (channel.eventLoop().inEventLoop()) {
+            send(buf);
+        } else {
+            loop.runOnLoopThread(() -> send(buf));
+        }
     }
 
     private void send(ByteBuf buf) {

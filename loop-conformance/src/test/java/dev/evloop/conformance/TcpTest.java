@@ -209,6 +209,20 @@ class TcpTest extends BackendTest {
     }
 
     @Test
+    void writingAByteBufferCopiesItFromItsPositionAndLeavesThePositionAlone() {
+        Server server = serve(Echo::new);
+        Connection<Collector> c = connect(server, 3);
+        ByteBuffer data = ByteBuffer.wrap(new byte[] {9, 1, 2, 3}).position(1);
+        c.transport().write(data);
+        assertEquals(1, data.position());
+        assertEquals(4, data.limit());
+        data.put(1, (byte) 7); // the transport copied: changing the buffer now changes nothing sent
+        assertArrayEquals(new byte[] {1, 2, 3}, loop.runUntilComplete(c.protocol().received));
+        c.transport().close();
+        server.close();
+    }
+
+    @Test
     void connectionMadeHasRunWhenCreateConnectionCompletes() {
         Server server = serve(Echo::new);
         Connection<Collector> c = connect(server, 1);
