@@ -26,8 +26,6 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,7 +41,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -434,14 +431,13 @@ class LoopGroupTest extends BackendTest {
 
     @Test
     void closingTheGroupJoinsEveryThreadAndReleasesEveryFileDescriptor() throws Exception {
-        Path fds = Path.of("/proc/self/fd");
-        assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd to count descriptors");
+        OpenFileDescriptors.assumeCountable();
         servedAndClosed("warm-up"); // loads what a first group loads once per JVM
-        long before = count(fds);
+        long before = OpenFileDescriptors.count();
         List<Thread> threads = servedAndClosed("counted");
         assertTrue(threads.stream().noneMatch(Thread::isAlive), "every loop thread ended");
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("counted-")));
-        assertEquals(before, count(fds), "every descriptor of the group is released");
+        assertEquals(before, OpenFileDescriptors.count(), "every descriptor of the group is released");
     }
 
     /**
@@ -461,12 +457,6 @@ class LoopGroupTest extends BackendTest {
         }
         group.loops().forEach(l -> assertTrue(l.isClosed()));
         return threads;
-    }
-
-    private static long count(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.count();
-        }
     }
 
     @Test

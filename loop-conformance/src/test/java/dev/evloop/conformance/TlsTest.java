@@ -29,13 +29,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
@@ -300,23 +298,16 @@ class TlsTest extends BackendTest {
 
     @Test
     void failedHandshakesLeaveNoFileDescriptorBehind() throws IOException {
-        Path fds = Path.of("/proc/self/fd");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd");
+        OpenFileDescriptors.assumeCountable();
         Server warmUp = serve(Echo::new, SocketOptions.defaults().ssl(STRANGER));
         failure(connect(warmUp, 1, "localhost", CLIENT_TLS)); // loads the TLS classes and their files first
         closeAndWait(warmUp);
-        long before = count(fds);
+        long before = OpenFileDescriptors.count();
         Server server = serve(Echo::new, SocketOptions.defaults().ssl(STRANGER));
         for (int i = 0; i < 200; i++) {
             failure(connect(server, 1, "localhost", CLIENT_TLS));
         }
         closeAndWait(server);
-        assertEquals(before, count(fds));
-    }
-
-    private static long count(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.count();
-        }
+        assertEquals(before, OpenFileDescriptors.count());
     }
 }
