@@ -71,7 +71,6 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         this.flow = new WriteFlow(loop, channel, () -> guarded("pauseWriting", protocol::pauseWriting),
                 () -> guarded("resumeWriting", protocol::resumeWriting), () -> !lost);
         this.tls = channel.pipeline().get(SslHandler.class) != null;
-        channel.config().setWriteBufferWaterMark(WriteLimits.DEFAULTS);
     }
 
     // ---- Netty events -----------------------------------------------------------------------

@@ -58,7 +58,6 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
         this.remote = remote;
         this.flow = new WriteFlow(loop, channel, () -> guarded("pauseWriting", protocol::pauseWriting),
                 () -> guarded("resumeWriting", protocol::resumeWriting), () -> !lost);
-        channel.config().setWriteBufferWaterMark(WriteLimits.DEFAULTS);
     }
 
     /**

@@ -8,7 +8,8 @@ import java.util.function.BooleanSupplier;
  * The write side every transport shares: writes are batched and flushed once before the loop's
  * next poll (or at once past {@link #FLUSH_THRESHOLD} bytes), and the channel's writability is
  * turned into the protocol's {@code pauseWriting}/{@code resumeWriting}, never resuming from inside
- * the protocol's own write, as asyncio does. Runs on the loop thread only.
+ * the protocol's own write, as asyncio does. It starts the channel at asyncio's default limits.
+ * Runs on the loop thread only.
  */
 final class WriteFlow implements FlushOnPoll {
     /** Past this many unflushed bytes, a write flushes at once. */
@@ -37,6 +38,7 @@ final class WriteFlow implements FlushOnPoll {
         this.pause = pause;
         this.resume = resume;
         this.open = open;
+        channel.config().setWriteBufferWaterMark(WriteLimits.DEFAULTS);
     }
 
     /** Writes a message of {@code bytes} bytes and sees that it is flushed soon. */
