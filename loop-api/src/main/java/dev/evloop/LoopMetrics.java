@@ -8,13 +8,17 @@ import java.time.Duration;
  *
  * <pre>{@code
  * LoopMetrics m = loop.metrics();
- * System.out.printf("%d iterations, %d callbacks, %s polling%n",
- *         m.iterations(), m.callbacksRun(), m.pollTime());
+ * System.out.printf("%d iterations, %d polls, %d callbacks, %s polling%n",
+ *         m.iterations(), m.polls(), m.callbacksRun(), m.pollTime());
  * }</pre>
  *
  * <p>A snapshot: exact when taken on the loop's thread, approximate from another one.
  *
  * @param iterations      loop iterations run
+ * @param polls           I/O polls made; fewer than iterations when a busy loop deferred some
+ *                        (after a poll that found nothing, {@code runForever} polls again after
+ *                        20 microseconds or 8 iterations, whichever is later, while callbacks
+ *                        are ready)
  * @param callbacksRun    callbacks run, timers included, cancelled ones not
  * @param timersFired     timers whose callback ran
  * @param timersCancelled timers cancelled before they fired
@@ -25,6 +29,7 @@ import java.time.Duration;
  */
 public record LoopMetrics(
         long iterations,
+        long polls,
         long callbacksRun,
         long timersFired,
         long timersCancelled,

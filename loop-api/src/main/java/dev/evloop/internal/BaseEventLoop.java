@@ -60,6 +60,10 @@ public final class BaseEventLoop implements EventLoop {
     /** The task whose thread this is; set once, by the task, on its own virtual thread. */
     private static final ThreadLocal<Task<?>> CURRENT_TASK = new ThreadLocal<>();
     private static final String CLOSED = "event loop is closed";
+    /** How long a busy loop may go without polling after a poll that found nothing; see iterate. */
+    private static final long POLL_DEFERRAL_NANOS = 20_000;
+    /** How many iterations a busy loop runs between looks at the clock for its deferred poll. */
+    private static final int POLL_CHECK_EVERY = 8;
     private static final VarHandle RUNNING_THREAD;
 
     static {
@@ -98,6 +102,11 @@ public final class BaseEventLoop implements EventLoop {
     private final FdWatchers watchers;
 
     private long iterations;
+    private long polls;
+    /** The last poll found no I/O and no submitted work: a busy loop may defer the next one. */
+    private boolean lastPollIdle;
+    private long lastPollAt;
+    private int iterationsSincePoll;
     private long callbacksRun;
     private long timersFired;
     private long timersCancelled;
@@ -262,9 +271,10 @@ public final class BaseEventLoop implements EventLoop {
     @Override
     public void runForever() {
         enter();
+        lastPollIdle = false; // a run starts with a poll
         try {
             do {
-                iterate(true);
+                iterate(true, true);
             } while (!stopping);
         } finally {
             stopping = false;
@@ -301,7 +311,7 @@ public final class BaseEventLoop implements EventLoop {
     public int runOnce(boolean block) {
         enter();
         try {
-            return iterate(block);
+            return iterate(block, false);
         } finally {
             exit();
         }
@@ -349,29 +359,29 @@ public final class BaseEventLoop implements EventLoop {
         owner = me;
     }
 
-    /** One iteration, asyncio's {@code _run_once}; returns the number of callbacks run. */
-    private int iterate(boolean block) {
+    /**
+     * One iteration, asyncio's {@code _run_once}; returns the number of callbacks run.
+     *
+     * <p>{@code mayDeferPoll}: while callbacks are ready and the last poll found nothing, polling
+     * again costs a system call per iteration (an {@code epoll_wait} or {@code selectNow}) that
+     * would very likely find nothing either. Such iterations skip the poll (see
+     * {@link #pollMayWait()}), so a chain of callbacks or task switches runs at the speed of the
+     * callbacks. A poll that found anything, a loop about to block, and a stopping loop always
+     * poll; so does {@code runOnce}, which asks for one full iteration.
+     */
+    private int iterate(boolean block, boolean mayDeferPoll) {
         // Writes made since the last poll (by callbacks, by protocols during it, or before the
         // loop ran) leave now, together, before this poll may block.
         flushWrites();
         timers.dropCancelled();
 
-        long waitNanos; // ManualIoEventLoop.run: -1 polls without blocking, 0 blocks until woken
-        if (!block || stopping || !ready.isEmpty()) {
-            waitNanos = -1;
-        } else if (timers.isEmpty()) {
-            waitNanos = 0;
+        if (mayDeferPoll && pollMayWait()) {
+            if (!timers.isEmpty()) {
+                timers.moveDue(LoopClock.nanos(), ready);
+            }
         } else {
-            long untilNext = timers.nextDeadline() - LoopClock.nanos();
-            waitNanos = untilNext > 0 ? untilNext : -1;
+            timers.moveDue(poll(block), ready);
         }
-
-        long pollStart = LoopClock.nanos();
-        io.run(waitNanos);
-        long now = LoopClock.nanos();
-        pollNanos += now - pollStart;
-
-        timers.moveDue(now, ready);
 
         boolean debugging = debug;
         int ran = 0;
@@ -386,6 +396,44 @@ public final class BaseEventLoop implements EventLoop {
         callbacksRun += ran;
         iterations++;
         return ran;
+    }
+
+    /**
+     * Whether a busy iteration may skip its poll: the last poll found nothing and callbacks are
+     * ready. I/O and work from other threads then wait at most {@link #POLL_DEFERRAL_NANOS}, or
+     * {@link #POLL_CHECK_EVERY} iterations when those are slower: the clock (some 25 ns to read,
+     * most of a trivial iteration) is only read every that many.
+     */
+    private boolean pollMayWait() {
+        if (!lastPollIdle || stopping || ready.isEmpty()) {
+            return false;
+        }
+        if (++iterationsSincePoll % POLL_CHECK_EVERY != 0) {
+            return true;
+        }
+        return LoopClock.nanos() - lastPollAt < POLL_DEFERRAL_NANOS;
+    }
+
+    /** Polls I/O, waiting as asyncio's {@code _run_once} computes; returns the clock after it. */
+    private long poll(boolean block) {
+        long waitNanos; // ManualIoEventLoop.run: -1 polls without blocking, 0 blocks until woken
+        if (!block || stopping || !ready.isEmpty()) {
+            waitNanos = -1;
+        } else if (timers.isEmpty()) {
+            waitNanos = 0;
+        } else {
+            long untilNext = timers.nextDeadline() - LoopClock.nanos();
+            waitNanos = untilNext > 0 ? untilNext : -1;
+        }
+
+        long pollStart = LoopClock.nanos();
+        lastPollIdle = io.run(waitNanos) == 0;
+        long now = LoopClock.nanos();
+        pollNanos += now - pollStart;
+        polls++;
+        lastPollAt = now;
+        iterationsSincePoll = 0;
+        return now;
     }
 
     /** Asks for a transport's writes to be flushed before the next poll. */
@@ -951,7 +999,7 @@ public final class BaseEventLoop implements EventLoop {
 
     @Override
     public LoopMetrics metrics() {
-        return new LoopMetrics(iterations, callbacksRun, timersFired, timersCancelled,
+        return new LoopMetrics(iterations, polls, callbacksRun, timersFired, timersCancelled,
                 Duration.ofNanos(pollNanos), ready.size(), timers.size(), taskMode);
     }
 

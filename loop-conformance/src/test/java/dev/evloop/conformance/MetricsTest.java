@@ -13,7 +13,7 @@ class MetricsTest extends BackendTest {
     @Test
     void aNewLoopHasCountedNothing() {
         LoopMetrics m = loop.metrics();
-        assertEquals(new LoopMetrics(0, 0, 0, 0, Duration.ZERO, 0, 0, m.taskMode()), m);
+        assertEquals(new LoopMetrics(0, 0, 0, 0, 0, Duration.ZERO, 0, 0, m.taskMode()), m);
     }
 
     @Test
