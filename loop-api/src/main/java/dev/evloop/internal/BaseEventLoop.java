@@ -166,7 +166,7 @@ public final class BaseEventLoop implements EventLoop {
         Objects.requireNonNull(callback, "callback");
         checkClosed();
         checkThread("callSoon");
-        CallbackHandle handle = new CallbackHandle(this, callback, debug ? CreationSite.capture() : null);
+        CallbackHandle handle = new CallbackHandle(callback, debug ? CreationSite.capture() : null);
         ready.addLast(handle);
         return handle;
     }
@@ -601,7 +601,7 @@ public final class BaseEventLoop implements EventLoop {
             throw new RejectedExecutionException(CLOSED);
         }
         if (inLoopThread()) {
-            ready.addLast(new CallbackHandle(this, continuation, null));
+            ready.addLast(new CallbackHandle(continuation, null));
         } else {
             submit(new ThreadsafeCallback(this, continuation, null));
         }

@@ -5,8 +5,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A callback in the loop's ready queue: the one object {@code callSoon} allocates. Cancelling
- * drops the callback reference at once, so a cancelled handle keeps nothing alive.
+ * A callback in the loop's ready queue: the one object {@code callSoon} allocates, so it holds
+ * no more than it must (24 bytes with compressed pointers: a burst of callbacks is bound by the
+ * memory it writes). Cancelling drops the callback reference at once, so a cancelled handle keeps
+ * nothing alive.
  */
 class CallbackHandle implements Handle {
     private static final VarHandle CANCELLED;
@@ -19,13 +21,11 @@ class CallbackHandle implements Handle {
         }
     }
 
-    final BaseEventLoop loop;
     private Runnable callback;
     private volatile boolean cancelled;
     private final CreationSite createdAt;
 
-    CallbackHandle(BaseEventLoop loop, Runnable callback, CreationSite createdAt) {
-        this.loop = loop;
+    CallbackHandle(Runnable callback, CreationSite createdAt) {
         this.callback = callback;
         this.createdAt = createdAt;
     }

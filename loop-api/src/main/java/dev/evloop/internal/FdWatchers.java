@@ -58,7 +58,7 @@ final class FdWatchers {
             entry.watch = open(target, entry);
             watched.put(target, entry);
         }
-        CallbackHandle handle = new CallbackHandle(loop, new Watcher(callback, entry, reading),
+        CallbackHandle handle = new CallbackHandle(new Watcher(callback, entry, reading),
                 loop.isDebug() ? CreationSite.capture() : null);
         CallbackHandle replaced = entry.set(reading, handle);
         try {

@@ -6,6 +6,7 @@ import dev.evloop.TimerHandle;
  * A callback in the timer heap, ordered by deadline and then by the order it was scheduled in.
  */
 final class ScheduledCallback extends CallbackHandle implements TimerHandle {
+    private final BaseEventLoop loop;
     final long deadline;
     long sequence;
     /** In the heap (not yet fired or dropped): only then does its cancellation count there. */
@@ -16,7 +17,8 @@ final class ScheduledCallback extends CallbackHandle implements TimerHandle {
     boolean ran;
 
     ScheduledCallback(BaseEventLoop loop, long deadline, Runnable callback, CreationSite createdAt) {
-        super(loop, callback, createdAt);
+        super(callback, createdAt);
+        this.loop = loop;
         this.deadline = deadline;
     }
 

@@ -6,9 +6,11 @@ package dev.evloop.internal;
  * FIFO order with everything else rather than inside the poll.
  */
 final class ThreadsafeCallback extends CallbackHandle implements Runnable {
+    private final BaseEventLoop loop;
 
     ThreadsafeCallback(BaseEventLoop loop, Runnable callback, CreationSite createdAt) {
-        super(loop, callback, createdAt);
+        super(callback, createdAt);
+        this.loop = loop;
     }
 
     /** Called by the Netty loop on the loop thread: move to the ready queue. */
