@@ -15,6 +15,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslHandler;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,38 +50,84 @@ final class Networking {
         Resolver.checkPort(port);
         TlsHandlers.checkServerOptions(options);
         LoopFuture<Server> result = loop.createFuture();
-        firstAddress(host, port).addDoneCallback(resolved -> {
+        listenAddresses(host, port).addDoneCallback(resolved -> {
             if (failedInto(resolved, result)) {
                 return;
             }
             ServerBootstrap bootstrap = serverBootstrap(options, options.reusePort());
-            TcpServer[] server = new TcpServer[1];
+            TcpServer server = new TcpServer(loop);
             bootstrap.childHandler(new ChannelInitializer<>() {
                 @Override
                 protected void initChannel(Channel ch) {
-                    server[0].accepted(ch);
-                    attach(ch, factory, options, () -> server[0].lost(ch));
+                    server.accepted(ch);
+                    attach(ch, factory, options, () -> server.lost(ch));
                 }
             });
-            ChannelFuture bind;
-            try {
-                bind = bootstrap.bind(resolved.result());
-            } catch (RuntimeException e) {
-                result.setException(e);
-                return;
-            }
-            server[0] = new TcpServer(loop, bind.channel());
-            bind.addListener(f -> {
-                if (result.isDone()) {
-                    server[0].close(); // the caller cancelled meanwhile
-                } else if (f.isSuccess()) {
-                    result.setResult(server[0]);
-                } else {
-                    result.setException(f.cause());
-                }
-            });
+            bindEach(bootstrap, resolved.result(), 0, server, new ArrayList<>(), result);
         });
         return result;
+    }
+
+    /**
+     * Binds a listener to each address in turn, as asyncio's {@code create_server} does. An
+     * address the host cannot assign is skipped, as asyncio skips it (bpo-30945: "localhost" may
+     * resolve to {@code ::1} on a host without IPv6); any other failure closes the listeners bound
+     * so far and fails the server, and so does finding no address to bind at all.
+     */
+    private void bindEach(ServerBootstrap bootstrap, List<InetSocketAddress> addresses, int index, TcpServer server,
+                          List<Throwable> skipped, LoopFuture<Server> result) {
+        if (result.isDone()) {
+            server.close(); // the caller cancelled meanwhile
+            return;
+        }
+        if (index == addresses.size()) {
+            if (server.isListening()) {
+                result.setResult(server);
+            } else {
+                BindException none = new BindException("could not bind on any address out of " + addresses);
+                skipped.forEach(none::addSuppressed);
+                result.setException(none);
+            }
+            return;
+        }
+        ChannelFuture bind;
+        try {
+            bind = bootstrap.bind(addresses.get(index));
+        } catch (RuntimeException e) {
+            server.close();
+            result.setException(e);
+            return;
+        }
+        bind.addListener(f -> {
+            if (f.isSuccess()) {
+                server.listening(bind.channel());
+            } else if (isAddressNotAvailable(f.cause())) {
+                skipped.add(f.cause());
+            } else {
+                server.close();
+                if (!result.isDone()) {
+                    result.setException(f.cause());
+                }
+                return;
+            }
+            bindEach(bootstrap, addresses, index + 1, server, skipped, result);
+        });
+    }
+
+    /** EADDRNOTAVAIL, as the JDK and Netty's native transports word it (both from strerror). */
+    private static boolean isAddressNotAvailable(Throwable bindFailure) {
+        String message = bindFailure.getMessage();
+        return message != null && message.contains("Cannot assign requested address");
+    }
+
+    /** Where a server listens: every interface for a null host, else each address the host resolves to. */
+    private LoopFuture<List<InetSocketAddress>> listenAddresses(String host, int port) {
+        if (host == null) {
+            LoopFuture<List<InetSocketAddress>> every = loop.createFuture();
+            every.setResult(List.of(new InetSocketAddress(port)));
+            return every;
+        }
+        return Resolver.resolve(loop, host, port);
     }
 
     <P extends BaseProtocol> LoopFuture<Connection<P>> createConnection(Supplier<P> factory, String host, int port,
@@ -270,9 +317,8 @@ final class Networking {
     }
 
     /**
-     * Every interface for a null host, else the first address the host resolves to: where a server
-     * listens (asyncio binds one socket per address; a {@link TcpServer} has one listener), or a
-     * datagram endpoint's address.
+     * Every interface for a null host, else the first address the host resolves to: a datagram
+     * endpoint's address, or where each loop of a group listens.
      */
     LoopFuture<InetSocketAddress> firstAddress(String host, int port) {
         LoopFuture<InetSocketAddress> result = loop.createFuture();

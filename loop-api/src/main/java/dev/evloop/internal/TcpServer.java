@@ -4,30 +4,49 @@ import dev.evloop.LoopFuture;
 import dev.evloop.Server;
 import io.netty.channel.Channel;
 import java.net.SocketAddress;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 
 /**
- * A listening channel and the connections it accepted: asyncio's {@code Server}. The server is
- * closed when its listener is; it is gone, for {@link #waitClosed()}, when its connections are too.
+ * The listening channels of one {@code createServer} (one per address, as asyncio binds one
+ * socket per address its host resolves to) and the connections they accepted: asyncio's
+ * {@code Server}. The server is closed when its listeners are; it is gone, for
+ * {@link #waitClosed()}, when its connections are too.
  */
 final class TcpServer implements Server {
     private final BaseEventLoop loop;
-    private final Channel listener;
+    private final List<Channel> listeners = new ArrayList<>();
     private final Set<Channel> connections = new HashSet<>();
+    private final LoopFuture<Void> listenersClosed;
     private final LoopFuture<Void> gone;
     private boolean closed;
 
-    TcpServer(BaseEventLoop loop, Channel listener) {
+    TcpServer(BaseEventLoop loop) {
         this.loop = loop;
-        this.listener = listener;
+        this.listenersClosed = loop.createFuture();
         this.gone = loop.createFuture();
+    }
+
+    /** Adds a listener that is bound; on the loop thread, before the server is handed out. */
+    void listening(Channel listener) {
+        listeners.add(listener);
         listener.closeFuture().addListener(f -> {
-            closed = true;
-            checkGone();
+            if (listeners.stream().noneMatch(Channel::isOpen)) {
+                closed = true;
+                if (!listenersClosed.isDone()) {
+                    listenersClosed.setResult(null);
+                }
+                checkGone();
+            }
         });
+    }
+
+    /** Whether a listener was added. */
+    boolean isListening() {
+        return !listeners.isEmpty();
     }
 
     void accepted(Channel connection) {
@@ -48,7 +67,8 @@ final class TcpServer implements Server {
     @Override
     public void close() {
         closed = true;
-        loop.runOnLoopThread(listener::close); // from a task, Netty would queue it behind later work
+        // From a task, Netty would queue the closes behind later work.
+        loop.runOnLoopThread(() -> listeners.forEach(Channel::close));
     }
 
     @Override
@@ -59,9 +79,11 @@ final class TcpServer implements Server {
     @Override
     public void startServing() {
         loop.runOnLoopThread(() -> {
-            if (!closed && !listener.config().isAutoRead()) {
-                listener.config().setAutoRead(true);
-                listener.read();
+            for (Channel listener : listeners) {
+                if (!closed && !listener.config().isAutoRead()) {
+                    listener.config().setAutoRead(true);
+                    listener.read();
+                }
             }
         });
     }
@@ -70,8 +92,9 @@ final class TcpServer implements Server {
     public void serveForever() {
         startServing();
         try {
+            // A future of this call's own: cancelling the waiting task must not cancel the server's.
             LoopFuture<Void> closedFuture = loop.createFuture();
-            listener.closeFuture().addListener(f -> {
+            listenersClosed.addDoneCallback(f -> {
                 if (!closedFuture.isDone()) {
                     closedFuture.setResult(null);
                 }
@@ -85,16 +108,17 @@ final class TcpServer implements Server {
 
     @Override
     public boolean isServing() {
-        return !closed && listener.isActive() && listener.config().isAutoRead();
+        return !closed && listeners.stream().anyMatch(l -> l.isActive() && l.config().isAutoRead());
     }
 
     @Override
     public List<SocketAddress> addresses() {
-        return closed ? List.of() : List.of(listener.localAddress());
+        return closed ? List.of() : listeners.stream().map(Channel::localAddress).toList();
     }
 
     @Override
     public String toString() {
-        return "<Server " + listener.localAddress() + (closed ? " closed" : "") + ">";
+        return "<Server " + listeners.stream().map(l -> String.valueOf(l.localAddress())).toList()
+                + (closed ? " closed" : "") + ">";
     }
 }

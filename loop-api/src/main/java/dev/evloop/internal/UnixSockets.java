@@ -81,12 +81,12 @@ final class UnixSockets {
                 bootstrap.childOption(option, value);
             }
         }), options);
-        TcpServer[] server = new TcpServer[1];
+        TcpServer server = new TcpServer(loop);
         bootstrap.childHandler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                server[0].accepted(ch);
-                networking.attach(ch, factory, options, () -> server[0].lost(ch));
+                server.accepted(ch);
+                networking.attach(ch, factory, options, () -> server.lost(ch));
                 StreamTransport transport = ch.pipeline().get(StreamTransport.class); // none if the factory failed
                 if (transport != null) {
                     markPeerEofCloses(transport);
@@ -100,14 +100,16 @@ final class UnixSockets {
             result.setException(e);
             return result;
         }
-        server[0] = new TcpServer(loop, bind.channel());
         bind.addListener(f -> {
+            if (f.isSuccess()) {
+                server.listening(bind.channel());
+            }
             if (result.isDone()) {
-                server[0].close(); // the caller cancelled meanwhile
+                server.close(); // the caller cancelled meanwhile
             } else if (f.isSuccess()) {
                 Object socketFile = fileKey(path);
                 bind.channel().closeFuture().addListener(closed -> removeOwnSocket(path, socketFile));
-                result.setResult(server[0]);
+                result.setResult(server);
             } else {
                 result.setException(f.cause());
             }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.evloop.Async;
 import dev.evloop.Connection;
@@ -12,11 +13,14 @@ import dev.evloop.LoopFuture;
 import dev.evloop.Protocol;
 import dev.evloop.Server;
 import dev.evloop.SocketOptions;
+import dev.evloop.Transport;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -31,6 +35,16 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class ResolveTest extends BackendTest {
     private static final SocketOptions OPTIONS = SocketOptions.defaults();
+    private static final InetAddress IPV4_LOOPBACK = loopback(new byte[] {127, 0, 0, 1});
+    private static final InetAddress IPV6_LOOPBACK = loopback(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+
+    private static InetAddress loopback(byte[] address) {
+        try {
+            return InetAddress.getByAddress(address);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
 
     private final AtomicInteger executorCalls = new AtomicInteger();
 
@@ -141,5 +155,76 @@ class ResolveTest extends BackendTest {
         Throwable last = assertThrows(CompletionException.class, () -> await(f)).getCause();
         assertInstanceOf(ConnectException.class, last, "127.0.0.1, the last address, refuses");
         assertEquals(1, last.getSuppressed().length, "the error of ::1");
+    }
+
+    @Test
+    void createServerListensOnEveryAddressItsHostResolvesTo() {
+        assumeTrue(canBind(IPV6_LOOPBACK), "this host has no ::1");
+        LoopFuture<Void> bothAccepted = loop.createFuture();
+        AtomicInteger made = new AtomicInteger();
+        Server server = await(loop.createServer(() -> new Protocol() {
+            @Override
+            public void connectionMade(Transport transport) {
+                if (made.incrementAndGet() == 2) {
+                    bothAccepted.setResult(null);
+                }
+            }
+        }, TestNames.TWO_ADDRESSES, 0, OPTIONS));
+        List<InetAddress> hosts = server.addresses().stream().map(a -> ((InetSocketAddress) a).getAddress()).toList();
+        assertEquals(List.of(IPV6_LOOPBACK, IPV4_LOOPBACK), hosts, "one listener per address, in order");
+        for (SocketAddress address : server.addresses()) {
+            await(loop.createConnection(() -> new Protocol() { }, ((InetSocketAddress) address).getHostString(),
+                    ((InetSocketAddress) address).getPort(), OPTIONS)).transport().close();
+        }
+        await(bothAccepted);
+        server.close();
+        await(server.waitClosed());
+        assertEquals(List.of(), server.addresses());
+    }
+
+    @Test
+    void createServerSkipsAnAddressNoInterfaceHas() {
+        Server server = await(loop.createServer(TcpTest.Echo::new, TestNames.UNASSIGNABLE_FIRST, 0, OPTIONS));
+        assertEquals(1, server.addresses().size(), String.valueOf(server.addresses()));
+        assertEquals(IPV4_LOOPBACK, ((InetSocketAddress) server.addresses().get(0)).getAddress());
+        server.close();
+    }
+
+    @Test
+    void createServerFailsWhenNoAddressCanBeBound() {
+        LoopFuture<Server> f = loop.createServer(TcpTest.Echo::new, TestNames.UNASSIGNABLE_ONLY, 0, OPTIONS);
+        Throwable error = assertThrows(CompletionException.class, () -> await(f)).getCause();
+        assertInstanceOf(BindException.class, error);
+        assertTrue(error.getMessage().contains("could not bind on any address"), error.getMessage());
+        assertEquals(1, error.getSuppressed().length, "the error of 192.0.2.1");
+    }
+
+    @Test
+    void aBindThatFailsClosesTheListenersBoundBeforeIt() throws IOException {
+        assumeTrue(canBind(IPV6_LOOPBACK), "this host has no ::1");
+        try (ServerSocket taken = new ServerSocket(0, 50, IPV4_LOOPBACK)) {
+            int port = taken.getLocalPort();
+            LoopFuture<Server> f = loop.createServer(TcpTest.Echo::new, TestNames.TWO_ADDRESSES, port, OPTIONS);
+            Throwable error = assertThrows(CompletionException.class, () -> await(f)).getCause();
+            assertInstanceOf(IOException.class, error, "127.0.0.1 is taken: " + error);
+            assertTrue(error.getMessage().contains("in use"), error.getMessage());
+            for (int i = 0; i < 1000 && !canBind(new InetSocketAddress(IPV6_LOOPBACK, port)); i++) {
+                loop.runOnce(false); // a listener may close asynchronously on the loop
+            }
+            assertTrue(canBind(new InetSocketAddress(IPV6_LOOPBACK, port)), "the ::1 listener was closed");
+        }
+    }
+
+    private static boolean canBind(InetAddress host) {
+        return canBind(new InetSocketAddress(host, 0));
+    }
+
+    private static boolean canBind(InetSocketAddress address) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(address);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }
