@@ -108,6 +108,7 @@ final class FileSender extends ChannelDuplexHandler {
 
     /** On the loop's thread: the zero-copy path, or this handler's. */
     private static void start(BaseEventLoop loop, StreamTransport transport, FileSlice slice) {
+        transport.movePending(); // what tasks wrote before the call goes first
         Channel channel = transport.channel();
         if (loop.sendsFileZeroCopy(slice.offset(), slice.length()) && straightToSocket(channel.pipeline(), transport)) {
             ChannelPromise sent = channel.newPromise();

@@ -33,7 +33,9 @@ import java.util.Objects;
  *
  * <p>Writes are not flushed one by one: the transport asks its loop for a flush before its next
  * poll, so a burst of small writes leaves in one system call, and flushes at once past
- * {@link WriteFlow#FLUSH_THRESHOLD} bytes.
+ * {@link WriteFlow#FLUSH_THRESHOLD} bytes. A write from one of the loop's tasks does not wait for
+ * the loop's thread: it joins the {@link WriteFlow}'s pending list, which goes into the channel
+ * before the next poll and before any other operation on the channel.
  */
 public final class StreamTransport extends ChannelInboundHandlerAdapter implements Transport {
     private static final System.Logger LOG = System.getLogger("dev.evloop");
@@ -189,6 +191,9 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         if (lost) {
             return;
         }
+        // Writes of tasks still waiting meet the closed channel, which releases them and reports
+        // them as unsent, as it did the writes it held.
+        movePending();
         lost = true;
         boolean byPeerEof = closedByPeerEof();
         closing = true;
@@ -253,8 +258,7 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     public void write(byte[] data) {
         Objects.requireNonNull(data, "data");
         if (writable(data.length)) {
-            ByteBuf copy = channel.alloc().buffer(data.length).writeBytes(data);
-            sendOnLoopThread(copy);
+            send(channel.alloc().buffer(data.length).writeBytes(data));
         }
     }
 
@@ -266,7 +270,7 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
             int position = data.position();
             ByteBuf copy = channel.alloc().buffer(n).writeBytes(data);
             data.position(position); // the caller's buffer is left as it was, without a duplicate to allocate
-            sendOnLoopThread(copy);
+            send(copy);
         }
     }
 
@@ -281,7 +285,7 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
             throw refused;
         }
         if (accepted) {
-            sendOnLoopThread(data);
+            send(data);
         } else {
             data.release();
         }
@@ -300,10 +304,12 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     }
 
     /**
-     * Whether data may be written now: never after writeEof; once the transport is closing the
-     * data is dropped, as asyncio drops it, and that is logged once.
+     * Whether data may be written now: only from the loop's thread or its tasks; never after
+     * writeEof; once the transport is closing the data is dropped, as asyncio drops it, and that
+     * is logged once.
      */
     private boolean writable(int bytes) {
+        flow.checkCaller();
         if (eofWritten) {
             throw new IllegalStateException("cannot write after writeEof()");
         }
@@ -315,22 +321,22 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         return !closing && bytes > 0;
     }
 
-    /** {@link #send} on the loop's thread; no lambda is made when already there. */
-    private void sendOnLoopThread(ByteBuf buf) {
-        if (channel.eventLoop().inEventLoop()) {
-            send(buf);
-        } else {
-            loop.runOnLoopThread(() -> send(buf));
-        }
-    }
-
+    /** Into the channel from the loop's thread; from a task, into the flow's pending list, without waiting. */
     private void send(ByteBuf buf) {
         flow.write(buf, buf.readableBytes(), channel.voidPromise());
     }
 
-    /** Sends what was written so far. */
+    /** Sends what was written so far, by callbacks and tasks. */
     void flushNow() {
         flow.flushNow();
+    }
+
+    /**
+     * Hands the writes tasks made to the channel, unflushed, so that a channel operation made next
+     * comes after them. On the loop thread.
+     */
+    void movePending() {
+        flow.movePending();
     }
 
     /** After the peer's end closed a channel that cannot half-close, a write would be lost: say so at the call. */
@@ -411,6 +417,8 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     public void abort() {
         onLoopThread(() -> {
             closing = true;
+            // The tasks' writes join the channel's unsent ones, which the close drops and releases.
+            movePending();
             channel.close();
         });
     }
@@ -453,13 +461,12 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     @Override
     public void setWriteBufferLimits(int high, int low) {
         WriteBufferWaterMark marks = WriteLimits.waterMark(high, low);
-        onLoopThread(() -> channel.config().setWriteBufferWaterMark(marks));
+        onLoopThread(() -> flow.setLimits(marks));
     }
 
     @Override
     public long writeBufferSize() {
-        var outbound = channel.unsafe().outboundBuffer();
-        return outbound == null ? 0 : outbound.totalPendingWriteBytes();
+        return flow.bufferSize();
     }
 
     @Override

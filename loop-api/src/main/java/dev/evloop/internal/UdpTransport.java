@@ -153,6 +153,8 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
         Throwable cause = closing || loop.isClosed() ? error : lastIoError;
         lost = true;
         closing = true;
+        // Sends of tasks still waiting meet the closed channel, which releases and fails them.
+        flow.movePending();
         if (made) {
             guarded("connectionLost", () -> protocol.connectionLost(cause));
         }
@@ -191,8 +193,7 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
         Objects.requireNonNull(data, "data");
         InetSocketAddress to = target(addr);
         if (sendable(data.length)) {
-            ByteBuf copy = channel.alloc().ioBuffer(data.length).writeBytes(data);
-            onLoopThread(() -> send(copy, to));
+            send(channel.alloc().ioBuffer(data.length).writeBytes(data), to);
         }
     }
 
@@ -202,8 +203,7 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
         InetSocketAddress to = target(addr);
         int n = data.remaining();
         if (sendable(n)) {
-            ByteBuf copy = channel.alloc().ioBuffer(n).writeBytes(data.duplicate());
-            onLoopThread(() -> send(copy, to));
+            send(channel.alloc().ioBuffer(n).writeBytes(data.duplicate()), to);
         }
     }
 
@@ -211,14 +211,16 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
     public void sendTo(ByteBuf data, SocketAddress addr) {
         Objects.requireNonNull(data, "data");
         InetSocketAddress to;
+        boolean accepted;
         try {
             to = target(addr);
+            accepted = sendable(data.readableBytes());
         } catch (RuntimeException e) {
-            data.release();
+            data.release(); // the transport owns it from the call on, refused or not
             throw e;
         }
-        if (sendable(data.readableBytes())) {
-            onLoopThread(() -> send(data, to));
+        if (accepted) {
+            send(data, to);
         } else {
             data.release();
         }
@@ -254,11 +256,12 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
     }
 
     /**
-     * Whether a datagram may be sent now: an empty one never is (Netty's NIO transport drops
-     * them, so no backend sends them); once the transport is closing it is dropped, as asyncio
-     * drops it, and that is logged once.
+     * Whether a datagram may be sent now: only from the loop's thread or its tasks; an empty one
+     * never is (Netty's NIO transport drops them, so no backend sends them); once the transport is
+     * closing it is dropped, as asyncio drops it, and that is logged once.
      */
     private boolean sendable(int bytes) {
+        flow.checkCaller();
         if (closing && bytes > 0 && !warnedDroppedSend) {
             warnedDroppedSend = true;
             LOG.log(System.Logger.Level.WARNING, "dropping datagrams sent to " + this + ": it is closing");
@@ -275,6 +278,7 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
         }
     }
 
+    /** Into the channel from the loop's thread; from a task, into the flow's pending list, without waiting. */
     private void send(ByteBuf buf, InetSocketAddress to) {
         inFlight++;
         ChannelPromise sent = channel.newPromise();
@@ -282,7 +286,7 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
         flow.write(to == null ? buf : new DatagramPacket(buf, to), buf.readableBytes(), sent);
     }
 
-    /** Sends what was handed over so far. */
+    /** Sends what was handed over so far, by callbacks and tasks. */
     void flushNow() {
         flow.flushNow();
     }
@@ -307,6 +311,8 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
     public void abort() {
         onLoopThread(() -> {
             closing = true;
+            // The tasks' sends join the channel's unsent ones, which the close drops and fails.
+            flow.movePending();
             channel.close();
         });
     }
@@ -319,13 +325,12 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
     @Override
     public void setWriteBufferLimits(int high, int low) {
         WriteBufferWaterMark marks = WriteLimits.waterMark(high, low);
-        onLoopThread(() -> channel.config().setWriteBufferWaterMark(marks));
+        onLoopThread(() -> flow.setLimits(marks));
     }
 
     @Override
     public long writeBufferSize() {
-        var outbound = channel.unsafe().outboundBuffer();
-        return outbound == null ? 0 : outbound.totalPendingWriteBytes();
+        return flow.bufferSize();
     }
 
     @Override

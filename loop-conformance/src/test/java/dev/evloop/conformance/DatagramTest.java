@@ -15,6 +15,8 @@ import dev.evloop.DatagramTransport;
 import dev.evloop.EventLoop;
 import dev.evloop.LoopFuture;
 import dev.evloop.SocketOptions;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -142,7 +144,7 @@ class DatagramTest extends BackendTest {
         for (int size : new int[] {1, 100, 1400, 8000, 60_000}) {
             byte[] data = randomBytes(size, size);
             Received back = loop.runUntilComplete(() -> {
-                client.transport().sendTo(data, null); // from a task: hops to the loop's thread
+                client.transport().sendTo(data, null); // from a task: the loop's thread sends it before its next poll
                 return client.protocol().datagrams.get();
             });
             assertArrayEquals(data, back.data(), "echo of " + size + " bytes");
@@ -256,6 +258,66 @@ class DatagramTest extends BackendTest {
         assertEquals("two", next(receiver.protocol()).text());
         assertNull(loop.runUntilComplete(sender.protocol().lost));
         close(receiver);
+    }
+
+    @Test
+    void aSendFromATaskReturnsWithinTheSameLoopIterationAndCountsInTheWriteBuffer() {
+        DatagramEndpoint<Recorder> receiver = bound();
+        DatagramEndpoint<Recorder> sender = connectedTo(receiver.transport().localAddress());
+        long[] iterations = new long[2];
+        long buffered = loop.runUntilComplete(() -> {
+            iterations[0] = loop.metrics().iterations();
+            sender.transport().sendTo(new byte[100], null);
+            iterations[1] = loop.metrics().iterations();
+            return sender.transport().writeBufferSize();
+        });
+        assertEquals(iterations[0], iterations[1], "the task went on without waiting for the loop");
+        assertTrue(buffered >= 100, "counted: " + buffered);
+        assertEquals(100, next(receiver.protocol()).data().length);
+        close(sender);
+        close(receiver);
+    }
+
+    @Test
+    void closeFromACallbackSendsTheDatagramsATaskSentJustBefore() {
+        DatagramEndpoint<Recorder> receiver = bound();
+        DatagramEndpoint<Recorder> sender = connectedTo(receiver.transport().localAddress());
+        SameIteration.taskThenCallback(loop, () -> {
+            sender.transport().sendTo("one".getBytes(StandardCharsets.UTF_8), null);
+            sender.transport().sendTo("two".getBytes(StandardCharsets.UTF_8), null);
+        }, sender.transport()::close);
+        assertEquals("one", next(receiver.protocol()).text());
+        assertEquals("two", next(receiver.protocol()).text());
+        assertNull(loop.runUntilComplete(sender.protocol().lost));
+        close(receiver);
+    }
+
+    @Test
+    void abortFromACallbackDropsTheDatagramsATaskSentJustBeforeAndReportsNoError() {
+        DatagramEndpoint<Recorder> receiver = bound();
+        DatagramEndpoint<Recorder> sender = connectedTo(receiver.transport().localAddress());
+        SameIteration.taskThenCallback(loop, () -> sender.transport().sendTo(new byte[100], null),
+                sender.transport()::abort);
+        assertNull(loop.runUntilComplete(sender.protocol().lost));
+        assertEquals(1, sender.protocol().lostCalls);
+        assertEquals(0, sender.protocol().errors.size());
+        close(receiver);
+    }
+
+    @Test
+    void aSendFromATaskStillWaitingForTheLoopWhenTheLoopClosesIsReleased() {
+        DatagramEndpoint<Recorder> receiver = bound();
+        DatagramEndpoint<Recorder> sender = connectedTo(receiver.transport().localAddress());
+        ByteBuf datagram = Unpooled.buffer(10).writeZero(10);
+        loop.createTask(() -> {
+            sender.transport().sendTo(datagram, null);
+            loop.stop(); // this iteration is the last: no flush before a next poll
+            return null;
+        });
+        loop.runForever();
+        assertEquals(1, datagram.refCnt(), "the send was still waiting");
+        loop.close();
+        assertEquals(0, datagram.refCnt());
     }
 
     @Test

@@ -30,8 +30,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -234,6 +236,31 @@ class SendfileTest extends BackendTest {
     @Test
     void dataWrittenBeforeAndAfterArrivesInOrderOnTheCopyingPath() throws IOException {
         writesBeforeAndAfterArriveInOrder(true);
+    }
+
+    private void aFileSentRightAfterATaskWroteFollowsItsData(boolean copying) throws IOException {
+        byte[] content = randomBytes(MIB, 8);
+        Path file = smallFile(content);
+        byte[] head = "head".getBytes();
+        Pair p = connect();
+        if (copying) {
+            copyingPath(p.client());
+        }
+        List<LoopFuture<Long>> sent = new ArrayList<>();
+        SameIteration.taskThenCallback(loop, () -> p.client().write(head),
+                () -> sent.add(p.client().sendfile(file, 0, 0)));
+        assertEquals(content.length, await(sent.get(0)));
+        assertArrayEquals(sha256(head, content), finish(p));
+    }
+
+    @Test
+    void aFileSentFromACallbackFollowsWhatATaskWroteJustBefore() throws IOException {
+        aFileSentRightAfterATaskWroteFollowsItsData(false);
+    }
+
+    @Test
+    void aFileSentFromACallbackFollowsWhatATaskWroteJustBeforeOnTheCopyingPath() throws IOException {
+        aFileSentRightAfterATaskWroteFollowsItsData(true);
     }
 
     @Test
