@@ -73,12 +73,16 @@ public final class Compare {
                 .include(only)
                 .param("backend", runnable.toArray(String[]::new))
                 .forks(1)
-                .warmupIterations(full ? 5 : 1)
-                .warmupTime(TimeValue.milliseconds(full ? 1000 : 500))
-                .measurementIterations(full ? 10 : 3)
-                .measurementTime(TimeValue.milliseconds(full ? 1000 : 500))
+                // A fixed, pre-touched heap: a heap still growing adds page faults (the kernel
+                // zeroing fresh pages) to whatever allocates most, and measures the JVM's sizing.
+                .jvmArgsAppend("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch")
+                .addProfiler(EchoMeter.class)
                 .resultFormat(ResultFormatType.JSON)
                 .result(json.toString());
+        if (full) { // else each benchmark class's own @Warmup and @Measurement: the short profile
+            options.warmupIterations(5).warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(10).measurementTime(TimeValue.seconds(1));
+        }
         Collection<RunResult> results = new Runner(options.build()).run();
         Report report = new Report(Scores.of(results), skipped, full);
         Files.writeString(out.resolve(stem + ".md"), report.markdown(stem + ".svg"));

@@ -45,23 +45,33 @@ final class EchoClient implements AutoCloseable {
         }
     }
 
-    /** Runs until {@code count} more echoes have come back whole and correct. */
-    void roundTrips(long count) {
-        long target = completed + count;
+    /**
+     * Runs for about {@code nanos} (or longer, until one echo came back); returns how many echoes
+     * came back whole and correct meanwhile.
+     */
+    long roundTripsFor(long nanos) {
+        long before = completed;
+        long start = System.nanoTime();
+        do {
+            serve();
+        } while (completed == before || System.nanoTime() - start < nanos);
+        return completed - before;
+    }
+
+    /** One select and whatever it found ready: sends continued, echoes read and checked. */
+    private void serve() {
         try {
-            while (completed < target) {
-                selector.select();
-                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-                while (keys.hasNext()) {
-                    SelectionKey key = keys.next();
-                    keys.remove();
-                    Connection c = (Connection) key.attachment();
-                    if (key.isWritable()) {
-                        c.flush();
-                    }
-                    if (key.isReadable()) {
-                        c.receive();
-                    }
+            selector.select();
+            Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+            while (keys.hasNext()) {
+                SelectionKey key = keys.next();
+                keys.remove();
+                Connection c = (Connection) key.attachment();
+                if (key.isWritable()) {
+                    c.flush();
+                }
+                if (key.isReadable()) {
+                    c.receive();
                 }
             }
         } catch (IOException e) {

@@ -22,6 +22,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * An echo server in one of the styles of uvloop's chart, running on a thread of its own: evloop
@@ -49,6 +50,8 @@ final class EchoServer implements AutoCloseable {
     private final EventLoopGroup nettyGroup;
     private final Channel nettyChannel;
     private final InetSocketAddress address;
+    /** The thread that serves every connection: its CPU time is the server's cost. */
+    private final Thread serverThread;
 
     EchoServer(String backend, Style style, String host, int port) {
         if (style == Style.NETTY) {
@@ -62,6 +65,7 @@ final class EchoServer implements AutoCloseable {
             address = (InetSocketAddress) nettyChannel.localAddress();
             worker = null;
             server = null;
+            serverThread = nettyGroup.next().submit(Thread::currentThread).syncUninterruptibly().getNow();
             return;
         }
         nettyGroup = null;
@@ -81,6 +85,14 @@ final class EchoServer implements AutoCloseable {
             case NETTY -> throw new AssertionError();
         }).join();
         address = (InetSocketAddress) server.addresses().get(0);
+        CompletableFuture<Thread> loopThread = new CompletableFuture<>();
+        worker.loop().callSoonThreadsafe(() -> loopThread.complete(Thread.currentThread()));
+        serverThread = loopThread.join(); // a callback runs on the loop's platform thread, which carries its tasks
+    }
+
+    /** The one thread that serves every connection (and, for streams, carries every task). */
+    Thread thread() {
+        return serverThread;
     }
 
     /** The address it listens on. */

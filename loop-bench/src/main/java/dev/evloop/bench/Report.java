@@ -34,8 +34,9 @@ final class Report {
                 .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
                 .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores; ")
                 .append(full ? "full profile (5 x 1 s warm-up, 10 x 1 s measured)"
-                        : "short profile (1 x 0.5 s warm-up, 3 x 0.5 s measured)")
-                .append(", one fork per benchmark. Read ratios, not absolute figures: every ratio compares two ")
+                        : "short profile (echo: 2 x 2 s warm-up, 3 x 2 s measured; scheduler and tasks: "
+                        + "1 x 0.5 s warm-up, 3 x 0.5 s measured)")
+                .append(", one fork per benchmark, 1 GiB pre-touched heap. Read ratios, not absolute figures: every ratio compares two ")
                 .append("results of the same run.\n\n");
         for (BackendInfo b : skipped) {
             md.append("- skipped **").append(b.name()).append("**: ").append(b.unavailabilityReason()).append('\n');
@@ -56,12 +57,19 @@ final class Report {
         return scores.get(ECHO, Map.of("backend", backend, "style", style, "size", size));
     }
 
+    /** The server thread's CPU microseconds per round trip. */
+    private double echoCpu(String backend, String style, String size) {
+        return scores.serverCpu(ECHO, Map.of("backend", backend, "style", style, "size", size));
+    }
+
     private void echo(StringBuilder md, String chartFile) {
         if (scores.all(ECHO).isEmpty()) {
             return;
         }
         md.append("\n## Echo: round trips per second, 50 connections in a closed loop\n\n");
-        md.append("`netty` is raw Netty with its defaults on the same backend.\n\n");
+        md.append("`netty` is raw Netty with its defaults on the same backend. The four styles of a backend and size "
+                + "ran in one fork, taking turns in " + EchoBenchmark.SLICE_MILLIS + " ms slices, so that drifts of the "
+                + "host hit them alike.\n\n");
         md.append("| backend | size | protocol | buffered | streams | netty | protocol / netty | buffered / netty "
                 + "| streams / protocol |\n|---|---|---|---|---|---|---|---|---|\n");
         for (String backend : backends(ECHO)) {
@@ -77,54 +85,81 @@ final class Report {
             }
         }
         md.append("\n![echo round trips per second](").append(chartFile).append(")\n");
+
+        md.append("\n### Server CPU per round trip (microseconds, user + system, the server's thread only)\n\n");
+        md.append("Steadier than round trips per second where the load client shares the cores: the ratios here "
+                + "are `netty` CPU / evloop CPU (and protocol / streams), so above 1 means cheaper, as above.\n\n");
+        md.append("| backend | size | protocol | buffered | streams | netty | protocol vs netty | buffered vs netty "
+                + "| streams vs protocol |\n|---|---|---|---|---|---|---|---|---|\n");
+        for (String backend : backends(ECHO)) {
+            for (String size : scores.values(ECHO, "size")) {
+                double p = echoCpu(backend, "protocol", size);
+                double b = echoCpu(backend, "buffered", size);
+                double s = echoCpu(backend, "streams", size);
+                double n = echoCpu(backend, "netty", size);
+                md.append("| ").append(backend).append(" | ").append(sizeLabel(size)).append(" | ")
+                        .append(micros(p)).append(" | ").append(micros(b)).append(" | ").append(micros(s))
+                        .append(" | ").append(micros(n)).append(" | ").append(ratio(n / p)).append(" | ")
+                        .append(ratio(n / b)).append(" | ").append(ratio(p / s)).append(" |\n");
+            }
+        }
     }
 
     private void targets(StringBuilder md) {
         List<String[]> rows = new ArrayList<>();
         for (String backend : backends(ECHO)) {
             target(rows, backend, "protocol echo 1 KiB >= 0.97 x netty",
-                    echo(backend, "protocol", "1024") / echo(backend, "netty", "1024"), 0.97);
+                    echo(backend, "protocol", "1024") / echo(backend, "netty", "1024"),
+                    echoCpu(backend, "netty", "1024") / echoCpu(backend, "protocol", "1024"), 0.97);
             target(rows, backend, "protocol echo 100 KiB >= 1.5 x netty",
-                    echo(backend, "protocol", "102400") / echo(backend, "netty", "102400"), 1.5);
+                    echo(backend, "protocol", "102400") / echo(backend, "netty", "102400"),
+                    echoCpu(backend, "netty", "102400") / echoCpu(backend, "protocol", "102400"), 1.5);
             for (String size : scores.values(ECHO, "size")) {
                 target(rows, backend, "streams echo " + sizeLabel(size) + " >= 0.85 x protocol",
-                        echo(backend, "streams", size) / echo(backend, "protocol", size), 0.85);
+                        echo(backend, "streams", size) / echo(backend, "protocol", size),
+                        echoCpu(backend, "protocol", size) / echoCpu(backend, "streams", size), 0.85);
             }
         }
         String sched = "SchedulerBenchmark.";
         for (String backend : backends(sched + "callSoonChain")) {
             Map<String, String> on = Map.of("backend", backend);
             target(rows, backend, "callSoon chain >= 1.0 x Netty execute chain",
-                    scores.get(sched + "callSoonChain", on) / scores.get(sched + "nettyExecuteChain", on), 1.0);
+                    scores.get(sched + "callSoonChain", on) / scores.get(sched + "nettyExecuteChain", on), Double.NaN, 1.0);
             target(rows, backend, "callSoon burst >= 1.0 x Netty execute burst",
-                    scores.get(sched + "callSoonBurst", on) / scores.get(sched + "nettyExecuteBurst", on), 1.0);
+                    scores.get(sched + "callSoonBurst", on) / scores.get(sched + "nettyExecuteBurst", on), Double.NaN, 1.0);
             target(rows, backend, "timers >= 1.0 x Netty schedule",
-                    scores.get(sched + "timers", on) / scores.get(sched + "nettySchedule", on), 1.0);
+                    scores.get(sched + "timers", on) / scores.get(sched + "nettySchedule", on), Double.NaN, 1.0);
             target(rows, backend, "callSoonThreadsafe >= 1.0 x Netty execute from another thread",
                     scores.get(sched + "callSoonThreadsafe", on)
-                            / scores.get(sched + "nettyExecuteFromAnotherThread", on), 1.0);
+                            / scores.get(sched + "nettyExecuteFromAnotherThread", on), Double.NaN, 1.0);
         }
         for (String backend : backends("TaskBenchmark.yieldRoundTrip")) {
             double perSecond = scores.get("TaskBenchmark.yieldRoundTrip", Map.of("backend", backend, "mode", "fast"));
             if (!Double.isNaN(perSecond)) {
-                rows.add(new String[] {backend, "yieldNow round trip, fast mode >= 5 M/s", number(perSecond) + "/s",
-                        verdict(perSecond / 5e6, 1.0)});
+                rows.add(new String[] {backend, "yieldNow round trip, fast mode >= 5 M/s", number(perSecond) + "/s", "-",
+                        verdict(perSecond / 5e6, 1.0), "-"});
             }
         }
         if (rows.isEmpty()) {
             return;
         }
-        md.append("\n## Targets\n\n| backend | target | measured | verdict |\n|---|---|---|---|\n");
+        md.append("\n## Targets\n\nThe targets are set on throughput; for echo, the same ratio of server CPU per round trip "
+                + "is checked too (see above).\n\n");
+        md.append("| backend | target | throughput | server CPU | verdict | by CPU |\n|---|---|---|---|---|---|\n");
         for (String[] row : rows) {
             md.append("| ").append(String.join(" | ", row)).append(" |\n");
         }
     }
 
-    private static void target(List<String[]> rows, String backend, String what, double measured, double goal) {
+    /** A target row: the throughput ratio and, where measured, the same ratio of server CPU. */
+    private static void target(List<String[]> rows, String backend, String what, double measured, double byCpu,
+                               double goal) {
         if (Double.isNaN(measured)) {
             return;
         }
-        rows.add(new String[] {backend, what, ratio(measured) + " x", verdict(measured, goal)});
+        boolean cpu = !Double.isNaN(byCpu) && !Double.isInfinite(byCpu);
+        rows.add(new String[] {backend, what, ratio(measured) + " x", cpu ? ratio(byCpu) + " x" : "-",
+            verdict(measured, goal), cpu ? verdict(byCpu, goal) : "-"});
     }
 
     private static String verdict(double measured, double goal) {
@@ -150,8 +185,9 @@ final class Report {
             }
             md.append(" |\n");
         }
-        md.append("\nA chain runs one callback per loop iteration, each with its I/O poll, as asyncio's rules "
-                + "require; Netty runs a chain of `execute` calls in one pass of its task queue.\n");
+        md.append("\nA chain runs one callback per loop iteration, as asyncio's rules require (a busy loop defers its "
+                + "I/O poll after one that found nothing, see the README); Netty runs a chain of `execute` calls in one "
+                + "pass of its task queue.\n");
     }
 
     private void tasks(StringBuilder md) {
@@ -276,6 +312,10 @@ final class Report {
             return String.format(Locale.ROOT, "%.1f k", v / 1e3);
         }
         return String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static String micros(double us) {
+        return Double.isNaN(us) ? "-" : String.format(Locale.ROOT, "%.2f", us);
     }
 
     private static String ratio(double r) {

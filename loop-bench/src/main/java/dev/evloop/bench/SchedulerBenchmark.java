@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -18,6 +19,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The scheduler: callbacks, timers and cross-thread submissions on an evloop loop, each next to
@@ -26,11 +28,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * per second.
  *
  * <p>Two shapes of {@code callSoon}: a <em>chain</em>, where each callback schedules the next (in
- * evloop each step is one loop iteration with its I/O poll, as asyncio's rules require; Netty runs
- * the whole chain in one pass of its task queue), and a <em>burst</em>, where all callbacks are
- * scheduled first and then run in one iteration.
+ * evloop each step is one loop iteration, as asyncio's rules require, which polls I/O unless the
+ * loop defers its poll while busy; Netty runs the whole chain in one pass of its task queue), and a
+ * <em>burst</em>, where all callbacks are scheduled first and then run in one iteration.
  */
 @State(Scope.Thread)
+@Warmup(iterations = 1, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = 3, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class SchedulerBenchmark {

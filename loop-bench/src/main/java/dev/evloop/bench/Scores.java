@@ -11,8 +11,11 @@ import org.openjdk.jmh.results.RunResult;
 
 /** JMH's results as a lookup by benchmark and parameters, the shape the report reads them in. */
 final class Scores {
-    /** One measured score: operations per second and its error (99.9%). */
-    record Score(String benchmark, Map<String, String> params, double value, double error) {
+    /**
+     * One measured score: operations per second and its error (99.9%), and the server thread's CPU
+     * microseconds per operation where {@link EchoMeter} measured them (else NaN).
+     */
+    record Score(String benchmark, Map<String, String> params, double value, double error, double serverCpu) {
         String param(String name) {
             return params.get(name);
         }
@@ -24,6 +27,11 @@ final class Scores {
         this.scores = scores;
     }
 
+    /**
+     * Reads JMH's results. An echo fork's primary score (every style mixed) is dropped: each style
+     * it measured, from {@link EchoMeter}'s results, becomes a score of its own, with a
+     * {@code style} parameter.
+     */
     static Scores of(Collection<RunResult> results) {
         List<Score> list = new ArrayList<>();
         for (RunResult r : results) {
@@ -33,8 +41,23 @@ final class Scores {
             for (String key : p.getParamsKeys()) {
                 params.put(key, p.getParam(key));
             }
-            Result<?> primary = r.getPrimaryResult();
-            list.add(new Score(name, params, primary.getScore(), primary.getScoreError()));
+            Map<String, Result> secondary = r.getSecondaryResults();
+            boolean perStyle = false;
+            for (Map.Entry<String, Result> e : secondary.entrySet()) {
+                String key = e.getKey();
+                if (key.startsWith(EchoMeter.PREFIX) && !key.endsWith(EchoMeter.CPU)) {
+                    perStyle = true;
+                    Map<String, String> withStyle = new TreeMap<>(params);
+                    withStyle.put("style", key.substring(EchoMeter.PREFIX.length()));
+                    Result<?> cpu = secondary.get(key + EchoMeter.CPU);
+                    list.add(new Score(name, withStyle, e.getValue().getScore(), e.getValue().getScoreError(),
+                            cpu == null ? Double.NaN : cpu.getScore()));
+                }
+            }
+            if (!perStyle) {
+                Result<?> primary = r.getPrimaryResult();
+                list.add(new Score(name, params, primary.getScore(), primary.getScoreError(), Double.NaN));
+            }
         }
         return new Scores(list);
     }
@@ -46,12 +69,23 @@ final class Scores {
 
     /** The score of a benchmark with these parameters, or NaN if it was not run. */
     double get(String benchmark, Map<String, String> params) {
+        Score s = find(benchmark, params);
+        return s == null ? Double.NaN : s.value();
+    }
+
+    /** The server's CPU microseconds per operation of a benchmark with these parameters, or NaN. */
+    double serverCpu(String benchmark, Map<String, String> params) {
+        Score s = find(benchmark, params);
+        return s == null ? Double.NaN : s.serverCpu();
+    }
+
+    private Score find(String benchmark, Map<String, String> params) {
         for (Score s : scores) {
             if (s.benchmark().equals(benchmark) && s.params().entrySet().containsAll(params.entrySet())) {
-                return s.value();
+                return s;
             }
         }
-        return Double.NaN;
+        return null;
     }
 
     /** The values a parameter took among the scores of a benchmark, in the order they were run. */
