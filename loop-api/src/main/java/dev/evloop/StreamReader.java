@@ -27,7 +27,15 @@ public final class StreamReader {
 
     private final EventLoop loop;
     private final int limit;
-    private byte[] buffer = new byte[1024];
+    private static final byte[] NONE = new byte[0];
+
+    /**
+     * What arrived and was not read yet, from {@code start} to {@code end}. When data arrives to an
+     * empty buffer too small for it, the buffer becomes an array of exactly that size, and a read
+     * that takes all of it takes the array itself: the common case (one arrival, one read of it)
+     * copies the bytes once instead of twice.
+     */
+    private byte[] buffer = NONE;
     private int start;
     private int end;
     private boolean eof;
@@ -263,11 +271,18 @@ public final class StreamReader {
     }
 
     private byte[] take(int n) {
-        byte[] out = Arrays.copyOfRange(buffer, start, start + n);
-        start += n;
-        if (start == end) {
-            start = 0;
+        byte[] out;
+        if (start == 0 && n == buffer.length) {
+            out = buffer; // every byte of it, and nothing else: hand it over
+            buffer = NONE;
             end = 0;
+        } else {
+            out = Arrays.copyOfRange(buffer, start, start + n);
+            start += n;
+            if (start == end) {
+                start = 0;
+                end = 0;
+            }
         }
         if (paused && size() <= limit) {
             paused = false;
@@ -281,7 +296,9 @@ public final class StreamReader {
             return;
         }
         int size = size();
-        if (size + n <= buffer.length / 2) {
+        if (size == 0) {
+            buffer = new byte[n];
+        } else if (size + n <= buffer.length / 2) {
             System.arraycopy(buffer, start, buffer, 0, size);
         } else {
             byte[] bigger = new byte[Math.max(buffer.length * 2, size + n)];

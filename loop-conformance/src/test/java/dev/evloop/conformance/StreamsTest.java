@@ -12,6 +12,7 @@ import dev.evloop.LimitOverrunException;
 import dev.evloop.Server;
 import dev.evloop.SocketOptions;
 import dev.evloop.StreamHandler;
+import dev.evloop.StreamReader;
 import dev.evloop.Streams;
 import dev.evloop.Task;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -100,6 +102,32 @@ class StreamsTest extends BackendTest {
         byte[] data = new byte[64];
         new Random(seed).nextBytes(data);
         return data;
+    }
+
+    @Test
+    void aReadThatTakesEverythingKeepsItsBytesWhenMoreArrive() {
+        StreamReader reader = new StreamReader(loop, StreamReader.DEFAULT_LIMIT);
+        byte[] first = payload(1);
+        byte[] second = payload(2);
+        reader.feedData(ByteBuffer.wrap(first));
+        byte[] got = reader.read(4096);
+        reader.feedData(ByteBuffer.wrap(second));
+        assertArrayEquals(first, got);
+        assertArrayEquals(second, reader.read(4096));
+    }
+
+    @Test
+    void partialReadsAndLaterArrivalsComeOutInOrder() {
+        StreamReader reader = new StreamReader(loop, StreamReader.DEFAULT_LIMIT);
+        reader.feedData(ByteBuffer.wrap("abcdef".getBytes()));
+        assertEquals("ab", new String(reader.read(2)));
+        reader.feedData(ByteBuffer.wrap("ghij".getBytes()));
+        assertEquals("cdefghij", new String(reader.read(100)));
+        reader.feedData(ByteBuffer.wrap("kl\nmn".getBytes()));
+        assertEquals("kl\n", new String(reader.readLine()));
+        reader.feedEof();
+        assertEquals("mn", new String(reader.read(100)));
+        assertTrue(reader.atEof());
     }
 
     @Test
