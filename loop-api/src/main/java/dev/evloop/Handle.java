@@ -9,6 +9,11 @@ package dev.evloop;
  * Handle h = loop.callSoon(() -> System.out.println("never printed"));
  * h.cancel();
  * }</pre>
+ *
+ * <p>Two handles of the same scheduled callback are {@linkplain Object#equals equal}, though not
+ * always the same object: the one an {@link ExceptionHandler} is given for a failed callback
+ * equals the one {@code callSoon} returned. (This lets {@code callSoon} allocate no handle
+ * for a caller that drops it.)
  */
 public interface Handle {
 

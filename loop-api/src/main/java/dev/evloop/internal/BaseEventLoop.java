@@ -27,7 +27,6 @@ import java.net.InetSocketAddress;
 import java.nio.channels.SelectableChannel;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -35,8 +34,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -81,7 +82,11 @@ public final class BaseEventLoop implements EventLoop {
     /** Transports that wrote since the last poll: flushed once, before the next. */
     private final ArrayList<FlushOnPoll> toFlush = new ArrayList<>();
     private final ManualIoEventLoop io;
-    private final ArrayDeque<CallbackHandle> ready = new ArrayDeque<>(256);
+    private final ReadyQueue ready = new ReadyQueue();
+    /** Handles cancelled on other threads, whose callbacks the loop takes back before it runs any. */
+    private final Queue<SoonHandle> takenBackElsewhere = new ConcurrentLinkedQueue<>();
+    /** {@link #takenBackElsewhere} may hold something: read before each callback, so it must be cheap. */
+    private volatile boolean takeBacksPending;
     private final TimerQueue timers = new TimerQueue();
     private final Runnable stopTask = () -> stopping = true;
 
@@ -166,9 +171,12 @@ public final class BaseEventLoop implements EventLoop {
         Objects.requireNonNull(callback, "callback");
         checkClosed();
         checkThread("callSoon");
-        CallbackHandle handle = new CallbackHandle(callback, debug ? CreationSite.capture() : null);
-        ready.addLast(handle);
-        return handle;
+        if (debug) {
+            CallbackHandle handle = new CallbackHandle(callback, CreationSite.capture());
+            ready.add(handle);
+            return handle;
+        }
+        return new SoonHandle(this, ready.add(callback), callback);
     }
 
     @Override
@@ -178,6 +186,24 @@ public final class BaseEventLoop implements EventLoop {
         ThreadsafeCallback handle = new ThreadsafeCallback(this, callback, debug ? CreationSite.capture() : null);
         submit(handle);
         return handle;
+    }
+
+    /** A {@link SoonHandle} was cancelled: take its callback back, now or, from elsewhere, before the next callback runs. */
+    void takeBack(SoonHandle handle) {
+        if (inLoopThread()) {
+            ready.takeBack(handle.sequence(), handle.callback());
+        } else {
+            takenBackElsewhere.offer(handle);
+            takeBacksPending = true;
+        }
+    }
+
+    private void applyTakeBacks() {
+        takeBacksPending = false; // before draining: a later offer raises it again
+        SoonHandle handle;
+        while ((handle = takenBackElsewhere.poll()) != null) {
+            ready.takeBack(handle.sequence(), handle.callback());
+        }
     }
 
     /**
@@ -231,10 +257,10 @@ public final class BaseEventLoop implements EventLoop {
         return LoopClock.seconds(LoopClock.nanos());
     }
 
-    /** Called by a threadsafe callback when the loop thread drains the Netty task queue. */
+    /** Adds a handle to the ready queue; on the loop thread. */
     void enqueueReady(CallbackHandle handle) {
         if (!closed) {
-            ready.addLast(handle);
+            ready.add(handle);
         }
     }
 
@@ -386,12 +412,14 @@ public final class BaseEventLoop implements EventLoop {
         boolean debugging = debug;
         int ran = 0;
         for (int n = ready.size(); n > 0; n--) {
-            CallbackHandle handle = ready.pollFirst();
-            if (debugging) {
-                ran += runTimed(handle);
-            } else if (runGuarded(handle)) {
-                ran++;
+            if (takeBacksPending) {
+                applyTakeBacks(); // before the next entry is taken, so a cancel that returned holds
             }
+            Object entry = ready.poll();
+            if (entry == null) {
+                continue; // taken back
+            }
+            ran += debugging ? runTimed(entry) : runGuarded(entry);
         }
         callbacksRun += ran;
         iterations++;
@@ -448,29 +476,44 @@ public final class BaseEventLoop implements EventLoop {
         toFlush.clear();
     }
 
-    private boolean runGuarded(CallbackHandle handle) {
-        if (handle instanceof ScheduledCallback timer && !timer.isCancelled()) {
-            timer.ran = true;
-            timersFired++;
+    /** Runs a ready entry, reporting what it throws; returns 1 if a callback ran, 0 if it was cancelled. */
+    private int runGuarded(Object entry) {
+        if (entry instanceof CallbackHandle handle) {
+            if (handle instanceof ScheduledCallback timer && !timer.isCancelled()) {
+                timer.ran = true;
+                timersFired++;
+            }
+            try {
+                return handle.run0() ? 1 : 0;
+            } catch (Throwable t) {
+                callbackFailed(handle, t);
+                return 1;
+            }
         }
         try {
-            return handle.run0();
+            ((Runnable) entry).run();
         } catch (Throwable t) {
-            callExceptionHandler(ExceptionContext.of("Exception in callback " + handle, t)
-                    .with(ExceptionContext.HANDLE, handle));
-            return true;
+            callbackFailed(new SoonHandle(this, ready.lastPolled(), (Runnable) entry), t);
         }
+        return 1;
     }
 
-    private int runTimed(CallbackHandle handle) {
+    private void callbackFailed(Object handle, Throwable t) {
+        callExceptionHandler(ExceptionContext.of("Exception in callback " + handle, t)
+                .with(ExceptionContext.HANDLE, handle));
+    }
+
+    private int runTimed(Object entry) {
         long start = System.nanoTime();
-        boolean ran = runGuarded(handle);
+        int ran = runGuarded(entry);
         long took = System.nanoTime() - start;
         if (took >= slowCallbackNanos) {
+            CreationSite site = entry instanceof CallbackHandle handle ? handle.createdAt() : null;
             LOG.log(System.Logger.Level.WARNING, String.format("Executing %s took %.3f seconds%s",
-                    handle, took / 1e9, handle.createdAt() == null ? "" : handle.createdAt().trace()));
+                    entry instanceof CallbackHandle ? entry : CallbackHandle.describe(entry), took / 1e9,
+                    site == null ? "" : site.trace()));
         }
-        return ran ? 1 : 0;
+        return ran;
     }
 
     @Override
@@ -508,6 +551,7 @@ public final class BaseEventLoop implements EventLoop {
         watchers.closeAll();
         closed = true;
         ready.clear();
+        takenBackElsewhere.clear();
         timers.clear();
         if (defaultExecutor instanceof ExecutorService service) {
             service.shutdown(); // as asyncio: running work finishes, nothing new starts
@@ -601,7 +645,7 @@ public final class BaseEventLoop implements EventLoop {
             throw new RejectedExecutionException(CLOSED);
         }
         if (inLoopThread()) {
-            ready.addLast(new CallbackHandle(continuation, null));
+            ready.add(continuation);
         } else {
             submit(new ThreadsafeCallback(this, continuation, null));
         }

@@ -1,6 +1,5 @@
 package dev.evloop.internal;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
@@ -66,13 +65,13 @@ final class TimerQueue {
     }
 
     /** Step 4: moves every timer due at {@code now} to the ready queue, in deadline order. */
-    void moveDue(long now, ArrayDeque<CallbackHandle> ready) {
+    void moveDue(long now, ReadyQueue ready) {
         while (size > 0 && heap[0].deadline <= now) {
             ScheduledCallback timer = pollHead();
             if (timer.isCancelled()) {
                 uncount(timer);
             } else {
-                ready.addLast(timer);
+                ready.add(timer);
             }
         }
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,10 +13,19 @@ import org.junit.jupiter.api.Test;
 /** The timer heap on its own: order, lazy cancellation, compaction. */
 class TimerQueueTest {
     private final TimerQueue queue = new TimerQueue();
-    private final ArrayDeque<CallbackHandle> ready = new ArrayDeque<>();
+    private final ReadyQueue ready = new ReadyQueue();
 
     private static ScheduledCallback timer(long deadline) {
         return new ScheduledCallback(null, deadline, () -> { }, null);
+    }
+
+    /** Everything in the ready queue, oldest first, leaving it empty. */
+    private List<Object> drained() {
+        List<Object> out = new ArrayList<>();
+        while (!ready.isEmpty()) {
+            out.add(ready.poll());
+        }
+        return out;
     }
 
     @Test
@@ -31,7 +39,7 @@ class TimerQueueTest {
         }
         queue.moveDue(1_000, ready);
         all.sort(Comparator.<ScheduledCallback>comparingLong(t -> t.deadline).thenComparingLong(t -> t.sequence));
-        assertEquals(all, new ArrayList<>(ready));
+        assertEquals(all, drained());
         assertTrue(queue.isEmpty());
     }
 
@@ -85,7 +93,7 @@ class TimerQueueTest {
         queue.moveDue(Long.MAX_VALUE, ready);
         assertEquals(499, ready.size());
         long last = Long.MIN_VALUE;
-        for (CallbackHandle h : ready) {
+        for (Object h : drained()) {
             ScheduledCallback t = (ScheduledCallback) h;
             assertFalse(t.isCancelled());
             assertTrue(t.deadline >= last);

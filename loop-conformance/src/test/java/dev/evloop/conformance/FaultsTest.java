@@ -31,7 +31,7 @@ class FaultsTest extends BackendTest {
         assertEquals(1, contexts.size());
         ExceptionContext context = contexts.get(0);
         assertSame(boom, context.exception());
-        assertSame(failing, context.get(ExceptionContext.HANDLE));
+        assertEquals(failing, context.get(ExceptionContext.HANDLE));
         assertTrue(context.message().startsWith("Exception in callback"), context.message());
     }
 

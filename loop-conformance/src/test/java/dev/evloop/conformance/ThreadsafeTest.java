@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +70,34 @@ class ThreadsafeTest extends BackendTest {
         waker.join();
         assertEquals(Thread.currentThread(), ranOn.get());
         assertEquals(0, loop.metrics().timersFired(), "woken by the submission, not by the guard timer");
+    }
+
+    @Test
+    void everyCallSoonThreadsafeToAnIdleLoopWakesIt() throws Exception {
+        int rounds = 20_000;
+        Semaphore ran = new Semaphore(0);
+        int[] count = {0};
+        Thread producer = Thread.ofPlatform().start(() -> {
+            try {
+                for (int i = 0; i < rounds; i++) {
+                    loop.callSoonThreadsafe(() -> {
+                        count[0]++;
+                        ran.release();
+                    });
+                    // The loop goes back to its poll before the next one: each lands on a loop
+                    // that is blocking, or about to block, so a lost wake-up stalls the rest.
+                    if (!ran.tryAcquire(GUARD.toMillis(), TimeUnit.MILLISECONDS)) {
+                        break;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            loop.callSoonThreadsafe(loop::stop);
+        });
+        runGuarded();
+        producer.join();
+        assertEquals(rounds, count[0]);
     }
 
     @Test
@@ -153,6 +183,33 @@ class ThreadsafeTest extends BackendTest {
     }
 
     @Test
+    void aCallbackCancelledFromAnotherThreadDuringItsIterationDoesNotRun() {
+        List<String> ran = new ArrayList<>();
+        Handle[] victim = new Handle[1];
+        loop.callSoon(() -> {
+            Thread canceller = Thread.ofPlatform().start(() -> victim[0].cancel());
+            joinQuietly(canceller); // the cancel has returned before the loop reaches the victim
+            ran.add("first");
+        });
+        victim[0] = loop.callSoon(() -> ran.add("victim"));
+        loop.callSoon(() -> ran.add("last"));
+        loop.runOnce();
+        assertTrue(victim[0].isCancelled());
+        assertEquals(List.of("first", "last"), ran);
+    }
+
+    @Test
+    void aCallbackCancelledFromAnotherThreadBeforeTheLoopRunsDoesNotRun() throws Exception {
+        List<String> ran = new ArrayList<>();
+        Handle h = loop.callSoon(() -> ran.add("cancelled"));
+        loop.callSoon(() -> ran.add("kept"));
+        Thread canceller = Thread.ofPlatform().start(h::cancel);
+        canceller.join();
+        loop.runOnce();
+        assertEquals(List.of("kept"), ran);
+    }
+
+    @Test
     void callSoonThreadsafeAfterCloseFails() throws Exception {
         loop.close();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -212,6 +269,15 @@ class ThreadsafeTest extends BackendTest {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 }
