@@ -17,8 +17,8 @@ import java.time.Duration;
  * @param iterations      loop iterations run
  * @param polls           I/O polls made; fewer than iterations when a busy loop deferred some
  *                        (after a poll that found nothing, {@code runForever} polls again after
- *                        20 microseconds or 8 iterations, whichever is later, while callbacks
- *                        are ready)
+ *                        20 microseconds while callbacks are ready, or up to 64 iterations later
+ *                        when iterations turn slow)
  * @param callbacksRun    callbacks run, timers included, cancelled ones not
  * @param timersFired     timers whose callback ran
  * @param timersCancelled timers cancelled before they fired

@@ -63,8 +63,10 @@ public final class BaseEventLoop implements EventLoop {
     private static final String CLOSED = "event loop is closed";
     /** How long a busy loop may go without polling after a poll that found nothing; see iterate. */
     private static final long POLL_DEFERRAL_NANOS = 20_000;
-    /** How many iterations a busy loop runs between looks at the clock for its deferred poll. */
-    private static final int POLL_CHECK_EVERY = 8;
+    /** How many iterations a busy loop runs after a poll before it first looks at the clock. */
+    private static final int FIRST_POLL_CHECK = 8;
+    /** The most iterations between two looks at the clock, reached while iterations stay short. */
+    private static final int MAX_POLL_CHECK = 64;
     private static final VarHandle RUNNING_THREAD;
 
     static {
@@ -112,6 +114,10 @@ public final class BaseEventLoop implements EventLoop {
     private boolean lastPollIdle;
     private long lastPollAt;
     private int iterationsSincePoll;
+    /** At how many iterations since the poll the deferring loop next looks at the clock. */
+    private int nextPollCheck;
+    /** Iterations between two looks at the clock: doubles while iterations stay short. */
+    private int pollCheckStep;
     private long callbacksRun;
     private long timersFired;
     private long timersCancelled;
@@ -428,18 +434,29 @@ public final class BaseEventLoop implements EventLoop {
 
     /**
      * Whether a busy iteration may skip its poll: the last poll found nothing and callbacks are
-     * ready. I/O and work from other threads then wait at most {@link #POLL_DEFERRAL_NANOS}, or
-     * {@link #POLL_CHECK_EVERY} iterations when those are slower: the clock (some 25 ns to read,
-     * most of a trivial iteration) is only read every that many.
+     * ready. I/O and work from other threads then wait at most {@link #POLL_DEFERRAL_NANOS}, or a
+     * few iterations more when those are slow. The clock costs 25-40 ns to read, more than a
+     * trivial iteration, so the loop looks at it {@link #FIRST_POLL_CHECK} iterations after the
+     * poll and then, while less than a quarter of the deferral has passed at each look, twice as
+     * many iterations later each time, up to {@link #MAX_POLL_CHECK}. Iterations that turn slow
+     * after fast ones can thus overrun the deferral by at most that many.
      */
     private boolean pollMayWait() {
         if (!lastPollIdle || stopping || ready.isEmpty()) {
             return false;
         }
-        if (++iterationsSincePoll % POLL_CHECK_EVERY != 0) {
+        if (++iterationsSincePoll < nextPollCheck) {
             return true;
         }
-        return LoopClock.nanos() - lastPollAt < POLL_DEFERRAL_NANOS;
+        long sincePoll = LoopClock.nanos() - lastPollAt;
+        if (sincePoll >= POLL_DEFERRAL_NANOS) {
+            return false;
+        }
+        if (sincePoll < POLL_DEFERRAL_NANOS / 4 && pollCheckStep < MAX_POLL_CHECK) {
+            pollCheckStep *= 2;
+        }
+        nextPollCheck = iterationsSincePoll + pollCheckStep;
+        return true;
     }
 
     /** Polls I/O, waiting as asyncio's {@code _run_once} computes; returns the clock after it. */
@@ -461,6 +478,8 @@ public final class BaseEventLoop implements EventLoop {
         polls++;
         lastPollAt = now;
         iterationsSincePoll = 0;
+        nextPollCheck = FIRST_POLL_CHECK;
+        pollCheckStep = FIRST_POLL_CHECK;
         return now;
     }
 
@@ -470,6 +489,9 @@ public final class BaseEventLoop implements EventLoop {
     }
 
     private void flushWrites() {
+        if (toFlush.isEmpty()) {
+            return; // most iterations of a busy loop: skip clear()'s bookkeeping
+        }
         for (int i = 0; i < toFlush.size(); i++) {
             toFlush.get(i).flushNow();
         }
