@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -31,6 +33,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * </pre>
  */
 public final class Compare {
+    private static final String ECHO = "EchoBenchmark";
+    private static final String SHORT = "short profile (echo: 3 x 2 s warm-up, 5 x 2 s measured; scheduler and tasks: "
+            + "1 x 0.5 s warm-up, 3 x 0.5 s measured)";
+    private static final String FULL = "full profile (echo: 5 x 2 s warm-up, 15 x 2 s measured; scheduler and tasks: "
+            + "5 x 1 s warm-up, 10 x 1 s measured)";
+
     private Compare() {
     }
 
@@ -69,27 +77,47 @@ public final class Compare {
         Files.createDirectories(out);
         String stem = LocalDate.now() + "-" + host();
         Path json = out.resolve(stem + ".json");
-        ChainedOptionsBuilder options = new OptionsBuilder()
-                .include(only)
-                .param("backend", runnable.toArray(String[]::new))
-                .forks(1)
-                // A fixed, pre-touched heap: a heap still growing adds page faults (the kernel
-                // zeroing fresh pages) to whatever allocates most, and measures the JVM's sizing.
-                .jvmArgsAppend("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch")
-                .addProfiler(EchoMeter.class)
-                .resultFormat(ResultFormatType.JSON)
-                .result(json.toString());
+        List<RunResult> results = new ArrayList<>();
+        // Echo forks run every backend and style in turns and need longer than the scheduler's.
+        ChainedOptionsBuilder echo = options(only, runnable).exclude("^(?!.*" + ECHO + ").*$");
+        ChainedOptionsBuilder micro = options(only, runnable).exclude(ECHO);
         if (full) { // else each benchmark class's own @Warmup and @Measurement: the short profile
-            options.warmupIterations(5).warmupTime(TimeValue.seconds(1))
+            echo.warmupIterations(5).warmupTime(TimeValue.seconds(2))
+                    .measurementIterations(15).measurementTime(TimeValue.seconds(2));
+            micro.warmupIterations(5).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(10).measurementTime(TimeValue.seconds(1));
         }
-        Collection<RunResult> results = new Runner(options.build()).run();
-        Report report = new Report(Scores.of(results), skipped, full);
+        results.addAll(run(echo));
+        results.addAll(run(micro));
+        ResultFormatFactory.getInstance(ResultFormatType.JSON, json.toString()).writeOut(results);
+        Report report = new Report(Scores.of(results), skipped, full ? FULL : SHORT);
         Files.writeString(out.resolve(stem + ".md"), report.markdown(stem + ".svg"));
         Files.writeString(out.resolve(stem + ".svg"), report.echoChart());
         System.out.println();
         System.out.println(report.markdown(stem + ".svg"));
         System.out.println("written: " + json + ", " + out.resolve(stem + ".md") + ", " + out.resolve(stem + ".svg"));
+    }
+
+    /** The options both runs share: what to include, the backends, and the JVMs to fork. */
+    private static ChainedOptionsBuilder options(String only, List<String> backends) {
+        return new OptionsBuilder()
+                .include(only)
+                .param("backend", backends.toArray(String[]::new))
+                .param("backends", String.join(",", backends))
+                .forks(1)
+                // A fixed, pre-touched heap: a heap still growing adds page faults (the kernel
+                // zeroing fresh pages) to whatever allocates most, and measures the JVM's sizing.
+                .jvmArgsAppend("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch")
+                .addProfiler(EchoMeter.class);
+    }
+
+    /** Runs what the options select; nothing if they select no benchmark. */
+    private static Collection<RunResult> run(ChainedOptionsBuilder options) throws RunnerException {
+        try {
+            return new Runner(options.build()).run();
+        } catch (NoBenchmarksException none) {
+            return List.of();
+        }
     }
 
     private static String requireValue(String[] args, int i, String flag) {

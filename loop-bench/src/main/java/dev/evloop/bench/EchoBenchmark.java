@@ -1,5 +1,7 @@
 package dev.evloop.bench;
 
+import dev.evloop.BackendInfo;
+import dev.evloop.EventLoops;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,31 +25,32 @@ import org.openjdk.jmh.annotations.Warmup;
  * baseline. Each server runs on its own thread; each has its own load client, one thread of plain
  * NIO, the benchmark's thread.
  *
- * <p>The four styles run in one fork, taking turns in {@value #SLICE_MILLIS} ms slices, and
- * {@link EchoMeter} reports each style's round trips per second and its server thread's CPU time
- * per round trip ({@code echo.<style>}, {@code echo.<style>.cpu}); the primary score, all styles
- * mixed, means nothing. Why turns rather than a fork per style: on a small or shared host, the
- * cost of the kernel's copies drifts by up to a factor of two for tens of seconds at a time (seen
- * on this project's 2-core VM at 100 KiB: raw Netty at 16 k or 34 k round trips per second from
- * one run to the next, with {@code _copy_from_iter} taking twice the share of the profile). Forks
- * run one after another land in different phases; styles taking turns share them, so their ratios
- * hold.
+ * <p>One fork per message size runs every backend with every style, taking turns in
+ * {@value #SLICE_MILLIS} ms slices, and {@link EchoMeter} reports each one's round trips per
+ * second and its server thread's CPU time per round trip ({@code echo.<backend>.<style>} and
+ * {@code .cpu}); the primary score, everything mixed, means nothing. Why turns rather than a fork
+ * each: on a small or shared host, the cost of the kernel's copies drifts by up to a factor of two
+ * for tens of seconds at a time (seen on this project's 2-core VM at 100 KiB: raw Netty at 16 k or
+ * 34 k round trips per second from one run to the next, with {@code _copy_from_iter} taking twice
+ * the share of the profile). Forks run one after another land in different phases; servers taking
+ * turns share them, so their ratios hold, across styles and across backends.
  *
- * <p>The short profile (these annotations) warms up for four seconds, every style in turn: evloop's
- * deeper call paths take longer to compile than Netty's bare echo, and a shorter warm-up measured
- * the JIT, not the server.
+ * <p>The short profile (these annotations) warms up for six seconds, every server in turn:
+ * evloop's deeper call paths take longer to compile than Netty's bare echo, and a shorter warm-up
+ * measured the JIT, not the server.
  */
 @State(Scope.Thread)
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 2)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class EchoBenchmark {
     static final int CONNECTIONS = 50;
     static final int SLICE_MILLIS = 20;
 
-    @Param({"selector", "epoll", "io_uring", "kqueue"})
-    public String backend;
+    /** The backends to compare, comma-separated; empty for every backend that can run here. */
+    @Param("")
+    public String backends;
 
     @Param({"1024", "16384", "102400"})
     public int size;
@@ -58,14 +61,23 @@ public class EchoBenchmark {
     @Setup(Level.Trial)
     public void start() {
         try {
-            for (EchoServer.Style style : EchoServer.Style.values()) {
-                lanes.add(new EchoLane(backend, style, CONNECTIONS, size));
+            for (String backend : backendNames()) {
+                for (EchoServer.Style style : EchoServer.Style.values()) {
+                    lanes.add(new EchoLane(backend, style, CONNECTIONS, size));
+                }
             }
         } catch (RuntimeException e) {
             stop();
             throw e;
         }
         EchoMeter.measure(lanes);
+    }
+
+    private List<String> backendNames() {
+        if (!backends.isBlank()) {
+            return List.of(backends.split(","));
+        }
+        return EventLoops.backends().stream().filter(BackendInfo::available).map(BackendInfo::name).toList();
     }
 
     @TearDown(Level.Trial)
@@ -76,7 +88,7 @@ public class EchoBenchmark {
         lanes.clear();
     }
 
-    /** One slice of load on the next style's server, in turn. */
+    /** One slice of load on the next server, in turn. */
     @Benchmark
     public void echo() {
         EchoLane lane = lanes.get(turn);

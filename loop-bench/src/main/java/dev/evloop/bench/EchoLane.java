@@ -4,7 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
 /**
- * One echo server style under load in an {@link EchoBenchmark} fork: the server, its load client,
+ * One echo server (a backend and a style) under load in an {@link EchoBenchmark} fork: the server, its load client,
  * and what was measured while the client drove it, which {@link EchoMeter} reads at each
  * iteration's start and end. The benchmark thread writes the counters; the meter reads them from
  * JMH's thread between iterations, hence the volatiles.
@@ -12,6 +12,7 @@ import java.lang.management.ThreadMXBean;
 final class EchoLane implements AutoCloseable {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
+    private final String backend;
     private final EchoServer.Style style;
     private final EchoServer server;
     private final EchoClient client;
@@ -21,6 +22,7 @@ final class EchoLane implements AutoCloseable {
     private volatile long cpuAtClose = -1;
 
     EchoLane(String backend, EchoServer.Style style, int connections, int size) {
+        this.backend = backend;
         this.style = style;
         this.server = new EchoServer(backend, style, "127.0.0.1", 0);
         EchoClient c;
@@ -33,8 +35,9 @@ final class EchoLane implements AutoCloseable {
         this.client = c;
     }
 
-    EchoServer.Style style() {
-        return style;
+    /** The lane's name in results: {@code <backend>.<style>}. */
+    String label() {
+        return backend + "." + style.label();
     }
 
     /** Drives this lane's server for about {@code nanos}, counting its round trips and the time. */

@@ -13,9 +13,9 @@ import org.openjdk.jmh.results.ScalarResult;
 
 /**
  * A JMH profiler that turns each {@link EchoLane} of an {@link EchoBenchmark} fork into results of
- * its own, per iteration: {@code echo.<style>}, round trips per second while that lane was driven,
- * and {@code echo.<style>.cpu}, the microseconds of CPU (user and system) the server's thread spent
- * per round trip.
+ * its own, per iteration: {@code echo.<backend>.<style>}, round trips per second while that lane
+ * was driven, and {@code echo.<backend>.<style>.cpu}, the microseconds of CPU (user and system)
+ * the server's thread spent per round trip.
  */
 public final class EchoMeter implements InternalProfiler {
     /** The prefix of every result this meter adds. */
@@ -39,7 +39,7 @@ public final class EchoMeter implements InternalProfiler {
 
     @Override
     public String getDescription() {
-        return "round trips per second and server CPU per round trip of each echo style";
+        return "round trips per second and server CPU per round trip of each echo server";
     }
 
     @Override
@@ -63,7 +63,7 @@ public final class EchoMeter implements InternalProfiler {
             if (trips <= 0 || nanos <= 0) {
                 continue;
             }
-            String name = PREFIX + lane.style().label();
+            String name = PREFIX + lane.label();
             results.add(new ScalarResult(name, trips * 1e9 / nanos, "ops/s", AggregationPolicy.AVG));
             results.add(new ScalarResult(name + CPU, cpu / 1e3 / trips, "us/op", AggregationPolicy.AVG));
         }

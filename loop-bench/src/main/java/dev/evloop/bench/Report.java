@@ -19,12 +19,15 @@ final class Report {
 
     private final Scores scores;
     private final List<BackendInfo> skipped;
-    private final boolean full;
+    private final String profile;
 
-    Report(Scores scores, List<BackendInfo> skipped, boolean full) {
+    /**
+     * @param profile how long JMH warmed up and measured, for the report's header
+     */
+    Report(Scores scores, List<BackendInfo> skipped, String profile) {
         this.scores = scores;
         this.skipped = skipped;
-        this.full = full;
+        this.profile = profile;
     }
 
     String markdown(String chartFile) {
@@ -33,10 +36,8 @@ final class Report {
         md.append("JDK ").append(System.getProperty("java.version")).append(", ")
                 .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
                 .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores; ")
-                .append(full ? "full profile (5 x 1 s warm-up, 10 x 1 s measured)"
-                        : "short profile (echo: 2 x 2 s warm-up, 3 x 2 s measured; scheduler and tasks: "
-                        + "1 x 0.5 s warm-up, 3 x 0.5 s measured)")
-                .append(", one fork per benchmark, 1 GiB pre-touched heap. Read ratios, not absolute figures: every ratio compares two ")
+                .append(profile)
+                .append(", one fork per benchmark (echo: per message size), 1 GiB pre-touched heap. Read ratios, not absolute figures: every ratio compares two ")
                 .append("results of the same run.\n\n");
         for (BackendInfo b : skipped) {
             md.append("- skipped **").append(b.name()).append("**: ").append(b.unavailabilityReason()).append('\n');
@@ -67,7 +68,7 @@ final class Report {
             return;
         }
         md.append("\n## Echo: round trips per second, 50 connections in a closed loop\n\n");
-        md.append("`netty` is raw Netty with its defaults on the same backend. The four styles of a backend and size "
+        md.append("`netty` is raw Netty with its defaults on the same backend. Every backend and style of a message size "
                 + "ran in one fork, taking turns in " + EchoBenchmark.SLICE_MILLIS + " ms slices, so that drifts of the "
                 + "host hit them alike.\n\n");
         md.append("| backend | size | protocol | buffered | streams | netty | protocol / netty | buffered / netty "

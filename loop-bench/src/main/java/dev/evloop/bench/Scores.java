@@ -28,9 +28,9 @@ final class Scores {
     }
 
     /**
-     * Reads JMH's results. An echo fork's primary score (every style mixed) is dropped: each style
-     * it measured, from {@link EchoMeter}'s results, becomes a score of its own, with a
-     * {@code style} parameter.
+     * Reads JMH's results. An echo fork's primary score (every server mixed) is dropped: each server
+     * it measured, from {@link EchoMeter}'s results, becomes a score of its own, with
+     * {@code backend} and {@code style} parameters.
      */
     static Scores of(Collection<RunResult> results) {
         List<Score> list = new ArrayList<>();
@@ -47,10 +47,13 @@ final class Scores {
                 String key = e.getKey();
                 if (key.startsWith(EchoMeter.PREFIX) && !key.endsWith(EchoMeter.CPU)) {
                     perStyle = true;
-                    Map<String, String> withStyle = new TreeMap<>(params);
-                    withStyle.put("style", key.substring(EchoMeter.PREFIX.length()));
+                    String[] lane = key.substring(EchoMeter.PREFIX.length()).split("\\.", 2); // backend.style
+                    Map<String, String> server = new TreeMap<>(params);
+                    server.remove("backends");
+                    server.put("backend", lane[0]);
+                    server.put("style", lane[1]);
                     Result<?> cpu = secondary.get(key + EchoMeter.CPU);
-                    list.add(new Score(name, withStyle, e.getValue().getScore(), e.getValue().getScoreError(),
+                    list.add(new Score(name, server, e.getValue().getScore(), e.getValue().getScoreError(),
                             cpu == null ? Double.NaN : cpu.getScore()));
                 }
             }
