@@ -228,7 +228,8 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     /** Why nothing can be written after the peer's EOF on such a channel. */
     private String peerEndedWrites() {
         return "the peer ended its side of the connection and the " + closesOnPeerEof
-                + " backend's Unix sockets cannot keep writing after that (Netty 4.2.18)";
+                + " backend's Unix sockets cannot keep writing after that (Netty 4.2.18);"
+                + " the epoll and kqueue backends can (-Dloop.backend=epoll)";
     }
 
     /**

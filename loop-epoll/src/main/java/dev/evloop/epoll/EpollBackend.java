@@ -23,10 +23,11 @@ import java.net.SocketAddress;
 import java.nio.file.Path;
 
 /**
- * Linux's epoll through Netty's native epoll transport. Ranked first on Linux for now: it is
- * Netty's most mature native transport and runs wherever Linux does, while io_uring is younger in
- * Netty and often disabled by kernels and container runtimes. The bundled benchmarks settle the
- * order with figures. libuv (and so uvloop) polls with epoll on Linux too.
+ * Linux's epoll through Netty's native epoll transport: Netty's most mature native transport, and
+ * what libuv (and so uvloop) polls with on Linux. It runs wherever Linux does, so it is the choice
+ * where io_uring is disabled (many kernels and container runtimes disable it), and the one to name
+ * for Unix-socket servers that reply after the client's half-close. Ranked after io_uring, which
+ * the bundled benchmarks measured ahead of it (see the README).
  *
  * <pre>{@code
  * java -Dloop.backend=epoll -cp ... MyApp
