@@ -73,18 +73,7 @@ final class Report {
                 + "host hit them alike.\n\n");
         md.append("| backend | size | protocol | buffered | streams | netty | protocol / netty | buffered / netty "
                 + "| streams / protocol |\n|---|---|---|---|---|---|---|---|---|\n");
-        for (String backend : backends(ECHO)) {
-            for (String size : scores.values(ECHO, "size")) {
-                double p = echo(backend, "protocol", size);
-                double b = echo(backend, "buffered", size);
-                double s = echo(backend, "streams", size);
-                double n = echo(backend, "netty", size);
-                md.append("| ").append(backend).append(" | ").append(sizeLabel(size)).append(" | ")
-                        .append(number(p)).append(" | ").append(number(b)).append(" | ").append(number(s))
-                        .append(" | ").append(number(n)).append(" | ").append(ratio(p / n)).append(" | ")
-                        .append(ratio(b / n)).append(" | ").append(ratio(s / p)).append(" |\n");
-            }
-        }
+        echoRows(md, false);
         md.append("\n![echo round trips per second](").append(chartFile).append(")\n");
 
         md.append("\n### Server CPU per round trip (microseconds, user + system, the server's thread only)\n\n");
@@ -92,16 +81,30 @@ final class Report {
                 + "are `netty` CPU / evloop CPU (and protocol / streams), so above 1 means cheaper, as above.\n\n");
         md.append("| backend | size | protocol | buffered | streams | netty | protocol vs netty | buffered vs netty "
                 + "| streams vs protocol |\n|---|---|---|---|---|---|---|---|---|\n");
+        echoRows(md, true);
+    }
+
+    /**
+     * A row per backend and size: the four styles' round trips per second (or, with {@code cpu},
+     * server microseconds per round trip), then protocol and buffered against netty and streams
+     * against protocol, as ratios where above 1 is better either way.
+     */
+    private void echoRows(StringBuilder md, boolean cpu) {
         for (String backend : backends(ECHO)) {
             for (String size : scores.values(ECHO, "size")) {
-                double p = echoCpu(backend, "protocol", size);
-                double b = echoCpu(backend, "buffered", size);
-                double s = echoCpu(backend, "streams", size);
-                double n = echoCpu(backend, "netty", size);
-                md.append("| ").append(backend).append(" | ").append(sizeLabel(size)).append(" | ")
-                        .append(micros(p)).append(" | ").append(micros(b)).append(" | ").append(micros(s))
-                        .append(" | ").append(micros(n)).append(" | ").append(ratio(n / p)).append(" | ")
-                        .append(ratio(n / b)).append(" | ").append(ratio(p / s)).append(" |\n");
+                double[] v = new double[STYLES.size()];
+                md.append("| ").append(backend).append(" | ").append(sizeLabel(size));
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = cpu ? echoCpu(backend, STYLES.get(i), size) : echo(backend, STYLES.get(i), size);
+                    md.append(" | ").append(cpu ? micros(v[i]) : number(v[i]));
+                }
+                double protocol = v[0];
+                double buffered = v[1];
+                double streams = v[2];
+                double netty = v[3];
+                md.append(" | ").append(ratio(cpu ? netty / protocol : protocol / netty))
+                        .append(" | ").append(ratio(cpu ? netty / buffered : buffered / netty))
+                        .append(" | ").append(ratio(cpu ? protocol / streams : streams / protocol)).append(" |\n");
             }
         }
     }
