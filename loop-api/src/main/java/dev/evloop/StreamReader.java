@@ -25,9 +25,10 @@ public final class StreamReader {
     /** asyncio's default limit. */
     public static final int DEFAULT_LIMIT = 64 * 1024;
 
+    private static final byte[] NONE = new byte[0];
+
     private final EventLoop loop;
     private final int limit;
-    private static final byte[] NONE = new byte[0];
 
     /**
      * What arrived and was not read yet, from {@code start} to {@code end}. When data arrives to an

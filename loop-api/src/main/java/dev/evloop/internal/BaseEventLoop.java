@@ -515,14 +515,19 @@ public final class BaseEventLoop implements EventLoop {
         try {
             ((Runnable) entry).run();
         } catch (Throwable t) {
-            callbackFailed(new SoonHandle(this, ready.lastPolled(), (Runnable) entry), t);
+            callbackFailed(handleOf(entry), t);
         }
         return 1;
     }
 
-    private void callbackFailed(Object handle, Throwable t) {
+    private void callbackFailed(Handle handle, Throwable t) {
         callExceptionHandler(ExceptionContext.of("Exception in callback " + handle, t)
                 .with(ExceptionContext.HANDLE, handle));
+    }
+
+    /** The handle of the entry just taken from the ready queue: its own, or one found by its place there. */
+    private Handle handleOf(Object entry) {
+        return entry instanceof CallbackHandle handle ? handle : new SoonHandle(this, ready.lastPolled(), (Runnable) entry);
     }
 
     private int runTimed(Object entry) {
@@ -532,8 +537,7 @@ public final class BaseEventLoop implements EventLoop {
         if (took >= slowCallbackNanos) {
             CreationSite site = entry instanceof CallbackHandle handle ? handle.createdAt() : null;
             LOG.log(System.Logger.Level.WARNING, String.format("Executing %s took %.3f seconds%s",
-                    entry instanceof CallbackHandle ? entry : CallbackHandle.describe(entry), took / 1e9,
-                    site == null ? "" : site.trace()));
+                    handleOf(entry), took / 1e9, site == null ? "" : site.trace()));
         }
         return ran;
     }
