@@ -23,7 +23,7 @@ final class Scores {
 
     private final List<Score> scores;
 
-    private Scores(List<Score> scores) {
+    Scores(List<Score> scores) {
         this.scores = scores;
     }
 
