@@ -5,24 +5,25 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A callback in the loop's ready queue: the one object {@code callSoon} allocates, so it holds
- * no more than it must (24 bytes with compressed pointers: a burst of callbacks is bound by the
- * memory it writes). Cancelling drops the callback reference at once, so a cancelled handle keeps
- * nothing alive.
+ * A callback that carries its own cancellation into the ready queue: from another thread, a timer,
+ * anything in debug mode. Small, as a threadsafe call allocates one and another core reads it
+ * (24 bytes with compressed pointers, {@link ThreadsafeCallback} too): the callback reference is
+ * also the cancellation flag, dropped by {@link #cancel()}, so a cancelled handle keeps nothing
+ * alive.
  */
 class CallbackHandle implements Handle {
-    private static final VarHandle CANCELLED;
+    private static final VarHandle CALLBACK;
 
     static {
         try {
-            CANCELLED = MethodHandles.lookup().findVarHandle(CallbackHandle.class, "cancelled", boolean.class);
+            CALLBACK = MethodHandles.lookup().findVarHandle(CallbackHandle.class, "callback", Runnable.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private Runnable callback;
-    private volatile boolean cancelled;
+    /** The callback, or {@code null} once cancelled. */
+    private volatile Runnable callback;
     private final CreationSite createdAt;
 
     CallbackHandle(Runnable callback, CreationSite createdAt) {
@@ -37,11 +38,12 @@ class CallbackHandle implements Handle {
         }
     }
 
-    /** Flags the handle cancelled and drops its callback; false if it already was. */
+    /** Drops the callback, which marks the handle cancelled; false if it already was. */
     final boolean markCancelled() {
-        if (CANCELLED.compareAndSet(this, false, true)) {
-            callback = null;
-            return true;
+        for (Runnable cb = callback; cb != null; cb = callback) {
+            if (CALLBACK.compareAndSet(this, cb, null)) {
+                return true;
+            }
         }
         return false;
     }
@@ -52,13 +54,13 @@ class CallbackHandle implements Handle {
 
     @Override
     public final boolean isCancelled() {
-        return cancelled;
+        return callback == null;
     }
 
     /** Runs the callback on the loop thread; returns false if it was cancelled. Throws what it throws. */
     final boolean run0() {
         Runnable cb = callback;
-        if (cb == null || cancelled) {
+        if (cb == null) {
             return false;
         }
         cb.run();
@@ -77,9 +79,9 @@ class CallbackHandle implements Handle {
     public String toString() {
         StringBuilder sb = new StringBuilder("<").append(kind());
         Runnable cb = callback;
-        if (cancelled) {
+        if (cb == null) {
             sb.append(" cancelled");
-        } else if (cb != null) {
+        } else {
             sb.append(' ').append(describe(cb));
         }
         describeMore(sb);
