@@ -10,6 +10,8 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -34,10 +36,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class Compare {
     private static final String ECHO = "EchoBenchmark";
-    private static final String SHORT = "short profile (echo: 3 x 2 s warm-up, 5 x 2 s measured; scheduler and tasks: "
-            + "1 x 0.5 s warm-up, 3 x 0.5 s measured)";
-    private static final String FULL = "full profile (echo: 5 x 2 s warm-up, 15 x 2 s measured; scheduler and tasks: "
-            + "5 x 1 s warm-up, 10 x 1 s measured)";
+    /** Every fork's heap, fixed: {@code -Xms} and {@code -Xmx}. */
+    private static final String HEAP_FLAG = "1g";
+    private static final String HEAP = "1 GiB";
+    private static final Profile FULL_ECHO = new Profile(5, TimeValue.seconds(2), 15, TimeValue.seconds(2));
+    private static final Profile FULL_MICRO = new Profile(5, TimeValue.seconds(1), 10, TimeValue.seconds(1));
 
     private Compare() {
     }
@@ -81,20 +84,25 @@ public final class Compare {
         // Echo forks run every backend and style in turns and need longer than the scheduler's.
         ChainedOptionsBuilder echo = options(only, runnable).exclude("^(?!.*" + ECHO + ").*$");
         ChainedOptionsBuilder micro = options(only, runnable).exclude(ECHO);
-        if (full) { // else each benchmark class's own @Warmup and @Measurement: the short profile
-            echo.warmupIterations(5).warmupTime(TimeValue.seconds(2))
-                    .measurementIterations(15).measurementTime(TimeValue.seconds(2));
-            micro.warmupIterations(5).warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(10).measurementTime(TimeValue.seconds(1));
+        String profile;
+        if (full) {
+            FULL_ECHO.applyTo(echo);
+            FULL_MICRO.applyTo(micro);
+            profile = "full profile (echo: " + FULL_ECHO + "; scheduler and tasks: " + FULL_MICRO + ")";
+        } else { // each benchmark class's own @Warmup and @Measurement
+            profile = "short profile (echo: " + Profile.of(EchoBenchmark.class) + "; scheduler: "
+                    + Profile.of(SchedulerBenchmark.class) + "; tasks: " + Profile.of(TaskBenchmark.class) + ")";
         }
         results.addAll(run(echo));
         results.addAll(run(micro));
         ResultFormatFactory.getInstance(ResultFormatType.JSON, json.toString()).writeOut(results);
-        Report report = new Report(Scores.of(results), skipped, full ? FULL : SHORT);
-        Files.writeString(out.resolve(stem + ".md"), report.markdown(stem + ".svg"));
+        Report report = new Report(Scores.of(results), skipped,
+                profile + ", one fork per benchmark (echo: per message size), " + HEAP + " pre-touched heap");
+        String markdown = report.markdown(stem + ".svg");
+        Files.writeString(out.resolve(stem + ".md"), markdown);
         Files.writeString(out.resolve(stem + ".svg"), report.echoChart());
         System.out.println();
-        System.out.println(report.markdown(stem + ".svg"));
+        System.out.println(markdown);
         System.out.println("written: " + json + ", " + out.resolve(stem + ".md") + ", " + out.resolve(stem + ".svg"));
     }
 
@@ -107,7 +115,7 @@ public final class Compare {
                 .forks(1)
                 // A fixed, pre-touched heap: a heap still growing adds page faults (the kernel
                 // zeroing fresh pages) to whatever allocates most, and measures the JVM's sizing.
-                .jvmArgsAppend("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch")
+                .jvmArgsAppend("-Xms" + HEAP_FLAG, "-Xmx" + HEAP_FLAG, "-XX:+AlwaysPreTouch")
                 .addProfiler(EchoMeter.class);
     }
 
@@ -132,6 +140,27 @@ public final class Compare {
             return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "_");
         } catch (IOException e) {
             return "host";
+        }
+    }
+
+    /** How long JMH warms up and measures. */
+    private record Profile(int warmups, TimeValue warmup, int measurements, TimeValue measurement) {
+        /** What a benchmark class's own annotations say: the short profile. */
+        static Profile of(Class<?> benchmark) {
+            Warmup w = benchmark.getAnnotation(Warmup.class);
+            Measurement m = benchmark.getAnnotation(Measurement.class);
+            return new Profile(w.iterations(), new TimeValue(w.time(), w.timeUnit()),
+                    m.iterations(), new TimeValue(m.time(), m.timeUnit()));
+        }
+
+        void applyTo(ChainedOptionsBuilder options) {
+            options.warmupIterations(warmups).warmupTime(warmup)
+                    .measurementIterations(measurements).measurementTime(measurement);
+        }
+
+        @Override
+        public String toString() {
+            return warmups + " x " + warmup + " warm-up, " + measurements + " x " + measurement + " measured";
         }
     }
 }

@@ -62,13 +62,17 @@ final class EchoLane implements AutoCloseable {
     /** CPU time (user and system) of the server's thread so far, also once it is closed. */
     long serverCpuNanos() {
         long atClose = cpuAtClose;
-        return atClose >= 0 ? atClose : Math.max(0, THREADS.getThreadCpuTime(server.thread().threadId()));
+        return atClose >= 0 ? atClose : liveCpuNanos();
+    }
+
+    private long liveCpuNanos() {
+        return Math.max(0, THREADS.getThreadCpuTime(server.thread().threadId()));
     }
 
     @Override
     public void close() {
         // JMH tears the trial down before the last iteration's profilers read it: keep the figure.
-        cpuAtClose = Math.max(0, THREADS.getThreadCpuTime(server.thread().threadId()));
+        cpuAtClose = liveCpuNanos();
         client.close();
         server.close();
     }

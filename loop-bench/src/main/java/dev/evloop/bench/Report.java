@@ -22,7 +22,7 @@ final class Report {
     private final String profile;
 
     /**
-     * @param profile how long JMH warmed up and measured, for the report's header
+     * @param profile how JMH ran (warm-up, measurement, forks, heap), for the report's header
      */
     Report(Scores scores, List<BackendInfo> skipped, String profile) {
         this.scores = scores;
@@ -37,8 +37,7 @@ final class Report {
                 .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
                 .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores; ")
                 .append(profile)
-                .append(", one fork per benchmark (echo: per message size), 1 GiB pre-touched heap. Read ratios, not absolute figures: every ratio compares two ")
-                .append("results of the same run.\n\n");
+                .append(". Read ratios, not absolute figures: every ratio compares two results of the same run.\n\n");
         for (BackendInfo b : skipped) {
             md.append("- skipped **").append(b.name()).append("**: ").append(b.unavailabilityReason()).append('\n');
         }
@@ -112,16 +111,11 @@ final class Report {
     private void targets(StringBuilder md) {
         List<String[]> rows = new ArrayList<>();
         for (String backend : backends(ECHO)) {
-            target(rows, backend, "protocol echo 1 KiB >= 0.97 x netty",
-                    echo(backend, "protocol", "1024") / echo(backend, "netty", "1024"),
-                    echoCpu(backend, "netty", "1024") / echoCpu(backend, "protocol", "1024"), 0.97);
-            target(rows, backend, "protocol echo 100 KiB >= 1.5 x netty",
-                    echo(backend, "protocol", "102400") / echo(backend, "netty", "102400"),
-                    echoCpu(backend, "netty", "102400") / echoCpu(backend, "protocol", "102400"), 1.5);
+            echoTarget(rows, backend, "protocol echo 1 KiB >= 0.97 x netty", "protocol", "netty", "1024", 0.97);
+            echoTarget(rows, backend, "protocol echo 100 KiB >= 1.5 x netty", "protocol", "netty", "102400", 1.5);
             for (String size : scores.values(ECHO, "size")) {
-                target(rows, backend, "streams echo " + sizeLabel(size) + " >= 0.85 x protocol",
-                        echo(backend, "streams", size) / echo(backend, "protocol", size),
-                        echoCpu(backend, "protocol", size) / echoCpu(backend, "streams", size), 0.85);
+                echoTarget(rows, backend, "streams echo " + sizeLabel(size) + " >= 0.85 x protocol",
+                        "streams", "protocol", size, 0.85);
             }
         }
         String sched = "SchedulerBenchmark.";
@@ -153,6 +147,13 @@ final class Report {
         for (String[] row : rows) {
             md.append("| ").append(String.join(" | ", row)).append(" |\n");
         }
+    }
+
+    /** An echo target: one style against another, by round trips and by server CPU (less is better). */
+    private void echoTarget(List<String[]> rows, String backend, String what, String style, String against,
+                            String size, double goal) {
+        target(rows, backend, what, echo(backend, style, size) / echo(backend, against, size),
+                echoCpu(backend, against, size) / echoCpu(backend, style, size), goal);
     }
 
     /** A target row: the throughput ratio and, where measured, the same ratio of server CPU. */
