@@ -439,7 +439,8 @@ public final class Async {
      * {@code await asyncio.start_server(client_connected_cb, host, port)}.
      *
      * @param handler what serves each connection
-     * @param host    the address to listen on; {@code null} for all
+     * @param host    the address to listen on; {@code null} for every interface; a name listens on
+     *                every address it resolves to, as {@link EventLoop#createServer} does
      * @param port    the port; 0 picks a free one
      * @param options socket options
      * @return the server, listening

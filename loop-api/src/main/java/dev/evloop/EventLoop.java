@@ -253,9 +253,10 @@ public interface EventLoop extends AutoCloseable {
      * }</pre>
      *
      * @param protocolFactory makes the protocol of each connection
-     * @param host            the address to listen on, a name or an IP literal; {@code null} for all;
-     *                        a name listens on the first address it resolves to (asyncio listens
-     *                        on all of them)
+     * @param host            the address to listen on, a name or an IP literal; {@code null} for every
+     *                        interface; a name listens on every address it resolves to, one
+     *                        listener each, as asyncio does; an address no interface has is
+     *                        skipped, and the server fails if none can be bound
      * @param port            the port; 0 picks a free one (see {@link Server#addresses()})
      * @param options         socket options
      * @return a future of the server, listening once it completes

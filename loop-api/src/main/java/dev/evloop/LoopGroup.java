@@ -172,11 +172,14 @@ public final class LoopGroup implements AutoCloseable {
      * thread use {@code waitClosed().get()}.
      *
      * @param protocolFactory makes each connection's protocol
-     * @param host            the address to listen on; {@code null} for all
-     * @param port            the port; 0 picks a free one
+     * @param host            the address to listen on, a name or an IP literal; {@code null} for every
+     *                        interface; a name listens on every address it resolves to, as
+     *                        {@link EventLoop#createServer} does; an address no interface has is
+     *                        skipped
+     * @param port            the port; 0 picks a free one for each address, shared by its loops
      * @param options         socket options
-     * @return a future of the server, listening on every loop it uses; cancelling it closes what
-     *         was bound
+     * @return a future of the server, listening on every loop it uses; it fails if no address can
+     *         be bound or a bind fails for another reason; cancelling it closes what was bound
      * @throws NullPointerException if {@code protocolFactory} or {@code options} is null
      * @throws IllegalArgumentException if {@code port} is outside 0..65535
      * @throws IllegalStateException if the group is closed
@@ -202,7 +205,8 @@ public final class LoopGroup implements AutoCloseable {
      * loop the connection lives on. Mirrors {@code asyncio.start_server} across loops.
      *
      * @param handler what serves each connection
-     * @param host    the address to listen on; {@code null} for all
+     * @param host    the address to listen on; {@code null} for every interface; a name listens on
+     *                every address it resolves to, as in {@link #createServer}
      * @param port    the port; 0 picks a free one
      * @param options socket options
      * @return a future of the server, listening

@@ -1,6 +1,7 @@
 package dev.evloop.internal;
 
 import dev.evloop.BaseProtocol;
+import dev.evloop.EventLoop;
 import dev.evloop.LoopFuture;
 import dev.evloop.Server;
 import dev.evloop.SocketOptions;
@@ -9,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
@@ -16,8 +18,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -44,8 +47,11 @@ public final class GroupServer implements Server {
     private final String host;
     private final int port;
     private final SocketOptions options;
-    /** One listener per loop with SO_REUSEPORT, else one on the first loop. */
-    private final AtomicReferenceArray<Channel> listeners;
+    /**
+     * Per address the host resolves to: one listener per loop with SO_REUSEPORT, else one on the
+     * first loop. Bound listeners only: an address skipped or a bind that failed adds none.
+     */
+    private final List<Channel> listeners = new CopyOnWriteArrayList<>();
     /** Listeners not yet closed; {@link #serveForever()} returns at zero. */
     private final AtomicInteger listening = new AtomicInteger();
     /** Listeners and connections not yet closed; the server is gone at zero, once closed. */
@@ -80,7 +86,6 @@ public final class GroupServer implements Server {
         this.port = port;
         this.options = options;
         this.serving = options.startServing();
-        this.listeners = new AtomicReferenceArray<>(spreadByKernel() ? this.loops.size() : 1);
     }
 
     /** Whether every loop listens for itself (SO_REUSEPORT), rather than the first for all. */
@@ -89,10 +94,12 @@ public final class GroupServer implements Server {
     }
 
     /**
-     * Resolves the address and binds the listeners, each on its loop's thread; from any thread.
+     * Resolves the host and binds the listeners, each on its loop's thread; from any thread. Each
+     * address the host resolves to gets its listeners in turn, as {@link EventLoop#createServer}
+     * binds one per address; an address no interface has is skipped, as there.
      *
      * @return a future of this server, listening; it fails if a listener cannot bind (the others are
-     *         closed then), and cancelling it closes whatever was bound
+     *         closed then) or no address can be bound, and cancelling it closes whatever was bound
      */
     public CompletableFuture<Server> start() {
         if (options.reusePort() && !spreadByKernel()) {
@@ -105,54 +112,76 @@ public final class GroupServer implements Server {
             }
         });
         BaseEventLoop first = loops.get(0);
-        onLoop(first, () -> first.networking().firstAddress(host, port).addDoneCallback(resolved -> {
+        onLoop(first, () -> first.networking().listenAddresses(host, port).addDoneCallback(resolved -> {
             if (resolved.isCancelled()) {
                 fail(new CancellationException("resolving " + host + " was cancelled"));
             } else if (resolved.exception() != null) {
                 fail(resolved.exception());
             } else {
-                listenFirst(resolved.result());
+                listenOn(resolved.result(), 0, new ArrayList<>());
             }
         }));
         return started;
     }
 
-    /** Binds the first listener; the others, if any, bind the port it got. */
-    private void listenFirst(InetSocketAddress address) {
+    /**
+     * Binds the listeners of address {@code index}, then of the next; completes the start after
+     * the last. {@code skipped} collects the addresses no interface has.
+     */
+    private void listenOn(List<InetSocketAddress> addresses, int index, List<Throwable> skipped) {
+        if (index == addresses.size()) {
+            if (listeners.isEmpty()) {
+                BindException none = new BindException("could not bind on any address out of " + addresses);
+                skipped.forEach(none::addSuppressed);
+                fail(none);
+            } else {
+                started.complete(this);
+            }
+            return;
+        }
+        Runnable next = () -> listenOn(addresses, index + 1, skipped);
+        Consumer<Throwable> unassignable = cause -> {
+            skipped.add(cause);
+            next.run();
+        };
+        InetSocketAddress address = addresses.get(index);
         if (!spreadByKernel()) {
             List<ChannelHandler> homes = new ArrayList<>(loops.size());
             for (BaseEventLoop loop : loops) {
                 homes.add(home(loop));
             }
-            listen(0, address, homes, () -> started.complete(this));
+            listen(0, address, homes, bound -> next.run(), unassignable);
             return;
         }
-        listen(0, address, List.of(home(loops.get(0))), () -> {
+        listen(0, address, List.of(home(loops.get(0))), firstListener -> {
             if (loops.size() == 1) {
-                started.complete(this);
+                next.run();
                 return;
             }
-            InetSocketAddress bound = new InetSocketAddress(address.getAddress(),
-                    ((InetSocketAddress) listeners.get(0).localAddress()).getPort());
+            InetSocketAddress shared = new InetSocketAddress(address.getAddress(),
+                    ((InetSocketAddress) firstListener.localAddress()).getPort());
             AtomicInteger toBind = new AtomicInteger(loops.size() - 1);
-            Runnable oneBound = () -> {
+            Consumer<Channel> oneBound = listener -> {
                 if (toBind.decrementAndGet() == 0) {
-                    started.complete(this);
+                    onLoop(loops.get(0), next);
                 }
             };
             for (int i = 1; i < loops.size(); i++) {
-                int index = i;
-                onLoop(loops.get(i), () -> listen(index, bound, List.of(home(loops.get(index))), oneBound));
+                int loop = i;
+                onLoop(loops.get(i), () -> listen(loop, shared, List.of(home(loops.get(loop))), oneBound, this::fail));
             }
-        });
+        }, unassignable);
     }
 
     /**
-     * Binds listener {@code index} on its loop's thread. {@code homes} give connections their
+     * Binds a listener on loop {@code loopIndex}'s thread. {@code homes} give connections their
      * protocol: the first on this loop, the others on the loops this listener hands connections to.
+     * A bind refused because no interface has the address goes to {@code unassignable}; any other
+     * failure fails the start.
      */
-    private void listen(int index, InetSocketAddress address, List<ChannelHandler> homes, Runnable onBound) {
-        BaseEventLoop loop = loops.get(index);
+    private void listen(int loopIndex, InetSocketAddress address, List<ChannelHandler> homes,
+                        Consumer<Channel> onBound, Consumer<Throwable> unassignable) {
+        BaseEventLoop loop = loops.get(loopIndex);
         List<BaseEventLoop> targets = homes.size() == 1 ? List.of(loop) : loops;
         ChannelFuture bind;
         try {
@@ -164,18 +193,22 @@ public final class GroupServer implements Server {
             fail(e);
             return;
         }
-        Channel listener = bind.channel();
-        listeners.set(index, listener);
-        listening.incrementAndGet();
-        open.incrementAndGet();
-        listener.closeFuture().addListener(f -> listenerClosed());
         bind.addListener(f -> {
-            if (!f.isSuccess()) {
-                fail(f.cause());
-            } else if (closed) {
-                fail(new IllegalStateException("the server was closed while it started"));
+            if (f.isSuccess()) {
+                Channel listener = bind.channel();
+                listeners.add(listener);
+                listening.incrementAndGet();
+                open.incrementAndGet();
+                listener.closeFuture().addListener(closed -> listenerClosed());
+                if (closed) {
+                    fail(new IllegalStateException("the server was closed while it started"));
+                } else {
+                    onBound.accept(listener);
+                }
+            } else if (Networking.isAddressNotAvailable(f.cause())) {
+                unassignable.accept(f.cause());
             } else {
-                onBound.run();
+                fail(f.cause());
             }
         });
     }
@@ -242,9 +275,8 @@ public final class GroupServer implements Server {
     private void closeListeners() {
         closed = true;
         serving = false;
-        for (int i = 0; i < listeners.length(); i++) {
-            Channel listener = listeners.get(i);
-            if (listener != null && listener.isOpen()) {
+        for (Channel listener : listeners) {
+            if (listener.isOpen()) {
                 listener.close(); // Netty hands it to the listener's loop from any other thread
             }
         }
@@ -275,11 +307,8 @@ public final class GroupServer implements Server {
      */
     public void closeAndAwaitListeners() {
         closeListeners();
-        for (int i = 0; i < listeners.length(); i++) {
-            Channel listener = listeners.get(i);
-            if (listener != null) {
-                listener.closeFuture().awaitUninterruptibly();
-            }
+        for (Channel listener : listeners) {
+            listener.closeFuture().awaitUninterruptibly();
         }
     }
 
@@ -301,11 +330,8 @@ public final class GroupServer implements Server {
             return;
         }
         serving = true;
-        for (int i = 0; i < listeners.length(); i++) {
-            Channel listener = listeners.get(i);
-            if (listener != null) {
-                listener.config().setAutoRead(true); // thread-safe in Netty: it asks the listener's loop to read
-            }
+        for (Channel listener : listeners) {
+            listener.config().setAutoRead(true); // thread-safe in Netty: it asks the listener's loop to read
         }
     }
 
@@ -333,29 +359,24 @@ public final class GroupServer implements Server {
         if (closed || !serving) {
             return false;
         }
-        for (int i = 0; i < listeners.length(); i++) {
-            Channel listener = listeners.get(i);
-            if (listener == null || !listener.isActive()) {
+        for (Channel listener : listeners) {
+            if (!listener.isActive()) {
                 return false;
             }
         }
-        return true;
+        return !listeners.isEmpty();
     }
 
-    /** One address per listener: with SO_REUSEPORT, one per loop, all the same. */
+    /**
+     * One address per listener, in the order the host resolved them: with SO_REUSEPORT, one per
+     * loop for each.
+     */
     @Override
     public List<SocketAddress> addresses() {
         if (closed) {
             return List.of();
         }
-        List<SocketAddress> addresses = new ArrayList<>(listeners.length());
-        for (int i = 0; i < listeners.length(); i++) {
-            Channel listener = listeners.get(i);
-            if (listener != null) {
-                addresses.add(listener.localAddress());
-            }
-        }
-        return List.copyOf(addresses);
+        return listeners.stream().map(Channel::localAddress).toList();
     }
 
     @Override

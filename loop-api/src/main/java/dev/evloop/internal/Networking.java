@@ -115,13 +115,13 @@ final class Networking {
     }
 
     /** EADDRNOTAVAIL, as the JDK and Netty's native transports word it (both from strerror). */
-    private static boolean isAddressNotAvailable(Throwable bindFailure) {
+    static boolean isAddressNotAvailable(Throwable bindFailure) {
         String message = bindFailure.getMessage();
         return message != null && message.contains("Cannot assign requested address");
     }
 
     /** Where a server listens: every interface for a null host, else each address the host resolves to. */
-    private LoopFuture<List<InetSocketAddress>> listenAddresses(String host, int port) {
+    LoopFuture<List<InetSocketAddress>> listenAddresses(String host, int port) {
         if (host == null) {
             LoopFuture<List<InetSocketAddress>> every = loop.createFuture();
             every.setResult(List.of(new InetSocketAddress(port)));
@@ -318,7 +318,7 @@ final class Networking {
 
     /**
      * Every interface for a null host, else the first address the host resolves to: a datagram
-     * endpoint's address, or where each loop of a group listens.
+     * endpoint's address, as asyncio's {@code create_datagram_endpoint} takes the first.
      */
     LoopFuture<InetSocketAddress> firstAddress(String host, int port) {
         LoopFuture<InetSocketAddress> result = loop.createFuture();

@@ -3,6 +3,7 @@ package dev.evloop.conformance;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,8 +23,10 @@ import dev.evloop.SocketOptions;
 import dev.evloop.Streams;
 import dev.evloop.Transport;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -41,6 +44,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -334,6 +338,60 @@ class LoopGroupTest extends BackendTest {
                 assertArrayEquals(randomBytes(size, i), guarded(clients.get(i).protocol().received));
             }
             closeAll(clients);
+        }
+    }
+
+    @ParameterizedTest(name = "reusePort={0}")
+    @ValueSource(booleans = {true, false})
+    void aNameListensOnEveryAddressItResolvesTo(boolean reusePort) throws InterruptedException {
+        assumeTrue(canBind("::1"), "this host has no ::1");
+        try (LoopGroup group = new LoopGroup(2)) {
+            Served served = new Served(2);
+            Server server = within(group.createServer(served::newProtocol, TestNames.TWO_ADDRESSES, 0,
+                    reusePort ? SHARED : ONE_ACCEPTOR));
+            List<String> hosts = server.addresses().stream()
+                    .map(a -> ((InetSocketAddress) a).getAddress().getHostAddress()).toList();
+            List<String> expected = reusePort
+                    ? List.of("0:0:0:0:0:0:0:1", "0:0:0:0:0:0:0:1", "127.0.0.1", "127.0.0.1")
+                    : List.of("0:0:0:0:0:0:0:1", "127.0.0.1");
+            assertEquals(expected, hosts, "each address in resolved order, one listener per loop with reusePort");
+            List<Connection<Client>> clients = new ArrayList<>();
+            for (SocketAddress address : List.of(server.addresses().get(0), server.addresses().get(hosts.size() - 1))) {
+                InetSocketAddress at = (InetSocketAddress) address;
+                clients.add(guarded(loop.createConnection(() -> new Client(loop, 0), at.getHostString(), at.getPort(),
+                        ONE_ACCEPTOR)));
+            }
+            assertTrue(served.made.await(30, TimeUnit.SECONDS), "both addresses accepted a connection");
+            closeAll(clients);
+        }
+    }
+
+    @Test
+    void anAddressNoInterfaceHasIsSkipped() {
+        try (LoopGroup group = new LoopGroup(2)) {
+            Server server = within(group.createServer(new Served(0)::newProtocol, TestNames.UNASSIGNABLE_FIRST, 0, SHARED));
+            assertEquals(Set.of("127.0.0.1"), server.addresses().stream()
+                    .map(a -> ((InetSocketAddress) a).getAddress().getHostAddress()).collect(Collectors.toSet()));
+        }
+    }
+
+    @Test
+    void aServerFailsWhenNoAddressCanBeBound() {
+        try (LoopGroup group = new LoopGroup(2)) {
+            ExecutionException failed = assertThrows(ExecutionException.class,
+                    () -> group.createServer(new Served(0)::newProtocol, TestNames.UNASSIGNABLE_ONLY, 0, SHARED)
+                            .get(GUARD.toSeconds(), TimeUnit.SECONDS));
+            assertInstanceOf(BindException.class, failed.getCause());
+            assertTrue(failed.getCause().getMessage().contains("could not bind on any address"), failed.getCause().getMessage());
+        }
+    }
+
+    private static boolean canBind(String host) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(host, 0));
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
