@@ -22,6 +22,7 @@ import java.util.Locale;
  * <pre>
  * ./evloop calibrate                                   # 50 connections, 1 KiB, about 30 s measured
  * ./evloop calibrate --connections 500 --size 16384 --seconds 60
+ * ./evloop calibrate --with-netty                      # raw Netty on each backend measured beside, not ranked
  * ./evloop calibrate --out /etc/myapp/evloop.properties   # then run with -Dloop.calibration=that file
  * </pre>
  *
@@ -36,6 +37,8 @@ public final class Calibrate {
     private static final int MIN_ROUNDS = 3;
     /** The most measured time allowed, so that the whole run stays within about two minutes. */
     private static final int MAX_SECONDS = 100;
+    /** A spread over rounds beyond this share of the mean says the host was too busy to rank well. */
+    private static final double NOISY = 0.10;
 
     private Calibrate() {
     }
@@ -43,7 +46,7 @@ public final class Calibrate {
     /**
      * Measures, ranks, writes the calibration file and prints the ranking.
      *
-     * @param args {@code [--connections N] [--size BYTES] [--seconds S] [--out FILE]}
+     * @param args {@code [--connections N] [--size BYTES] [--seconds S] [--out FILE] [--with-netty]}
      * @throws IOException if a process fails or the file cannot be written
      */
     public static void main(String[] args) throws IOException {
@@ -51,14 +54,16 @@ public final class Calibrate {
         int size = 1024;
         int seconds = 30;
         Path out = null;
+        boolean withNetty = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--connections" -> connections = bounded(args, ++i, "--connections", 1, 2000);
                 case "--size" -> size = bounded(args, ++i, "--size", 1, 4 * 1024 * 1024);
                 case "--seconds" -> seconds = bounded(args, ++i, "--seconds", 3, MAX_SECONDS);
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
+                case "--with-netty" -> withNetty = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; expected --connections N, --size BYTES, --seconds S, --out FILE");
+                        + "; expected --connections N, --size BYTES, --seconds S, --out FILE, --with-netty");
             }
         }
         if (out == null) {
@@ -68,6 +73,9 @@ public final class Calibrate {
         for (BackendInfo b : EventLoops.backends()) {
             if (b.available()) {
                 servers.add(new EchoProcesses.Server(b.name(), EchoServer.Style.PROTOCOL));
+                if (withNetty) {
+                    servers.add(new EchoProcesses.Server(b.name(), EchoServer.Style.NETTY));
+                }
             } else {
                 System.out.println("skipping " + b.name() + ": " + b.unavailabilityReason());
             }
@@ -81,18 +89,31 @@ public final class Calibrate {
                     + WARM_UP_ROUNDS + " warm-up and " + rounds + " measured rounds of " + SLICE.toSeconds()
                     + " s per server; CPU is the server process's (all threads) from /proc/<pid>/stat";
             System.out.printf("calibrating %s on this host: echo, %d connections, %d-byte messages, %d rounds; %s%n",
-                    String.join(", ", servers.stream().map(EchoProcesses.Server::backend).toList()),
+                    String.join(", ", servers.stream().map(EchoProcesses.Server::label).toList()),
                     connections, size, rounds, processes.pinning());
+            System.out.printf("warming up: %d rounds, then measuring: %d rounds, of %d s per server%n",
+                    WARM_UP_ROUNDS, rounds, SLICE.toSeconds());
             processes.measure(WARM_UP_ROUNDS, SLICE);
             figures = processes.measure(rounds, SLICE);
         }
-        List<Calibration.Measurement> ranking = rank(figures.stream().map(f -> new Calibration.Measurement(
-                f.server().backend(), f.roundTrips(), f.roundTripsSpread(), f.cpu(), f.cpuSpread())).toList());
+        List<Calibration.Measurement> ranking = rank(figures.stream()
+                .filter(f -> f.server().style() == EchoServer.Style.PROTOCOL)
+                .map(f -> new Calibration.Measurement(f.server().backend(), f.roundTrips(), f.roundTripsSpread(),
+                        f.cpu(), f.cpuSpread()))
+                .toList());
+        List<EchoProcesses.Figures> baselines = figures.stream()
+                .filter(f -> f.server().style() == EchoServer.Style.NETTY).toList();
         Calibration calibration = new Calibration(Instant.now().truncatedTo(ChronoUnit.SECONDS),
                 Calibration.Host.current(), connections, size, method, ranking);
         calibration.write(out);
         System.out.println();
-        System.out.println(table(calibration));
+        System.out.println(table(calibration, baselines));
+        double worst = ranking.stream().mapToDouble(m -> m.roundTripsSpread() / m.roundTripsPerSecond()).max().orElseThrow();
+        if (worst > NOISY) {
+            System.out.printf(Locale.ROOT, "the round trips varied by up to ±%.0f%% over rounds: this host is busy or"
+                    + " drifting, so the ranking is weak; calibrate again when it is quiet, or with more --seconds%n",
+                    worst * 100);
+        }
         System.out.println("written: " + out);
         if (!out.toAbsolutePath().equals(Calibration.location().toAbsolutePath())) {
             System.out.println("the default policy reads it with -D" + Calibration.PROPERTY + "=" + out);
@@ -129,18 +150,39 @@ public final class Calibrate {
         return Math.abs(a.roundTripsPerSecond() - b.roundTripsPerSecond()) <= a.roundTripsSpread() + b.roundTripsSpread();
     }
 
-    /** The ranking as a Markdown table, with each figure's spread over rounds. */
-    static String table(Calibration c) {
-        StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
-                "| backend | share | round trips/s | server CPU per round trip |%n|---|---|---|---|%n"));
+    /**
+     * The ranking as a Markdown table, with each figure's spread over rounds, and raw Netty on the
+     * same backend beside each when it was measured.
+     */
+    static String table(Calibration c, List<EchoProcesses.Figures> baselines) {
+        boolean netty = !baselines.isEmpty();
+        StringBuilder t = new StringBuilder("| backend | share | round trips/s | server CPU per round trip |"
+                + (netty ? " raw Netty: round trips/s | raw Netty: CPU per round trip |\n|---|---|---|---|---|---|\n"
+                        : "\n|---|---|---|---|\n"));
         double[] shares = c.shares();
         for (int i = 0; i < shares.length; i++) {
             Calibration.Measurement m = c.ranking().get(i);
-            t.append(String.format(Locale.ROOT, "| %s | %.2f | %s | %.2f us ± %.2f |%n", m.backend(), shares[i],
-                    EchoProcesses.thousands(m.roundTripsPerSecond(), m.roundTripsSpread()),
-                    m.cpuMicrosPerRoundTrip(), m.cpuSpread()));
+            t.append(String.format(Locale.ROOT, "| %s | %.2f | %s | %s |", m.backend(), shares[i],
+                    thousands(m.roundTripsPerSecond(), m.roundTripsSpread()),
+                    micros(m.cpuMicrosPerRoundTrip(), m.cpuSpread())));
+            for (EchoProcesses.Figures f : baselines) {
+                if (f.server().backend().equals(m.backend())) {
+                    t.append(' ').append(thousands(f.roundTrips(), f.roundTripsSpread())).append(" | ")
+                            .append(micros(f.cpu(), f.cpuSpread())).append(" |");
+                }
+            }
+            t.append('\n');
         }
         return t.toString();
+    }
+
+    /** A rate with its spread: {@code 41.2 k ± 0.8 k}. */
+    private static String thousands(double value, double spread) {
+        return String.format(Locale.ROOT, "%.1f k ± %.1f k", value / 1e3, spread / 1e3);
+    }
+
+    private static String micros(double value, double spread) {
+        return String.format(Locale.ROOT, "%.2f us ± %.2f", value, spread);
     }
 
     private static int bounded(String[] args, int i, String flag, int min, int max) {

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,7 +30,7 @@ import java.util.regex.Pattern;
 final class EchoProcesses implements AutoCloseable {
     /** Every child JVM's flags: evloop's, and a fixed pre-touched heap so that no heap growth is measured. */
     private static final List<String> SERVER_FLAGS = List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED",
-            "--enable-native-access=ALL-UNNAMED", "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch");
+            "--enable-native-access=ALL-UNNAMED", "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
     private static final List<String> CLIENT_FLAGS = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
     private static final Pattern LISTENING = Pattern.compile("listening on .*:(\\d+)$");
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
@@ -302,10 +301,5 @@ final class EchoProcesses implements AutoCloseable {
             }
         }
         return null;
-    }
-
-    /** A figure with its spread, for tables: {@code 41.2 k ± 0.8 k}. */
-    static String thousands(double value, double spread) {
-        return String.format(Locale.ROOT, "%.1f k ± %.1f k", value / 1e3, spread / 1e3);
     }
 }
