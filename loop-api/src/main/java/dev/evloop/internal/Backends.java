@@ -167,8 +167,10 @@ public final class Backends {
                 file = Calibration.location();
             } catch (InvalidPathException e) {
                 String named = System.getProperty(Calibration.PROPERTY);
-                return remember(named, () -> ignore(System.Logger.Level.WARNING, named, "calibration -D"
-                        + Calibration.PROPERTY + "='" + named + "' ignored: not a path: " + e.getMessage()));
+                String what = named != null && !named.isBlank() ? "-D" + Calibration.PROPERTY + "='" + named + "'"
+                        : "path '" + e.getInput() + "'";
+                return remember("invalid " + what, () -> ignore(System.Logger.Level.WARNING, what, "calibration "
+                        + what + " ignored: not a path: " + e.getMessage()));
             }
             Object key;
             try {
@@ -176,7 +178,7 @@ public final class Backends {
                 key = List.of(file, a.lastModifiedTime(), a.size());
             } catch (NoSuchFileException e) {
                 key = file;
-            } catch (IOException | SecurityException e) {
+            } catch (IOException e) {
                 key = List.of(file, e.toString());
             }
             return remember(key, () -> read(file));
@@ -197,12 +199,15 @@ public final class Backends {
             } catch (NoSuchFileException e) {
                 return ignore(System.Logger.Level.DEBUG, file.toString(), "no calibration for this host: " + file
                         + " does not exist");
-            } catch (IOException | SecurityException e) {
+            } catch (IOException e) {
                 return ignore(System.Logger.Level.WARNING, file.toString(), "calibration " + file
                         + " ignored: cannot be read: " + e);
             } catch (Calibration.DamagedException e) {
                 return ignore(System.Logger.Level.WARNING, file.toString(), "calibration " + file
                         + " ignored: damaged: " + e.getMessage());
+            } catch (RuntimeException e) { // whatever a hand-edited file does to the parser, loops must still start
+                return ignore(System.Logger.Level.WARNING, file.toString(), "calibration " + file
+                        + " ignored: cannot be read: " + e);
             }
             for (Calibration.Measurement m : c.ranking()) {
                 if (!KNOWN.containsKey(m.backend()) && find(m.backend()) == null) {

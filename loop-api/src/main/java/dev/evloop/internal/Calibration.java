@@ -42,6 +42,8 @@ public record Calibration(Instant measured, Host host, int connections, int size
     static final int FORMAT = 1;
     /** What a backend's name looks like: it becomes part of the file's keys. */
     private static final String NAME = "[a-z][a-z0-9_]*";
+    /** Far more than any calibration takes: a file named by mistake (a log, a device) is refused unread. */
+    private static final long MAX_BYTES = 64 * 1024;
 
     /**
      * A calibration: the ranking is copied, and must name each backend once.
@@ -263,10 +265,17 @@ public record Calibration(Instant measured, Host host, int connections, int size
      * @param file the file
      * @return the calibration
      * @throws java.nio.file.NoSuchFileException if there is no such file
-     * @throws IOException if it cannot be read
+     * @throws IOException if it cannot be read or is not a regular file
      * @throws DamagedException if it is not a calibration this evloop can read: the message says why
      */
     public static Calibration read(Path file) throws IOException, DamagedException {
+        long bytes = Files.size(file);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + " is not a regular file");
+        }
+        if (bytes > MAX_BYTES) {
+            throw new DamagedException(bytes + " bytes is too large for a calibration (at most " + MAX_BYTES + ")");
+        }
         Properties p = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
             p.load(in);

@@ -194,6 +194,17 @@ class CalibrationTest {
         assertThrows(DamagedException.class, () -> Calibration.read(file));
     }
 
+    @Test
+    void aFileTooLargeToBeACalibrationIsDamagedUnread() throws Exception {
+        assertDamaged("#".repeat(64 * 1024) + "\n" + written(), "too large for a calibration");
+    }
+
+    @Test
+    void aDirectoryIsNotACalibration() throws Exception {
+        IOException e = assertThrows(IOException.class, () -> Calibration.read(dir));
+        assertTrue(e.getMessage().contains("is not a regular file"), e.getMessage());
+    }
+
     private String written() throws IOException {
         Path file = dir.resolve("good.properties");
         sample(Host.current()).write(file);
