@@ -143,9 +143,15 @@ public final class Backends {
             return new Choice(best(), "static rank (no backend measured in " + consulted.file() + " can run here now: "
                     + figures + ")");
         }
+        boolean reordered = false;
+        for (int i = 1; i < shares.length; i++) {
+            reordered |= shares[i] > shares[i - 1];
+        }
         return new Choice(picked, "measured on this host on " + calibration.day() + ": " + figures
                 + " (echo round trips per second, " + calibration.connections() + " connections, "
-                + calibration.size() + "-byte messages; " + consulted.file() + ")");
+                + calibration.size() + "-byte messages"
+                + (reordered ? "; within their spread over rounds, less CPU per round trip ranks first" : "")
+                + "; " + consulted.file() + ")");
     }
 
     /**

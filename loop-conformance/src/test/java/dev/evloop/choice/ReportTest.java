@@ -46,6 +46,22 @@ class ReportTest extends PropertyScope {
     }
 
     @Test
+    void theReportSaysWhenCpuDecidedBetweenBackendsWithinTheirSpread() throws IOException {
+        Files.writeString(calibration(), String.join("\n", "format=1", "measured=2026-11-30T15:00:00Z",
+                "kernel=" + Host.current().kernel(), "jdk=" + Host.current().jdk(),
+                "evloop.version=" + Host.current().version(), "cpus=" + Host.current().cpus(),
+                "connections=50", "size=1024", "ranking=selector,epoll",
+                "selector.roundTripsPerSecond=38000", "selector.roundTripsPerSecond.spread=1200",
+                "selector.cpuMicrosPerRoundTrip=7", "selector.cpuMicrosPerRoundTrip.spread=0.1",
+                "epoll.roundTripsPerSecond=40000", "epoll.roundTripsPerSecond.spread=1200",
+                "epoll.cpuMicrosPerRoundTrip=9", "epoll.cpuMicrosPerRoundTrip.spread=0.1", ""));
+        String report = report(true);
+        assertTrue(report.contains("policy picks: selector (measured on this host on 2026-11-30: selector 0.95, epoll 1.00"
+                + " (echo round trips per second, 50 connections, 1024-byte messages; within their spread over rounds,"
+                + " less CPU per round trip ranks first; " + calibration() + "))"), report);
+    }
+
+    @Test
     void theReportSaysWhichCalibratedBackendCannotRunNow() throws IOException {
         assumeFalse(available("kqueue"), "kqueue does not run here");
         CalibrationChoiceTest.calibrate(calibration(), Host.current(), "kqueue", "selector");
