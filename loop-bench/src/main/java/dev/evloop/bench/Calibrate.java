@@ -55,19 +55,25 @@ public final class Calibrate {
         int seconds = 30;
         Path out = null;
         boolean withNetty = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--connections" -> connections = bounded(args, ++i, "--connections", 1, 2000);
-                case "--size" -> size = bounded(args, ++i, "--size", 1, 4 * 1024 * 1024);
-                case "--seconds" -> seconds = bounded(args, ++i, "--seconds", 3, MAX_SECONDS);
-                case "--out" -> out = Path.of(value(args, ++i, "--out"));
-                case "--with-netty" -> withNetty = true;
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; expected --connections N, --size BYTES, --seconds S, --out FILE, --with-netty");
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--connections" -> connections = bounded(args, ++i, "--connections", 1, 2000);
+                    case "--size" -> size = bounded(args, ++i, "--size", 1, 4 * 1024 * 1024);
+                    case "--seconds" -> seconds = bounded(args, ++i, "--seconds", 3, MAX_SECONDS);
+                    case "--out" -> out = Path.of(value(args, ++i, "--out"));
+                    case "--with-netty" -> withNetty = true;
+                    default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+                }
             }
-        }
-        if (out == null) {
-            out = Calibration.location();
+            if (out == null) {
+                out = Calibration.location();
+            }
+        } catch (IllegalArgumentException e) { // InvalidPathException included
+            System.err.println("calibrate: " + e.getMessage() + "\nusage: ./evloop calibrate [--connections N]"
+                    + " [--size BYTES] [--seconds S (3-" + MAX_SECONDS + ")] [--out FILE] [--with-netty]");
+            System.exit(2);
+            return;
         }
         List<EchoProcesses.Server> servers = new ArrayList<>();
         for (BackendInfo b : EventLoops.backends()) {
