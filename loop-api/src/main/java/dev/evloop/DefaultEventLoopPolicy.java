@@ -5,8 +5,13 @@ import dev.evloop.internal.BaseEventLoop;
 
 /**
  * The policy in force unless another is set: one current loop per thread, set explicitly, and new
- * loops on the backend chosen by {@code -Dloop.backend} or, when that is not set, on the
- * highest-ranked backend that runs here. Mirrors asyncio's {@code DefaultEventLoopPolicy}; like
+ * loops on the backend chosen by {@code -Dloop.backend}; when that is not set, on the first backend
+ * that runs here in the on-host calibration ({@code ./evloop calibrate} writes it, to the file
+ * {@code -Dloop.calibration} names or {@code $XDG_CONFIG_HOME/evloop/calibration.properties}) if
+ * it was measured on this kernel, JDK feature release, evloop version and CPU count; else on the
+ * highest-ranked backend that runs here. A calibration that is missing or measured elsewhere is
+ * ignored with a debug log line, a damaged one with a warning naming the file and the problem; it
+ * never stops a loop from being made. Mirrors asyncio's {@code DefaultEventLoopPolicy}; like
  * asyncio since 3.14, {@link #getEventLoop()} never creates a loop behind the caller's back.
  *
  * <pre>{@code
@@ -20,13 +25,13 @@ public class DefaultEventLoopPolicy implements EventLoopPolicy {
     private final ThreadLocal<EventLoop> current = new ThreadLocal<>();
     private final String backends;
 
-    /** A policy that reads {@code -Dloop.backend} each time it makes a loop. */
+    /** A policy that reads {@code -Dloop.backend} and the calibration each time it makes a loop. */
     public DefaultEventLoopPolicy() {
         this.backends = null;
     }
 
     /**
-     * A policy with fixed backend preferences, whatever {@code -Dloop.backend} says.
+     * A policy with fixed backend preferences, whatever {@code -Dloop.backend} or the calibration says.
      *
      * @param backends a backend name or a comma-separated list, most preferred first
      * @throws IllegalArgumentException if {@code backends} names no backend

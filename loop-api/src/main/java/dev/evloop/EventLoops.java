@@ -25,8 +25,9 @@ import java.util.concurrent.CompletableFuture;
  * {@code -Dloop.backend=epoll} (or a list in order of preference, {@code io_uring,epoll}) picks the
  * backend; a name that is unknown, absent or cannot run here fails with a
  * {@link BackendUnavailableException} listing what is present and why each absent one cannot run.
- * Without the property, the highest-ranked available backend is used. {@link #backends()} and the
- * {@link Info} report show the choice.
+ * Without the property, the first available backend of the on-host calibration is used when it
+ * matches this host ({@code ./evloop calibrate}; see {@link DefaultEventLoopPolicy}), else the
+ * highest-ranked available one. {@link #backends()} and the {@link Info} report show the choice and why.
  */
 public final class EventLoops {
     private static volatile EventLoopPolicy policy = new DefaultEventLoopPolicy();
@@ -210,7 +211,8 @@ public final class EventLoops {
     }
 
     /**
-     * The backend a default policy would build a loop on now, given {@code -Dloop.backend}.
+     * The backend a default policy would build a loop on now, given {@code -Dloop.backend} and the
+     * on-host calibration.
      *
      * @return its name
      * @throws BackendUnavailableException if none asked for can run here

@@ -3,17 +3,25 @@ package dev.evloop.internal;
 import dev.evloop.BackendInfo;
 import dev.evloop.BackendUnavailableException;
 import dev.evloop.spi.LoopBackend;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.Supplier;
 
 /**
  * Finds the backends on the class path (or module path) with {@link ServiceLoader} and chooses one:
- * the names in {@code -Dloop.backend}, in order of preference, or else the highest-ranked backend
- * that can run here.
+ * the names in {@code -Dloop.backend}, in order of preference; else the first backend that can run
+ * here in the on-host {@link Calibration}, when there is one for this host; else the
+ * highest-ranked backend that can run here.
  */
 public final class Backends {
     /** The system property that names the backend, or a comma-separated list of preferences. */
@@ -31,7 +39,20 @@ public final class Backends {
             "io-uring", "io_uring",
             "uring", "io_uring");
 
+    private static final System.Logger LOG = System.getLogger("dev.evloop");
+
     private Backends() {
+    }
+
+    /**
+     * The backend the default choice takes and why, in words for the report.
+     *
+     * @param backend the backend
+     * @param reason  why: {@code "measured on this host on 2026-11-30: epoll 1.00, ..."},
+     *                {@code "static rank (no calibration for this host: ...)"} or
+     *                {@code "first available of -Dloop.backend=..."}
+     */
+    public record Choice(LoopBackend backend, String reason) {
     }
 
     private static final class Present {
@@ -82,10 +103,136 @@ public final class Backends {
         return spec == null || spec.isBlank() ? null : spec;
     }
 
-    /** The backend the property asks for, or the best available one when it is not set. */
+    /** The backend the property asks for, or else the calibrated or highest-ranked one that runs here. */
     public static LoopBackend select() {
+        return choose().backend();
+    }
+
+    /**
+     * The default choice and its reason: {@code -Dloop.backend} when set, else the calibration
+     * for this host, else the static ranks.
+     *
+     * @throws BackendUnavailableException if no backend asked for, or none at all, can run here
+     */
+    public static Choice choose() {
         String spec = requested();
-        return spec == null ? best() : select(spec);
+        if (spec != null) {
+            return new Choice(select(spec), "first available of -D" + PROPERTY + "=" + spec);
+        }
+        Consulted consulted = Consulted.now();
+        Calibration calibration = consulted.calibration();
+        if (calibration == null) {
+            return new Choice(best(), "static rank (" + consulted.ignored() + ")");
+        }
+        LoopBackend picked = null;
+        StringBuilder figures = new StringBuilder();
+        double[] shares = calibration.shares();
+        for (int i = 0; i < shares.length; i++) {
+            String name = calibration.ranking().get(i).backend();
+            LoopBackend b = find(name);
+            figures.append(i == 0 ? "" : ", ").append(name).append(String.format(Locale.ROOT, " %.2f", shares[i]));
+            if (b == null) {
+                figures.append(" (not on the class path)");
+            } else if (!b.isAvailable()) {
+                figures.append(" (cannot run here now)");
+            } else if (picked == null) {
+                picked = b;
+            }
+        }
+        if (picked == null) {
+            return new Choice(best(), "static rank (no backend measured in " + consulted.file() + " can run here now: "
+                    + figures + ")");
+        }
+        boolean reordered = false;
+        for (int i = 1; i < shares.length; i++) {
+            reordered |= shares[i] > shares[i - 1];
+        }
+        return new Choice(picked, "measured on this host on " + calibration.day() + ": " + figures
+                + " (echo round trips per second, " + calibration.connections() + " connections, "
+                + calibration.size() + "-byte messages"
+                + (reordered ? "; within their spread over rounds, less CPU per round trip ranks first" : "")
+                + "; " + consulted.file() + ")");
+    }
+
+    /**
+     * What the default choice made of the calibration file: the calibration for this host, or why
+     * there is none. It is kept while the file stays the same (path, size and modification time),
+     * so that why a file was ignored is logged once, not for every loop.
+     *
+     * @param file        the file, or the property's text when it names no path
+     * @param calibration the calibration, or {@code null} if ignored
+     * @param ignored     why it was ignored, or {@code null} if not
+     */
+    private record Consulted(String file, Calibration calibration, String ignored) {
+        private static Object lastKey;
+        private static Consulted last;
+
+        static synchronized Consulted now() {
+            Path file;
+            try {
+                file = Calibration.location();
+            } catch (InvalidPathException e) {
+                String named = System.getProperty(Calibration.PROPERTY);
+                String what = named != null && !named.isBlank() ? "-D" + Calibration.PROPERTY + "='" + named + "'"
+                        : "path '" + e.getInput() + "'";
+                return remember("invalid " + what, () -> ignore(System.Logger.Level.WARNING, what, "calibration "
+                        + what + " ignored: not a path: " + e.getMessage()));
+            }
+            Object key;
+            try {
+                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+                key = List.of(file, a.lastModifiedTime(), a.size());
+            } catch (NoSuchFileException e) {
+                key = file;
+            } catch (IOException e) {
+                key = List.of(file, e.toString());
+            }
+            return remember(key, () -> read(file));
+        }
+
+        private static Consulted remember(Object key, Supplier<Consulted> consult) {
+            if (!key.equals(lastKey)) {
+                last = consult.get();
+                lastKey = key;
+            }
+            return last;
+        }
+
+        private static Consulted read(Path file) {
+            Calibration c;
+            try {
+                c = Calibration.read(file);
+            } catch (NoSuchFileException e) {
+                return ignore(System.Logger.Level.DEBUG, file.toString(), "no calibration for this host: " + file
+                        + " does not exist");
+            } catch (IOException e) {
+                return ignore(System.Logger.Level.WARNING, file.toString(), "calibration " + file
+                        + " ignored: cannot be read: " + e);
+            } catch (Calibration.DamagedException e) {
+                return ignore(System.Logger.Level.WARNING, file.toString(), "calibration " + file
+                        + " ignored: damaged: " + e.getMessage());
+            } catch (RuntimeException e) { // whatever a hand-edited file does to the parser, loops must still start
+                return ignore(System.Logger.Level.WARNING, file.toString(), "calibration " + file
+                        + " ignored: cannot be read: " + e);
+            }
+            for (Calibration.Measurement m : c.ranking()) {
+                if (!KNOWN.containsKey(m.backend()) && find(m.backend()) == null) {
+                    return ignore(System.Logger.Level.WARNING, file.toString(), "calibration " + file
+                            + " ignored: damaged: it ranks unknown backend '" + m.backend() + "'");
+                }
+            }
+            String difference = c.host().differenceFrom(Calibration.Host.current());
+            if (difference != null) {
+                return ignore(System.Logger.Level.DEBUG, file.toString(), "calibration " + file
+                        + " ignored: " + difference);
+            }
+            return new Consulted(file.toString(), c, null);
+        }
+
+        private static Consulted ignore(System.Logger.Level level, String file, String why) {
+            LOG.log(level, why + "; the default choice follows the static ranks");
+            return new Consulted(file, null, why);
+        }
     }
 
     /** The first backend in the preference list that can run here. */
@@ -122,7 +269,7 @@ public final class Backends {
                 + "\n" + listing(), firstCause);
     }
 
-    /** The highest-ranked backend that can run here. */
+    /** The highest-ranked backend that can run here, calibration aside. */
     public static LoopBackend best() {
         for (LoopBackend b : present()) {
             if (b.isAvailable()) {

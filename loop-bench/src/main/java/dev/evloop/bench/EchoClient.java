@@ -17,6 +17,8 @@ import java.util.Random;
  * and sends again.
  */
 final class EchoClient implements AutoCloseable {
+    /** How long a server may leave every connection unanswered before the client gives up on it. */
+    static final long STALL_SECONDS = 30;
     private final Selector selector;
     private final Connection[] connections;
     private final ByteBuffer message;
@@ -48,20 +50,27 @@ final class EchoClient implements AutoCloseable {
     /**
      * Runs for about {@code nanos} (or longer, until one echo came back); returns how many echoes
      * came back whole and correct meanwhile.
+     *
+     * @throws IllegalStateException if no echo came back for {@link #STALL_SECONDS} past the time asked for
      */
     long roundTripsFor(long nanos) {
         long before = completed;
         long start = System.nanoTime();
+        long elapsed;
         do {
             serve();
-        } while (completed == before || System.nanoTime() - start < nanos);
+            elapsed = System.nanoTime() - start;
+            if (completed == before && elapsed - nanos > STALL_SECONDS * 1_000_000_000L) {
+                throw new IllegalStateException("no echo came back for " + STALL_SECONDS + " s: the server is stuck");
+            }
+        } while (completed == before || elapsed < nanos);
         return completed - before;
     }
 
-    /** One select and whatever it found ready: sends continued, echoes read and checked. */
+    /** One select, woken at least every second, and whatever it found ready: sends continued, echoes read and checked. */
     private void serve() {
         try {
-            selector.select();
+            selector.select(1000);
             Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
             while (keys.hasNext()) {
                 SelectionKey key = keys.next();

@@ -1,0 +1,305 @@
+package dev.evloop.bench;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Echo servers measured from outside: each server in a JVM of its own ({@link EchoServerMain}),
+ * one load client in another ({@link EchoLoadMain}), pinned with {@code taskset} to other CPUs than
+ * the servers where the host has two or more. All servers start at once and are driven in turns, a
+ * short slice each per round and the first of a round rotating, so that the host's drifts hit them
+ * alike. For each slice it records the round trips per second and the server process's whole CPU
+ * time (user and system, every thread, io_uring's kernel workers included) per round trip, read
+ * from {@code /proc/<pid>/stat} through {@link ProcessHandle.Info#totalCpuDuration()} before and
+ * after the slice: clock ticks, 10 ms on most Linux kernels, so about 1% of a 1 s slice of a busy
+ * server.
+ */
+final class EchoProcesses implements AutoCloseable {
+    /** Every child JVM's flags: evloop's, and a fixed pre-touched heap so that no heap growth is measured. */
+    private static final List<String> SERVER_FLAGS = List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED",
+            "--enable-native-access=ALL-UNNAMED", "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
+    private static final List<String> CLIENT_FLAGS = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
+    private static final Pattern LISTENING = Pattern.compile("listening on .*:(\\d+)$");
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
+    /** One server to measure: an evloop backend, or raw Netty on that backend. */
+    record Server(String backend, EchoServer.Style style) {
+        /** {@code <backend>.<style>}, as in the JMH results. */
+        String label() {
+            return backend + "." + style.label();
+        }
+    }
+
+    /**
+     * What was measured of one server, one entry per measured round.
+     *
+     * @param server              the server
+     * @param roundTripsPerSecond round trips per second in each round
+     * @param cpuMicros           the server process's CPU microseconds per round trip in each round
+     */
+    record Figures(Server server, double[] roundTripsPerSecond, double[] cpuMicros) {
+        double roundTrips() {
+            return mean(roundTripsPerSecond);
+        }
+
+        double roundTripsSpread() {
+            return spread(roundTripsPerSecond);
+        }
+
+        double cpu() {
+            return mean(cpuMicros);
+        }
+
+        double cpuSpread() {
+            return spread(cpuMicros);
+        }
+
+        static double mean(double[] values) {
+            return Arrays.stream(values).average().orElse(Double.NaN);
+        }
+
+        /** Half the range between the lowest and the highest round: a mean is within it of every round. */
+        static double spread(double[] values) {
+            return (Arrays.stream(values).max().orElse(0) - Arrays.stream(values).min().orElse(0)) / 2;
+        }
+    }
+
+    /**
+     * Where the processes run: the CPUs given to {@code taskset -c}, or why they are not pinned.
+     *
+     * @param servers the servers' CPU list, or {@code null} when not pinned
+     * @param client  the load client's CPU list, or {@code null} when not pinned
+     * @param note    how it was done, in words for the results
+     */
+    record Pinning(String servers, String client, String note) {
+        /** The servers on every allowed CPU but the last, the client on the last, when taskset and two CPUs exist. */
+        static Pinning plan() {
+            List<Integer> cpus = allowedCpus();
+            Path taskset = onPath("taskset");
+            if (taskset == null) {
+                return new Pinning(null, null, "not pinned: taskset is not on the PATH");
+            }
+            if (cpus.size() < 2) {
+                return new Pinning(null, null, "not pinned: this process may use one CPU only");
+            }
+            String servers = String.join(",", cpus.subList(0, cpus.size() - 1).stream().map(String::valueOf).toList());
+            String client = String.valueOf(cpus.get(cpus.size() - 1));
+            return new Pinning(servers, client, "load client pinned to CPU " + client + ", servers to CPU " + servers
+                    + " (taskset)");
+        }
+
+        List<String> prefix(boolean forClient) {
+            String list = forClient ? client : servers;
+            return list == null ? List.of() : List.of("taskset", "-c", list);
+        }
+    }
+
+    private final List<Server> servers;
+    private final List<Process> serverProcesses = new ArrayList<>();
+    private final Pinning pinning;
+    private Process client;
+    private BufferedReader replies;
+    private PrintStream commands;
+
+    private EchoProcesses(List<Server> servers, Pinning pinning) {
+        this.servers = List.copyOf(servers);
+        this.pinning = pinning;
+    }
+
+    /**
+     * Starts every server and the load client, connected to all of them.
+     *
+     * @param servers     the servers, each in a JVM of its own
+     * @param connections connections to each server
+     * @param size        message size in bytes
+     * @throws IOException if a process cannot be started or a server does not start listening
+     */
+    static EchoProcesses start(List<Server> servers, int connections, int size) throws IOException {
+        EchoProcesses p = new EchoProcesses(servers, Pinning.plan());
+        try {
+            List<String> ports = new ArrayList<>();
+            for (Server s : servers) {
+                List<String> command = new ArrayList<>(p.pinning.prefix(false));
+                command.addAll(java(SERVER_FLAGS, EchoServerMain.class));
+                command.addAll(List.of(s.backend(), s.style().label(), "127.0.0.1", "0"));
+                p.serverProcesses.add(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+            }
+            for (int i = 0; i < servers.size(); i++) {
+                ports.add(port(servers.get(i), p.serverProcesses.get(i)));
+            }
+            List<String> command = new ArrayList<>(p.pinning.prefix(true));
+            command.addAll(java(CLIENT_FLAGS, EchoLoadMain.class));
+            command.add(Integer.toString(connections));
+            command.add(Integer.toString(size));
+            command.addAll(ports);
+            p.client = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            p.replies = new BufferedReader(new InputStreamReader(p.client.getInputStream(), StandardCharsets.UTF_8));
+            p.commands = new PrintStream(p.client.getOutputStream(), true, StandardCharsets.UTF_8);
+            String ready = p.replies.readLine();
+            if (!"ready".equals(ready)) {
+                throw new IOException("the load client did not connect (it said " + ready + ")");
+            }
+            return p;
+        } catch (IOException | RuntimeException e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    /** How the processes were placed on the CPUs, in words for the results. */
+    String pinning() {
+        return pinning.note();
+    }
+
+    /**
+     * Drives each server in turn for a slice, a number of rounds, and returns what was measured.
+     *
+     * @param rounds how many rounds
+     * @param slice  how long each server is driven per round
+     * @return each server's figures, in the order the servers were given
+     * @throws IOException if the load client fails or stops
+     */
+    List<Figures> measure(int rounds, Duration slice) throws IOException {
+        double[][] trips = new double[servers.size()][rounds];
+        double[][] cpu = new double[servers.size()][rounds];
+        for (int r = 0; r < rounds; r++) {
+            for (int k = 0; k < servers.size(); k++) {
+                int i = (r + k) % servers.size(); // the first of a round rotates
+                ProcessHandle server = serverProcesses.get(i).toHandle();
+                long cpuBefore = cpuNanos(server);
+                commands.println("drive " + i + " " + slice.toMillis());
+                String reply = replies.readLine();
+                long cpuAfter = cpuNanos(server);
+                String[] fields = reply == null ? new String[0] : reply.split(" ");
+                if (fields.length != 3 || Integer.parseInt(fields[0]) != i) {
+                    throw new IOException("the load client stopped while driving " + servers.get(i).label()
+                            + (reply == null ? " (see its error above)" : ": it said '" + reply + "'"));
+                }
+                long done = Long.parseLong(fields[1]);
+                trips[i][r] = done * 1e9 / Long.parseLong(fields[2]);
+                cpu[i][r] = (cpuAfter - cpuBefore) / 1e3 / done;
+            }
+        }
+        List<Figures> figures = new ArrayList<>();
+        for (int i = 0; i < servers.size(); i++) {
+            figures.add(new Figures(servers.get(i), trips[i], cpu[i]));
+        }
+        return figures;
+    }
+
+    private static long cpuNanos(ProcessHandle process) throws IOException {
+        Duration cpu = process.info().totalCpuDuration()
+                .orElseThrow(() -> new IOException("cannot read the CPU time of process " + process.pid()));
+        return cpu.toNanos();
+    }
+
+    /** Stops the load client and every server (SIGTERM, then SIGKILL after a few seconds), and waits for them. */
+    @Override
+    public void close() {
+        if (commands != null) {
+            commands.println("quit");
+            commands.close();
+        }
+        List<Process> all = new ArrayList<>(serverProcesses);
+        if (client != null) {
+            all.add(client);
+        }
+        for (Process p : all) {
+            p.destroy();
+        }
+        for (Process p : all) {
+            try {
+                if (!p.waitFor(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            if (replies != null) {
+                replies.close();
+            }
+        } catch (IOException ignored) {
+            // the client is gone
+        }
+    }
+
+    /** The port a server printed once it listened. */
+    private static String port(Server server, Process process) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        Matcher m = line == null ? null : LISTENING.matcher(line);
+        if (m == null || !m.find()) {
+            throw new IOException("the " + server.label() + " server did not start listening (it said "
+                    + line + "; see its error above)");
+        }
+        return m.group(1);
+    }
+
+    /** A command that runs a main class of this class path in a fresh JVM. */
+    private static List<String> java(List<String> flags, Class<?> main) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(flags);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(main.getName());
+        return command;
+    }
+
+    /** The CPUs this process may run on, from /proc/self/status; else 0 to the processor count. */
+    static List<Integer> allowedCpus() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    List<Integer> cpus = new ArrayList<>();
+                    for (String range : line.substring(line.indexOf(':') + 1).trim().split(",")) {
+                        String[] ends = range.split("-");
+                        int from = Integer.parseInt(ends[0].trim());
+                        int to = Integer.parseInt(ends[ends.length - 1].trim());
+                        for (int c = from; c <= to; c++) {
+                            cpus.add(c);
+                        }
+                    }
+                    return cpus;
+                }
+            }
+        } catch (IOException | RuntimeException notLinux) {
+            // no /proc, or a format this does not know: count instead
+        }
+        List<Integer> cpus = new ArrayList<>();
+        for (int c = 0; c < Runtime.getRuntime().availableProcessors(); c++) {
+            cpus.add(c);
+        }
+        return cpus;
+    }
+
+    private static Path onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, program);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}
