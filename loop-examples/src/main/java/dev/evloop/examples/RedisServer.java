@@ -143,8 +143,10 @@ public final class RedisServer {
         try {
             first = reader.readLine();
         } catch (LimitOverrunException e) {
-            // More than the reader's limit without a newline; Redis's limit (PROTO_INLINE_MAX_SIZE) is
-            // 64 KiB too. The line stays buffered: its first byte says which error Redis would give.
+            // A line of more than the reader's limit, 64 KiB, as Redis's PROTO_INLINE_MAX_SIZE. Redis
+            // checks it only while no newline has come, so a longer line that reaches it whole may
+            // pass there; this refuses it whichever way it arrives, as Redis does one that trickles.
+            // The line stays buffered: its first byte says which error Redis would give.
             boolean multibulk = reader.readExactly(1)[0] == '*';
             throw new ProtocolError(multibulk ? "too big mbulk count string" : "too big inline request");
         }
