@@ -45,8 +45,12 @@ import java.util.regex.Pattern;
 public final class RedisServer {
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NIL = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
-    /** Redis's own limits on a request: elements in an array, bytes in a bulk string. */
-    private static final int MAX_ARRAY = 1024 * 1024;
+    /**
+     * Redis 7's own limits on a request: elements in an array, bytes in a bulk string (its
+     * {@code proto-max-bulk-len}). The arguments are kept as they arrive, never made room for
+     * ahead, so a large count costs nothing until the data is there.
+     */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE;
     private static final int MAX_BULK = 512 * 1024 * 1024;
     /** Redis's {@code string2ll}: no sign but a minus, no spaces, no leading zeros, no "-0". */
     private static final Pattern INTEGER = Pattern.compile("0|-?[1-9][0-9]{0,18}");

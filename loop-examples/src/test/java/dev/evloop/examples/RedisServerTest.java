@@ -397,4 +397,18 @@ class RedisServerTest {
         sendRaw("*1\r\n$4\r\nPING\n\r\nPING\r\n");
         assertReplyBytes("+PONG\r\n+PONG\r\n");
     }
+
+    @Test
+    void anArrayOfMoreThanAMebiElementIsACommandAsInRedis7() throws IOException {
+        int n = 1024 * 1024 + 1;
+        sendRaw("*" + n + "\r\n" + "$4\r\nPING\r\n".repeat(n));
+        assertReplyBytes("-ERR wrong number of arguments for 'ping' command\r\n");
+    }
+
+    @Test
+    void anArrayCountPastTheLargestIntIsAProtocolError() throws IOException {
+        sendRaw("*2147483648\r\n");
+        assertReplyBytes("-ERR Protocol error: invalid multibulk length\r\n");
+        assertClosedByServer();
+    }
 }
