@@ -45,8 +45,8 @@ import java.util.regex.Pattern;
  * the connection, or of its first byte on a kept-alive connection, and a whole request within
  * {@link Timeouts#request()} (300 s), else 408 and the connection ends; a connection that sends
  * nothing in that time, or nothing for {@link Timeouts#keepAlive()} (5 s) after a response, is
- * closed without a word. A client that stops reading its responses for as long as the head
- * timeout is dropped.
+ * closed without a word, as nginx does (Node 20 answers a silent new connection with 408 too).
+ * A client that stops reading its responses for as long as the head timeout is dropped.
  *
  * <p>Each connection's protocol keeps what arrives in a buffer, answers every complete request in
  * it at once, in order, and keeps the rest for the next read. When the client reads its
