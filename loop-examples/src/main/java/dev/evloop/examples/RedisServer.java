@@ -208,13 +208,15 @@ public final class RedisServer {
 
     /**
      * An inline command's arguments, split as Redis's {@code sdssplitargs} splits them: on spaces,
-     * tabs, CRs and LFs; {@code "double quotes"} with the escapes {@code \\n \\r \\t \\b \\a \\xHH}
-     * and a backslash before any other character; {@code 'single quotes'} with {@code \\'} only. A
-     * closing quote must end its argument, and a NUL byte ends the line, as in C.
+     * tabs, CRs and LFs; {@code "double quotes"} with the escapes {@code \n \r \t \b \a \xHH}
+     * and a backslash before any other character; {@code 'single quotes'} with {@code \'} only. A
+     * closing quote must end its argument. A NUL byte ends the line, as it ends the C string that
+     * {@code sdssplitargs} reads (Redis itself never gets that far: its search for the newline
+     * stops at the NUL, and it waits for more).
      *
      * @throws ProtocolError for an unbalanced quote, which Redis answers by closing the connection
      */
-    static List<byte[]> splitArgs(String line) {
+    private static List<byte[]> splitArgs(String line) {
         List<byte[]> args = new ArrayList<>();
         ByteArrayOutputStream arg = new ByteArrayOutputStream();
         int n = line.indexOf('\0') < 0 ? line.length() : line.indexOf('\0');

@@ -411,4 +411,10 @@ class RedisServerTest {
         assertReplyBytes("-ERR Protocol error: invalid multibulk length\r\n");
         assertClosedByServer();
     }
+
+    @Test
+    void aNulByteEndsAnInlineCommandAsItEndsTheCStringRedisSplits() throws IOException {
+        sendRaw("SET q a\0b\r\nGET q\r\n");
+        assertReplyBytes("+OK\r\n$1\r\na\r\n");
+    }
 }
