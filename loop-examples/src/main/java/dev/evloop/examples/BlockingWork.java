@@ -18,6 +18,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -36,6 +37,8 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public final class BlockingWork {
+    /** A host name or address literal as a client may type it: visible ASCII, no spaces. */
+    private static final Pattern HOST_NAME = Pattern.compile("[!-~]{1,253}");
     /** The largest N for {@code primes}: its sieve takes N / 8 bytes. */
     static final int MAX_PRIMES_BELOW = 100_000_000;
 
@@ -98,7 +101,9 @@ public final class BlockingWork {
                         yield "primes below " + below + ": " + count;
                     }
                     case "resolve" -> {
-                        if (command.length < 2) {
+                        // The name is written back in the answer: only visible ASCII, so that a CR
+                        // or an escape in it cannot make the client read a line the server never sent.
+                        if (command.length < 2 || !HOST_NAME.matcher(command[1]).matches()) {
                             yield "error: resolve takes a host name";
                         }
                         // Blocking work: null means the loop's default executor.

@@ -11,56 +11,84 @@ import dev.evloop.StreamWriter;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
  * A line-based chat server in streams style: each client first sends its name, then every line it
  * sends goes to every other client as {@code name: line}; joins and leaves are announced, and a
- * client that reads too slowly is disconnected rather than let it hold the others up.
+ * client that reads too slowly is disconnected rather than let it hold the others up, and one that
+ * gives no name within a minute (as IRC servers time out a registration) is sent away.
+ *
+ * <p>What a client sends reaches the others only as text: each control character in a name or a
+ * line (a CR, a backspace, a terminal's escape) becomes U+FFFD, so no one can forge a line that
+ * seems to come from someone else or from the server, or drive the others' terminals.
  *
  * <p>All connections are tasks on one loop, so the table of members needs no lock: tasks only
  * switch where they wait. Run it and chat from several terminals:
  * <pre>{@code
- * ./evloop example ChatServer [host] [port]        # 127.0.0.1 8888 by default
+ * ./evloop example ChatServer [host] [port] [name-timeout-s]     # 127.0.0.1 8888 60 by default
  * nc 127.0.0.1 8888
  * }</pre>
  */
 public final class ChatServer {
     /** A member whose unsent messages pass this is too slow to keep. */
     private static final long MAX_BACKLOG = 1 << 20;
+    /** How long a new client has to give its name. */
+    static final Duration NAME_TIMEOUT = Duration.ofSeconds(60);
 
     private final Map<StreamWriter, String> members = new LinkedHashMap<>();
+    private final Duration nameTimeout;
 
-    private ChatServer() {
+    private ChatServer(Duration nameTimeout) {
+        this.nameTimeout = nameTimeout;
     }
 
     /**
      * Runs the server.
      *
-     * @param args {@code [host] [port]}
+     * @param args {@code [host] [port] [name-timeout-s]}
      */
     public static void main(String[] args) {
         String host = args.length > 0 ? args[0] : "127.0.0.1";
         int port = args.length > 1 ? Integer.parseInt(args[1]) : 8888;
-        serve(host, port, address -> System.out.println(
+        Duration nameTimeout = args.length > 2 ? Duration.ofSeconds(Long.parseLong(args[2])) : NAME_TIMEOUT;
+        serve(host, port, nameTimeout, address -> System.out.println(
                 "chat server listening on " + address.getHostString() + ":" + address.getPort()));
     }
 
     /**
-     * Serves until SIGINT or SIGTERM, then stops accepting and tells the members; the sessions are
-     * then cancelled and close their connections.
+     * Serves with {@link #NAME_TIMEOUT}; see {@link #serve(String, int, Duration, Consumer)}.
      *
      * @param host      the address to listen on
      * @param port      the port; 0 picks a free one
      * @param listening told the address once the server listens
      */
     static void serve(String host, int port, Consumer<InetSocketAddress> listening) {
+        serve(host, port, NAME_TIMEOUT, listening);
+    }
+
+    /**
+     * Serves until SIGINT or SIGTERM, then stops accepting and tells the members; the sessions are
+     * then cancelled and close their connections.
+     *
+     * @param host        the address to listen on
+     * @param port        the port; 0 picks a free one
+     * @param nameTimeout how long a new client has to give its name
+     * @param listening   told the address once the server listens
+     * @throws IllegalArgumentException if {@code nameTimeout} is not positive
+     */
+    static void serve(String host, int port, Duration nameTimeout, Consumer<InetSocketAddress> listening) {
+        if (nameTimeout.isZero() || nameTimeout.isNegative()) {
+            throw new IllegalArgumentException("nameTimeout must be positive, got " + nameTimeout);
+        }
         EventLoops.run(() -> {
             LoopFuture<String> shutdown = Shutdown.requested(Async.currentLoop());
-            ChatServer chat = new ChatServer();
+            ChatServer chat = new ChatServer(nameTimeout);
             Server server = Async.startServer(chat::session, host, port, SocketOptions.defaults());
             listening.accept((InetSocketAddress) server.addresses().get(0));
 
@@ -75,7 +103,13 @@ public final class ChatServer {
     private void session(StreamReader reader, StreamWriter writer) {
         try {
             send(writer, "* welcome! your name?");
-            String name = readLine(reader);
+            String name;
+            try {
+                name = Async.timeout(nameTimeout, () -> readLine(reader));
+            } catch (TimeoutException e) {
+                send(writer, "* no name in time, bye");
+                return;
+            }
             if (name == null) {
                 return;
             }
@@ -121,9 +155,21 @@ public final class ChatServer {
         writer.write((line + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The next line without its line break, or {@code null} at the end of the stream. */
+    /**
+     * The next line without its line break or surrounding spaces, each control character but a
+     * tab replaced by U+FFFD; or {@code null} at the end of the stream.
+     */
     private static String readLine(StreamReader reader) {
         byte[] line = reader.readLine();
-        return line.length == 0 ? null : new String(line, StandardCharsets.UTF_8).strip();
+        if (line.length == 0) {
+            return null;
+        }
+        char[] text = new String(line, StandardCharsets.UTF_8).strip().toCharArray();
+        for (int i = 0; i < text.length; i++) {
+            if (text[i] != '\t' && Character.isISOControl(text[i])) {
+                text[i] = '\uFFFD';
+            }
+        }
+        return new String(text);
     }
 }

@@ -27,7 +27,11 @@ import java.util.regex.Pattern;
  * A key-value server that speaks the Redis protocol (RESP2), in streams style: {@code PING},
  * {@code ECHO}, {@code GET}, {@code SET} with {@code EX}/{@code PX} expiry, {@code DEL},
  * {@code EXISTS}, {@code INCR} and {@code MGET}, as RESP arrays or inline commands (what you type
- * into telnet), pipelined, with Redis's error replies.
+ * into telnet, split and unquoted as Redis does), pipelined, with Redis's error replies.
+ *
+ * <p>Whatever a client sends reaches another reply only inside a bulk string: an error that
+ * quotes the client, as the one for an unknown command does, has its CR and LF turned into spaces,
+ * as Redis does, so no client can end a reply early and forge the next one.
  *
  * <p>Each connection is a task reading one command after another; the store is a plain map,
  * because every task runs on the one loop thread. Expiry uses the loop's clock: an expired key is
@@ -41,10 +45,17 @@ import java.util.regex.Pattern;
 public final class RedisServer {
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NIL = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
-    /** Redis's own limits on a request: elements in an array, bytes in a bulk string. */
-    private static final int MAX_ARRAY = 1024 * 1024;
+    /**
+     * Redis 7's own limits on a request: elements in an array, bytes in a bulk string (its
+     * {@code proto-max-bulk-len}). The arguments are kept as they arrive, never made room for
+     * ahead, so a large count costs nothing until the data is there.
+     */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE;
     private static final int MAX_BULK = 512 * 1024 * 1024;
-    private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]{0,18})");
+    /** Redis's {@code string2ll}: no sign but a minus, no spaces, no leading zeros, no "-0". */
+    private static final Pattern INTEGER = Pattern.compile("0|-?[1-9][0-9]{0,18}");
+    /** How much of a client's command name and arguments an unknown-command error quotes. */
+    private static final int QUOTED = 128;
     private static final double SWEEP_SECONDS = 1;
 
     /** A value, and when it expires on the loop's clock ({@code +Infinity}: never). */
@@ -119,8 +130,6 @@ public final class RedisServer {
             }
         } catch (ProtocolError e) {
             writer.write(error("ERR " + e.getMessage())); // and close: the rest of the stream makes no sense
-        } catch (LimitOverrunException e) {
-            writer.write(error("ERR Protocol error: too big inline request"));
         } catch (IncompleteReadException | UncheckedIOException e) {
             // The client left in the middle of a command, or reset the connection.
         } finally {
@@ -131,48 +140,162 @@ public final class RedisServer {
     /**
      * The next command as its arguments, empty for a blank inline line, or {@code null} at the
      * end of the stream. A RESP array is {@code *N\r\n} then N bulk strings {@code $LEN\r\nBYTES\r\n};
-     * any other line is an inline command, split on spaces.
+     * any other line is an inline command, split as {@link #splitArgs} says.
      */
     private static List<byte[]> readCommand(StreamReader reader) {
-        String line = readLine(reader);
+        byte[] first;
+        try {
+            first = reader.readLine();
+        } catch (LimitOverrunException e) {
+            // A line of more than the reader's limit, 64 KiB, as Redis's PROTO_INLINE_MAX_SIZE. Redis
+            // checks it only while no newline has come, so a longer line that reaches it whole may
+            // pass there; this refuses it whichever way it arrives, as Redis does one that trickles.
+            // The line stays buffered: its first byte says which error Redis would give.
+            boolean multibulk = reader.readExactly(1)[0] == '*';
+            throw new ProtocolError(multibulk ? "too big mbulk count string" : "too big inline request");
+        }
+        String line = lineText(first);
         if (line == null) {
             return null;
         }
         if (!line.startsWith("*")) {
-            return Arrays.stream(line.strip().split("\\s+")).filter(s -> !s.isEmpty())
-                    .map(s -> s.getBytes(StandardCharsets.ISO_8859_1)).toList();
+            return splitArgs(line);
         }
         int count = parseLength(line.substring(1), MAX_ARRAY, "invalid multibulk length");
         List<byte[]> args = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            String header = readLine(reader);
+            String header = readLine(reader, "too big bulk count string");
             if (header == null) {
                 return null;
             }
             if (!header.startsWith("$")) {
-                throw new ProtocolError("expected '$', got '" + (header.isEmpty() ? "" : header.charAt(0)) + "'");
+                // Redis names the byte where '$' should be: the CR of an empty line, shown as a space.
+                throw new ProtocolError("expected '$', got '" + (header.isEmpty() ? '\r' : header.charAt(0)) + "'");
             }
             int length = parseLength(header.substring(1), MAX_BULK, "invalid bulk length");
             if (length < 0) {
                 throw new ProtocolError("invalid bulk length");
             }
+            // The two bytes after the data are the CRLF; Redis skips them unchecked, and so does this.
             byte[] bulk = reader.readExactly(length + 2);
-            if (bulk[length] != '\r' || bulk[length + 1] != '\n') {
-                throw new ProtocolError("bulk string of " + length + " bytes not followed by CRLF");
-            }
             args.add(Arrays.copyOf(bulk, length));
         }
         return args;
     }
 
-    /** A line without its line break, or {@code null} at the end of the stream. */
-    private static String readLine(StreamReader reader) {
-        byte[] line = reader.readLine();
+    /**
+     * A line without its line break, or {@code null} at the end of the stream; a line longer than
+     * the reader's limit is the protocol error {@code tooBig}.
+     */
+    private static String readLine(StreamReader reader, String tooBig) {
+        byte[] line;
+        try {
+            line = reader.readLine();
+        } catch (LimitOverrunException e) {
+            throw new ProtocolError(tooBig);
+        }
+        return lineText(line);
+    }
+
+    /** A line as read, without its line break, or {@code null} if the stream ended inside it. */
+    private static String lineText(byte[] line) {
         if (line.length == 0 || line[line.length - 1] != '\n') {
             return null; // the stream ended, perhaps inside a line nobody will finish
         }
         int end = line.length > 1 && line[line.length - 2] == '\r' ? line.length - 2 : line.length - 1;
         return new String(line, 0, end, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * An inline command's arguments, split as Redis's {@code sdssplitargs} splits them: on spaces,
+     * tabs, CRs and LFs; {@code "double quotes"} with the escapes {@code \n \r \t \b \a \xHH}
+     * and a backslash before any other character; {@code 'single quotes'} with {@code \'} only. A
+     * closing quote must end its argument. A NUL byte ends the line, as it ends the C string that
+     * {@code sdssplitargs} reads (Redis itself never gets that far: its search for the newline
+     * stops at the NUL, and it waits for more).
+     *
+     * @throws ProtocolError for an unbalanced quote, which Redis answers by closing the connection
+     */
+    private static List<byte[]> splitArgs(String line) {
+        List<byte[]> args = new ArrayList<>();
+        ByteArrayOutputStream arg = new ByteArrayOutputStream();
+        int n = line.indexOf('\0') < 0 ? line.length() : line.indexOf('\0');
+        int i = 0;
+        while (true) {
+            while (i < n && isSpace(line.charAt(i))) {
+                i++;
+            }
+            if (i == n) {
+                return args;
+            }
+            boolean inDouble = false;
+            boolean inSingle = false;
+            while (true) {
+                char c = i < n ? line.charAt(i) : '\0';
+                if (inDouble) {
+                    if (c == '\\' && i + 3 < n && line.charAt(i + 1) == 'x'
+                            && isHex(line.charAt(i + 2)) && isHex(line.charAt(i + 3))) {
+                        arg.write(Integer.parseInt(line, i + 2, i + 4, 16));
+                        i += 3;
+                    } else if (c == '\\' && i + 1 < n) {
+                        i++;
+                        arg.write(switch (line.charAt(i)) {
+                            case 'n' -> '\n';
+                            case 'r' -> '\r';
+                            case 't' -> '\t';
+                            case 'b' -> '\b';
+                            case 'a' -> 7;
+                            default -> line.charAt(i);
+                        });
+                    } else if (c == '"') {
+                        if (i + 1 < n && !isSpace(line.charAt(i + 1))) {
+                            throw new ProtocolError("unbalanced quotes in request");
+                        }
+                        i++;
+                        break;
+                    } else if (i == n) {
+                        throw new ProtocolError("unbalanced quotes in request");
+                    } else {
+                        arg.write(c);
+                    }
+                } else if (inSingle) {
+                    if (c == '\\' && i + 1 < n && line.charAt(i + 1) == '\'') {
+                        i++;
+                        arg.write('\'');
+                    } else if (c == '\'') {
+                        if (i + 1 < n && !isSpace(line.charAt(i + 1))) {
+                            throw new ProtocolError("unbalanced quotes in request");
+                        }
+                        i++;
+                        break;
+                    } else if (i == n) {
+                        throw new ProtocolError("unbalanced quotes in request");
+                    } else {
+                        arg.write(c);
+                    }
+                } else if (i == n || c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+                    break;
+                } else if (c == '"') {
+                    inDouble = true;
+                } else if (c == '\'') {
+                    inSingle = true;
+                } else {
+                    arg.write(c);
+                }
+                i++;
+            }
+            args.add(arg.toByteArray());
+            arg.reset();
+        }
+    }
+
+    /** C's {@code isspace}, which {@code sdssplitargs} skips between arguments. */
+    private static boolean isSpace(char c) {
+        return c == ' ' || c >= '\t' && c <= '\r';
+    }
+
+    private static boolean isHex(char c) {
+        return Character.digit(c, 16) >= 0;
     }
 
     /** A length in a RESP header: up to {@code max}; anything negative counts as -1. */
@@ -236,16 +359,34 @@ public final class RedisServer {
                     }
                     yield reply.toByteArray();
                 }
-                default -> {
-                    StringBuilder rest = new StringBuilder();
-                    args.stream().skip(1).limit(20).forEach(a ->
-                            rest.append('\'').append(new String(a, StandardCharsets.ISO_8859_1)).append("' "));
-                    throw new CommandError("unknown command '" + name + "', with args beginning with: " + rest);
-                }
+                default -> throw new CommandError(unknownCommand(args));
             };
         } catch (CommandError e) {
             return error("ERR " + e.getMessage());
         }
+    }
+
+    /**
+     * Redis's error for an unknown command, which quotes the client as C's {@code printf} would:
+     * the name up to 128 bytes, then the arguments while the list is under 128 bytes, each up to
+     * what is left of those 128, and each cut at a NUL byte. {@link #error} removes CR and LF.
+     */
+    private static String unknownCommand(List<byte[]> args) {
+        StringBuilder rest = new StringBuilder();
+        for (int i = 1; i < args.size() && rest.length() < QUOTED; i++) {
+            String arg = cString(args.get(i), QUOTED - rest.length());
+            rest.append('\'').append(arg).append("' ");
+        }
+        return "unknown command '" + cString(args.get(0), QUOTED) + "', with args beginning with: " + rest;
+    }
+
+    /** The bytes up to the first NUL, at most {@code max} of them, one char per byte. */
+    private static String cString(byte[] bytes, int max) {
+        int n = 0;
+        while (n < bytes.length && n < max && bytes[n] != 0) {
+            n++;
+        }
+        return new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
     }
 
     /** The entry under a key, dropping it if it has expired. */
@@ -268,10 +409,13 @@ public final class RedisServer {
             throw new CommandError("syntax error");
         }
         long amount = parseInteger(options.get(1));
-        if (amount <= 0) {
+        boolean seconds = unit.equals("EX");
+        // As Redis: the time in milliseconds, and as a Unix time in milliseconds, must fit in 64 bits.
+        if (amount <= 0 || seconds && amount > Long.MAX_VALUE / 1000
+                || Long.MAX_VALUE - (seconds ? amount * 1000 : amount) < System.currentTimeMillis()) {
             throw new CommandError("invalid expire time in 'set' command");
         }
-        return loop.time() + (unit.equals("EX") ? amount : amount / 1000.0);
+        return loop.time() + (seconds ? amount : amount / 1000.0);
     }
 
     /** INCR: the value, parsed as a 64-bit integer, plus one; a missing key counts as 0. */
@@ -311,7 +455,7 @@ public final class RedisServer {
         return n;
     }
 
-    /** Decimal digits with an optional minus, no spaces, no leading zeros, in range; else null. */
+    /** A 64-bit integer as Redis's {@code string2ll} reads one (see {@link #INTEGER}); else null. */
     private static Long parseLong(String text) {
         if (!INTEGER.matcher(text).matches()) {
             return null;
@@ -340,7 +484,12 @@ public final class RedisServer {
         return (":" + n + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
+    /**
+     * An error reply. Every one is made here, and a CR or LF in it, which could only come from
+     * the client, becomes a space, as Redis's {@code addReplyErrorFormat} does: otherwise a client
+     * could end the error early and forge the next reply.
+     */
     private static byte[] error(String message) {
-        return ("-" + message + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        return ("-" + message.replace('\r', ' ').replace('\n', ' ') + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
     }
 }

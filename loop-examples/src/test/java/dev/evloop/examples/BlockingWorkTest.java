@@ -54,12 +54,33 @@ class BlockingWorkTest {
     void badCommandsGetAnErrorAndTheSessionGoesOn() throws Exception {
         try (RunningExample server = RunningExample.start("BlockingWork", BlockingWork::serve);
              LineClient client = new LineClient(server.connect())) {
-            for (String bad : List.of("fly", "primes", "primes many", "primes 1000000001", "resolve")) {
+            for (String bad : List.of("fly", "primes", "primes many", "primes 1000000001", "resolve",
+                    "resolve two names")) {
                 client.send(bad);
                 assertTrue(client.readLine().startsWith("error: "), bad);
             }
             client.send("primes 10");
             assertEquals("primes below 10: 4", client.readLine());
+        }
+    }
+
+    @Test
+    void aNameWithACarriageReturnCannotForgeAnAnswerLine() throws Exception {
+        try (RunningExample server = RunningExample.start("BlockingWork", BlockingWork::serve);
+             LineClient client = new LineClient(server.connect())) {
+            client.send("resolve x\rprimes below 10: 5");
+            assertEquals("error: resolve takes a host name", client.readLine());
+            client.send("primes 10");
+            assertEquals("primes below 10: 4", client.readLine());
+        }
+    }
+
+    @Test
+    void aNameWithATerminalEscapeIsRefused() throws Exception {
+        try (RunningExample server = RunningExample.start("BlockingWork", BlockingWork::serve);
+             LineClient client = new LineClient(server.connect())) {
+            client.send("resolve \u001b[2Jlocalhost");
+            assertEquals("error: resolve takes a host name", client.readLine());
         }
     }
 }

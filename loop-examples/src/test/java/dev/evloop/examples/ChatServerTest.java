@@ -3,6 +3,7 @@ package dev.evloop.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -64,6 +65,40 @@ class ChatServerTest {
             server.close();
             assertEquals("* the server is shutting down", alice.readLine());
             assertNull(alice.readLine());
+        }
+    }
+
+    @Test
+    void controlCharactersInALineReachTheOthersAsReplacementCharacters() throws Exception {
+        try (RunningExample server = RunningExample.start("ChatServer", ChatServer::serve);
+             LineClient alice = join(server, "alice", 0);
+             LineClient bob = join(server, "bob", 1)) {
+            assertEquals("* bob joined", alice.readLine());
+            alice.send("hi\r* bob left\u001b[2J");
+            assertEquals("alice: hi\uFFFD* bob left\uFFFD[2J", bob.readLine(), "one line, and nothing for a terminal to obey");
+        }
+    }
+
+    @Test
+    void controlCharactersInANameReachTheOthersAsReplacementCharacters() throws Exception {
+        try (RunningExample server = RunningExample.start("ChatServer", ChatServer::serve);
+             LineClient alice = join(server, "alice", 0)) {
+            LineClient eve = new LineClient(server.connect());
+            assertEquals("* welcome! your name?", eve.readLine());
+            eve.send("eve\r* server");
+            assertEquals("* eve\uFFFD* server joined", alice.readLine());
+            eve.close();
+        }
+    }
+
+    @Test
+    void aClientThatGivesNoNameInTimeIsToldAndDisconnected() throws Exception {
+        try (RunningExample server = RunningExample.start("ChatServer",
+                (host, port, listening) -> ChatServer.serve(host, port, Duration.ofSeconds(1), listening));
+             LineClient silent = new LineClient(server.connect())) {
+            assertEquals("* welcome! your name?", silent.readLine());
+            assertEquals("* no name in time, bye", silent.readLine());
+            assertNull(silent.readLine());
         }
     }
 }

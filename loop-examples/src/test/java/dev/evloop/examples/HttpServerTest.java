@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
@@ -204,5 +209,153 @@ class HttpServerTest {
         String start = "GET / HTTP/1.1\r\nHost: test\r\nX-Filler: ";
         send(start + "a".repeat(HttpServer.MAX_HEAD - start.length() - 4) + "\r\n\r\n");
         assertEquals(200, read().status());
+    }
+
+    @Test
+    void aRequestWithBareLfLineEndsIsServed() throws IOException {
+        send("GET / HTTP/1.1\nHost: x\n\n" + GET);
+        assertEquals(200, read().status());
+        assertEquals(200, read().status(), "and the next request is found after it");
+    }
+
+    @Test
+    void aBareCrInsideTheHeadGets400AndTheConnectionEnds() throws IOException {
+        send("GET / HTTP/1.1\r\nHost: x\rX-Smuggled: y\r\n\r\n");
+        assertEquals(400, read().status());
+        assertClosedByServer();
+    }
+
+    @Test
+    void aBareCrEndingTheRequestLineGets400() throws IOException {
+        send("GET / HTTP/1.1\rHost: x\r\n\r\n");
+        assertEquals(400, read().status());
+        assertClosedByServer();
+    }
+
+    @Test
+    void aControlCharacterInAFieldValueGets400() throws IOException {
+        send("GET / HTTP/1.1\r\nHost: x\r\nX-Nul: a\0b\r\n\r\n");
+        assertEquals(400, read().status());
+        assertClosedByServer();
+    }
+
+    @Test
+    void aChunkedBodyIsReadAndTheRequestsPipelinedAfterItAreServedInOrder() throws IOException {
+        send("POST / HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n"
+                + "1A;name=value;quoted=\"a \\\" b\"\r\n" + "x".repeat(26) + "\r\n"
+                + "0\r\nX-Trailer: yes\r\n\r\n"
+                + GET + "GET /nope HTTP/1.1\r\nHost: test\r\n\r\n");
+        assertEquals(405, read().status());
+        assertEquals(200, read().status());
+        assertEquals(404, read().status());
+    }
+
+    @Test
+    void aChunkedBodyArrivingByteByByteIsReadToItsEnd() throws IOException {
+        String request = "POST / HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "3\r\nabc\r\n0\r\n\r\n" + GET;
+        for (char c : request.toCharArray()) {
+            send(String.valueOf(c));
+        }
+        assertEquals(405, read().status());
+        assertEquals(200, read().status());
+    }
+
+    @Test
+    void chunkedBodiesFromJavasHttpClientAreReadAndTheConnectionGoesOn() throws Exception {
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            URI uri = URI.create("http://127.0.0.1:" + server.port() + "/");
+            for (int i = 0; i < 3; i++) {
+                byte[] body = "chunk ".repeat(10_000).getBytes(StandardCharsets.US_ASCII);
+                HttpResponse<String> post = client.send(HttpRequest.newBuilder(uri)
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(405, post.statusCode(), "POST " + i);
+                HttpResponse<String> get = client.send(HttpRequest.newBuilder(uri).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals("Hello from evloop!\n", get.body(), "GET " + i);
+            }
+        }
+    }
+
+    @Test
+    void aClientThatExpects100ContinueGetsItBeforeSendingTheBody() throws IOException {
+        send("POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+        assertEquals("HTTP/1.1 100 Continue", line());
+        assertEquals("", line());
+        send("hello");
+        assertEquals(405, read().status());
+    }
+
+    @Test
+    void aRequestWithBothContentLengthAndTransferEncodingGets400AndTheConnectionEnds() throws IOException {
+        send("POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+        assertEquals(400, read().status());
+        assertClosedByServer();
+    }
+
+    @Test
+    void aFinalTransferCodingOtherThanChunkedGets400() throws IOException {
+        send("POST / HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked, gzip\r\n\r\n");
+        assertEquals(400, read().status());
+        assertClosedByServer();
+    }
+
+    @Test
+    void aTransferCodingBeforeChunkedThatTheServerDoesNotDecodeGets501() throws IOException {
+        send("POST / HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n");
+        assertEquals(501, read().status());
+        assertClosedByServer();
+    }
+
+    @Test
+    void transferEncodingInHttp10Gets400() throws IOException {
+        send("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+        assertEquals(400, read().status());
+        assertClosedByServer();
+    }
+
+    @Test
+    void aChunkSizeThatIsNotHexGets400() throws IOException {
+        send("POST / HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+        assertEquals(400, read().status());
+        assertClosedByServer();
+    }
+
+    @Test
+    void aChunkSizeOver64BitsGets400() throws IOException {
+        send("POST / HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n1" + "0".repeat(16) + "\r\n");
+        assertEquals(400, read().status());
+        assertClosedByServer();
+    }
+
+    @Test
+    void chunkDataNotFollowedByCrlfGets400() throws IOException {
+        send("POST / HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcd\r\n0\r\n\r\n");
+        assertEquals(400, read().status());
+        assertClosedByServer();
+    }
+
+    @Test
+    void aChunkSizeLineEndingInABareLfGets400() throws IOException {
+        send("POST / HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n3\nabc\r\n0\r\n\r\n");
+        assertEquals(400, read().status());
+        assertClosedByServer();
+    }
+
+    @Test
+    void anEndlessChunkExtensionGets400() throws IOException {
+        send("POST / HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n1;ext=" + "a".repeat(HttpServer.MAX_CHUNK_LINE));
+        assertEquals(400, read().status());
+        assertClosedByServer();
+    }
+
+    @Test
+    void aTrailerSectionOverEightKibibytesGets431() throws IOException {
+        send("POST / HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-Filler: "
+                + "a".repeat(HttpServer.MAX_HEAD) + "\r\n\r\n");
+        assertEquals(431, read().status());
+        assertClosedByServer();
     }
 }

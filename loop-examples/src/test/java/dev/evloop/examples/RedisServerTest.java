@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The Redis-protocol server, spoken to in raw RESP2 over a plain socket. Replies are shown as
  * Redis writes them on the wire, less the CRLFs: {@code +OK}, {@code :1}, {@code $5 hello},
- * {@code $-1}, {@code *2 [...]}.
+ * {@code $-1}, {@code *2 [...]}. Where a test compares whole bytes, they are what Redis 7.0.15
+ * answered to the same input on loopback.
  */
 @Timeout(60)
 class RedisServerTest {
@@ -56,6 +57,29 @@ class RedisServerTest {
         OutputStream out = socket.getOutputStream();
         out.write(raw.getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    /** The next {@code n} bytes the server sends, one char per byte. */
+    private String raw(int n) throws IOException {
+        byte[] bytes = in.readNBytes(n);
+        assertEquals(n, bytes.length, "the connection ended early");
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Sends bytes as they are, one char per byte. */
+    private void sendRaw(String bytes) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(bytes.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    /** Checks that the server sends exactly {@code expected} and then nothing until the next read. */
+    private void assertReplyBytes(String expected) throws IOException {
+        assertEquals(expected, raw(expected.length()));
+    }
+
+    private void assertClosedByServer() throws IOException {
+        assertEquals(-1, in.read(), "the server closed the connection");
     }
 
     /** Sends one command and reads its reply. */
@@ -242,5 +266,155 @@ class RedisServerTest {
             }
         }
         assertEquals("$2 10", call("GET", "shared"));
+    }
+
+    @Test
+    void anUnknownCommandNamedWithCrLfGetsOneErrorLineWithSpacesForThem() throws IOException {
+        sendRaw("*1\r\n$4\r\nA\r\nB\r\nPING\r\n");
+        assertReplyBytes("-ERR unknown command 'A  B', with args beginning with: \r\n+PONG\r\n");
+    }
+
+    @Test
+    void anArgumentCarryingCrLfCannotForgeTheNextReply() throws IOException {
+        sendRaw(resp("NOPE", "x\r\n+OK") + "PING\r\n");
+        assertReplyBytes("-ERR unknown command 'NOPE', with args beginning with: 'x  +OK' \r\n+PONG\r\n");
+    }
+
+    @Test
+    void anInlineCommandWithEscapedCrLfCannotForgeTheNextReplyEither() throws IOException {
+        sendRaw("NOPE \"a\\r\\n+OK\\r\\n\"\r\nPING\r\n");
+        assertReplyBytes("-ERR unknown command 'NOPE', with args beginning with: 'a  +OK  ' \r\n+PONG\r\n");
+    }
+
+    @Test
+    void anUnknownCommandErrorQuotesAt128BytesOfNameAndOfArguments() throws IOException {
+        sendRaw(resp("X".repeat(200), "a".repeat(100), "b".repeat(100), "c"));
+        assertReplyBytes("-ERR unknown command '" + "X".repeat(128) + "', with args beginning with: '"
+                + "a".repeat(100) + "' '" + "b".repeat(25) + "' \r\n");
+    }
+
+    @Test
+    void anUnknownCommandErrorCutsTheNameAndEachArgumentAtANulByte() throws IOException {
+        sendRaw(resp("no\0pe", "a\0b", "c"));
+        assertReplyBytes("-ERR unknown command 'no', with args beginning with: 'a' 'c' \r\n");
+    }
+
+    @Test
+    void anEmptyLineWhereABulkHeaderShouldBeIsNamedAsASpace() throws IOException {
+        sendRaw("*1\r\n\r\n");
+        assertReplyBytes("-ERR Protocol error: expected '$', got ' '\r\n");
+        assertClosedByServer();
+    }
+
+    @Test
+    void anInlineArgumentInDoubleQuotesKeepsItsSpaces() throws IOException {
+        sendRaw("SET q \"hello world\"\r\nGET q\r\n");
+        assertReplyBytes("+OK\r\n$11\r\nhello world\r\n");
+    }
+
+    @Test
+    void doubleQuotesDecodeRedisEscapes() throws IOException {
+        sendRaw("SET q \"a\\x41\\n\\t\\\"\\\\\\z\"\r\nGET q\r\n");
+        assertReplyBytes("+OK\r\n$7\r\naA\n\t\"\\z\r\n");
+    }
+
+    @Test
+    void singleQuotesDecodeOnlyAnEscapedSingleQuote() throws IOException {
+        sendRaw("SET q 'it\\'s \\n'\r\nGET q\r\n");
+        assertReplyBytes("+OK\r\n$7\r\nit's \\n\r\n");
+    }
+
+    @Test
+    void aQuoteMayStartInsideAnArgumentAndEmptyQuotesAreAnEmptyArgument() throws IOException {
+        sendRaw("SET q x\"\\r\\n+OK\"\r\nGET q\r\nSET e \"\"\r\nGET e\r\n");
+        assertReplyBytes("+OK\r\n$6\r\nx\r\n+OK\r\n+OK\r\n$0\r\n\r\n");
+    }
+
+    @Test
+    void anUnterminatedQuoteIsAProtocolErrorThatClosesTheConnection() throws IOException {
+        sendRaw("SET q \"abc\r\nGET q\r\n");
+        assertReplyBytes("-ERR Protocol error: unbalanced quotes in request\r\n");
+        assertClosedByServer();
+    }
+
+    @Test
+    void aClosingQuoteFollowedByMoreOfTheArgumentIsAProtocolError() throws IOException {
+        sendRaw("SET q 'abc'def\r\n");
+        assertReplyBytes("-ERR Protocol error: unbalanced quotes in request\r\n");
+        assertClosedByServer();
+    }
+
+    @Test
+    void setRefusesAnExpiryThatOverflowsAsAUnixTimeInMilliseconds() throws IOException {
+        sendRaw("SET k v EX 9223372036854775807\r\nSET k v EX 9223372036854775\r\n"
+                + "SET k v PX 9223372036854775807\r\nSET k v PX 9223372036854775\r\n");
+        assertReplyBytes("-ERR invalid expire time in 'set' command\r\n".repeat(3) + "+OK\r\n");
+    }
+
+    @Test
+    void incrRefusesWhatRedisDoesNotReadAsAnInteger() throws IOException {
+        sendRaw("SET k -0\r\nINCR k\r\nSET k 01\r\nINCR k\r\nSET k +1\r\nINCR k\r\nSET k ' 1'\r\nINCR k\r\n");
+        assertReplyBytes("+OK\r\n-ERR value is not an integer or out of range\r\n".repeat(4));
+    }
+
+    @Test
+    void aMultibulkCountOfMinusZeroIsAProtocolError() throws IOException {
+        sendRaw("*-0\r\nPING\r\n");
+        assertReplyBytes("-ERR Protocol error: invalid multibulk length\r\n");
+        assertClosedByServer();
+    }
+
+    @Test
+    void anInlineCommandOf64KibibytesIsServed() throws IOException {
+        String echo = "ECHO " + "a".repeat(64 * 1024 - 6);
+        sendRaw(echo + "\r\n"); // 64 KiB up to the LF, as Redis's PROTO_INLINE_MAX_SIZE allows
+        assertReplyBytes("$" + (echo.length() - 5) + "\r\n" + echo.substring(5) + "\r\n");
+    }
+
+    @Test
+    void moreThan64KibibytesWithoutANewlineIsATooBigInlineRequest() throws IOException {
+        sendRaw("ECHO " + "a".repeat(64 * 1024));
+        assertReplyBytes("-ERR Protocol error: too big inline request\r\n");
+        assertClosedByServer();
+    }
+
+    @Test
+    void aTooLongMultibulkCountIsATooBigMbulkCountString() throws IOException {
+        sendRaw("*" + "1".repeat(64 * 1024 + 1));
+        assertReplyBytes("-ERR Protocol error: too big mbulk count string\r\n");
+        assertClosedByServer();
+    }
+
+    @Test
+    void aTooLongBulkHeaderIsATooBigBulkCountString() throws IOException {
+        sendRaw("*1\r\n$" + "1".repeat(64 * 1024 + 1));
+        assertReplyBytes("-ERR Protocol error: too big bulk count string\r\n");
+        assertClosedByServer();
+    }
+
+    @Test
+    void theTwoBytesAfterABulkStringAreSkippedUncheckedAsRedisSkipsThem() throws IOException {
+        sendRaw("*1\r\n$4\r\nPING\n\r\nPING\r\n");
+        assertReplyBytes("+PONG\r\n+PONG\r\n");
+    }
+
+    @Test
+    void anArrayOfMoreThanAMebiElementIsACommandAsInRedis7() throws IOException {
+        int n = 1024 * 1024 + 1;
+        sendRaw("*" + n + "\r\n" + "$4\r\nPING\r\n".repeat(n));
+        assertReplyBytes("-ERR wrong number of arguments for 'ping' command\r\n");
+    }
+
+    @Test
+    void anArrayCountPastTheLargestIntIsAProtocolError() throws IOException {
+        sendRaw("*2147483648\r\n");
+        assertReplyBytes("-ERR Protocol error: invalid multibulk length\r\n");
+        assertClosedByServer();
+    }
+
+    @Test
+    void aNulByteEndsAnInlineCommandAsItEndsTheCStringRedisSplits() throws IOException {
+        sendRaw("SET q a\0b\r\nGET q\r\n");
+        assertReplyBytes("+OK\r\n$1\r\na\r\n");
     }
 }
