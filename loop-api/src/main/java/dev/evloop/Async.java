@@ -1,6 +1,7 @@
 package dev.evloop;
 
 import dev.evloop.internal.BaseEventLoop;
+import dev.evloop.internal.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +39,9 @@ public final class Async {
 
     /**
      * Suspends the current task for a while; zero or negative means {@link #yieldNow()}, as in
-     * asyncio. Mirrors {@code asyncio.sleep(delay)}.
+     * asyncio, and 73 years or more (up to {@code ChronoUnit.FOREVER}) means until the task is
+     * cancelled. Mirrors {@code asyncio.sleep(delay)}. A cancellation during the sleep leaves
+     * nothing behind: its timer is cancelled.
      *
      * @param delay how long
      * @throws NullPointerException if {@code delay} is null
@@ -46,9 +49,9 @@ public final class Async {
      * @throws java.util.concurrent.CancellationException if the task is cancelled meanwhile
      */
     public static void sleep(Duration delay) {
-        Objects.requireNonNull(delay, "delay");
+        long nanos = Durations.waitNanos(delay, "delay");
         Task<?> task = requireTask("sleep");
-        if (delay.isNegative() || delay.isZero()) {
+        if (nanos == 0) {
             task.yieldNow();
             return;
         }
@@ -69,15 +72,13 @@ public final class Async {
      * Suspends the current task for a number of seconds; see {@link #sleep(Duration)}.
      * Mirrors {@code asyncio.sleep(seconds)}.
      *
-     * @param seconds how long; zero or negative yields
-     * @throws IllegalArgumentException if {@code seconds} is NaN or infinite
+     * @param seconds how long; zero or negative yields, 73 years or more sleeps until cancelled
+     * @throws IllegalArgumentException naming {@code seconds} if it is NaN or infinite
      * @throws IllegalStateException if not called inside a task
+     * @throws java.util.concurrent.CancellationException if the task is cancelled meanwhile
      */
     public static void sleep(double seconds) {
-        if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
-            throw new IllegalArgumentException("seconds must be a finite number, got " + seconds);
-        }
-        sleep(seconds <= 0 ? Duration.ZERO : Duration.ofNanos((long) Math.min(seconds * 1e9, Long.MAX_VALUE)));
+        sleep(Duration.ofNanos(Math.max(0, Durations.secondsToNanos(seconds, "seconds"))));
     }
 
     /**
