@@ -116,6 +116,8 @@ public final class BaseEventLoop implements EventLoop {
     private final SignalHandlers signals = new SignalHandlers(this);
     private final FdWatchers watchers;
 
+    /** The shortest wait the backend's poll can make, in nanoseconds; waits round up to it. */
+    private final long pollResolutionNanos;
     private long iterations;
     private long polls;
     /** The last poll found no I/O and no submitted work: a busy loop may defer the next one. */
@@ -138,6 +140,7 @@ public final class BaseEventLoop implements EventLoop {
      */
     public BaseEventLoop(LoopBackend backend) {
         this.backend = backend.name();
+        this.pollResolutionNanos = pollResolutionNanos(backend);
         this.networking = new Networking(this, backend);
         this.watchers = new FdWatchers(this, backend);
         this.unixSockets = new UnixSockets(this, backend, networking);
@@ -146,6 +149,11 @@ public final class BaseEventLoop implements EventLoop {
         if (taskMode == TaskMode.FALLBACK) {
             TaskModes.explainOnce();
         }
+    }
+
+    private static long pollResolutionNanos(LoopBackend backend) {
+        Duration resolution = Objects.requireNonNull(backend.pollResolution(), "backend.pollResolution()");
+        return Math.max(1, Durations.saturatedNanos(resolution));
     }
 
     /** The evloop loop behind the API type, for classes that reach into the core. */
@@ -468,7 +476,7 @@ public final class BaseEventLoop implements EventLoop {
             waitNanos = 0;
         } else {
             long untilNext = timers.nextDeadline() - LoopClock.nanos();
-            waitNanos = untilNext > 0 ? Math.min(untilNext, MAX_POLL_WAIT_NANOS) : -1;
+            waitNanos = untilNext > 0 ? roundUpToPollResolution(Math.min(untilNext, MAX_POLL_WAIT_NANOS)) : -1;
         }
 
         long pollStart = LoopClock.nanos();
@@ -481,6 +489,16 @@ public final class BaseEventLoop implements EventLoop {
         nextPollCheck = FIRST_POLL_CHECK;
         pollCheckStep = FIRST_POLL_CHECK;
         return now;
+    }
+
+    /**
+     * A wait as a whole number of the backend's poll resolution, rounded up: a backend that cannot
+     * wait less than that (NIO waits in whole milliseconds and does not wait at all below half of
+     * one) would otherwise return at once, again and again, until the timer is due.
+     */
+    private long roundUpToPollResolution(long nanos) {
+        long rest = nanos % pollResolutionNanos;
+        return rest == 0 ? nanos : nanos - rest + pollResolutionNanos;
     }
 
     /** Asks for a transport's writes to be flushed before the next poll. */
