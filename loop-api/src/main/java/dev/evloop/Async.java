@@ -1,6 +1,7 @@
 package dev.evloop;
 
 import dev.evloop.internal.BaseEventLoop;
+import dev.evloop.internal.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +39,9 @@ public final class Async {
 
     /**
      * Suspends the current task for a while; zero or negative means {@link #yieldNow()}, as in
-     * asyncio. Mirrors {@code asyncio.sleep(delay)}.
+     * asyncio, and 73 years or more (up to {@code ChronoUnit.FOREVER}) means until the task is
+     * cancelled. Mirrors {@code asyncio.sleep(delay)}. A cancellation during the sleep leaves
+     * nothing behind: its timer is cancelled.
      *
      * @param delay how long
      * @throws NullPointerException if {@code delay} is null
@@ -46,9 +49,9 @@ public final class Async {
      * @throws java.util.concurrent.CancellationException if the task is cancelled meanwhile
      */
     public static void sleep(Duration delay) {
-        Objects.requireNonNull(delay, "delay");
+        long nanos = Durations.waitNanos(delay, "delay");
         Task<?> task = requireTask("sleep");
-        if (delay.isNegative() || delay.isZero()) {
+        if (nanos == 0) {
             task.yieldNow();
             return;
         }
@@ -69,15 +72,13 @@ public final class Async {
      * Suspends the current task for a number of seconds; see {@link #sleep(Duration)}.
      * Mirrors {@code asyncio.sleep(seconds)}.
      *
-     * @param seconds how long; zero or negative yields
-     * @throws IllegalArgumentException if {@code seconds} is NaN or infinite
+     * @param seconds how long; zero or negative yields, 73 years or more sleeps until cancelled
+     * @throws IllegalArgumentException naming {@code seconds} if it is NaN or infinite
      * @throws IllegalStateException if not called inside a task
+     * @throws java.util.concurrent.CancellationException if the task is cancelled meanwhile
      */
     public static void sleep(double seconds) {
-        if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
-            throw new IllegalArgumentException("seconds must be a finite number, got " + seconds);
-        }
-        sleep(seconds <= 0 ? Duration.ZERO : Duration.ofNanos((long) Math.min(seconds * 1e9, Long.MAX_VALUE)));
+        sleep(Duration.ofNanos(Math.max(0, Durations.secondsToNanos(seconds, "seconds"))));
     }
 
     /**
@@ -200,7 +201,11 @@ public final class Async {
 
     /**
      * Awaits a future for at most a while; on time-out cancels it, waits until it is done, and
-     * throws. Mirrors {@code asyncio.wait_for(fut, timeout)}.
+     * throws. Mirrors {@code asyncio.wait_for(fut, timeout)}, and follows {@link #timeout}'s
+     * rules: a future already done returns its result whatever the timeout; zero or negative
+     * cancels a pending future at once and throws; 73 years or more (up to
+     * {@code ChronoUnit.FOREVER}) means no limit. A cancellation of the calling task during the wait
+     * cancels the future too, as in asyncio.
      *
      * @param future  the future
      * @param timeout how long to wait
@@ -209,6 +214,7 @@ public final class Async {
      * @throws TimeoutException if it was not done in time (it has been cancelled)
      * @throws NullPointerException if an argument is null
      * @throws IllegalStateException if not called inside a task
+     * @throws java.util.concurrent.CancellationException if the calling task is cancelled meanwhile
      */
     public static <T> T waitFor(LoopFuture<T> future, Duration timeout) throws TimeoutException {
         Objects.requireNonNull(future, "future");
@@ -220,6 +226,13 @@ public final class Async {
      * Runs code in the current task with a deadline: when it passes, the task is cancelled, and
      * once the code has finished unwinding the cancellation becomes a {@link TimeoutException}.
      * Mirrors {@code async with asyncio.timeout(delay)}.
+     *
+     * <p>A zero or negative delay is a deadline already passed: as in asyncio, the expiry is
+     * scheduled as a ready callback, so the code is cancelled at its first suspension (a
+     * {@link #yieldNow()}, a {@code sleep(0)}, an {@code await} of a pending future), while code
+     * that never suspends finishes and returns its result. A delay of 73 years or more (up to
+     * {@code ChronoUnit.FOREVER}) means no deadline. Whatever ends the code, the deadline is
+     * cancelled and nothing is left behind.
      *
      * <pre>{@code
      * String reply = Async.timeout(Duration.ofSeconds(2), () -> {
@@ -238,15 +251,17 @@ public final class Async {
      * @throws IllegalStateException if not called inside a task
      */
     public static <T> T timeout(Duration delay, Callable<T> body) throws TimeoutException {
-        Objects.requireNonNull(delay, "delay");
+        long nanos = Durations.waitNanos(delay, "delay");
         Objects.requireNonNull(body, "body");
         Task<?> task = requireTask("timeout");
         int cancellingBefore = task.cancelling();
         boolean[] expired = {false};
-        TimerHandle deadline = task.taskLoop().callLater(delay, () -> {
+        Runnable expire = () -> {
             expired[0] = true;
             task.cancel();
-        });
+        };
+        // A deadline already passed goes ahead of the body's first suspension, as asyncio's call_soon.
+        Handle deadline = nanos == 0 ? task.taskLoop().callSoon(expire) : task.taskLoop().callLater(delay, expire);
         try {
             return body.call();
         } catch (CancellationException e) {
@@ -270,7 +285,11 @@ public final class Async {
 
     /**
      * Waits inside a task until some or all of the futures are done, or a timeout passes; cancels
-     * nothing. Mirrors {@code asyncio.wait(fs, timeout=, return_when=)}.
+     * nothing. Mirrors {@code asyncio.wait(fs, timeout=, return_when=)}. A zero or negative
+     * timeout lets the callbacks already ready run (so futures completing in them count as done)
+     * and returns without waiting for anything else; 73 years or more (up to
+     * {@code ChronoUnit.FOREVER}) means no limit, as {@code null} does. A cancellation during the
+     * wait leaves nothing behind: the futures go on and lose the callbacks the wait added.
      *
      * @param futures    the futures, all of one loop
      * @param timeout    how long to wait at most, or {@code null} for no limit
@@ -280,6 +299,7 @@ public final class Async {
      * @throws NullPointerException if {@code futures}, one of them, or {@code returnWhen} is null
      * @throws IllegalArgumentException if {@code futures} is empty
      * @throws IllegalStateException if not called inside a task
+     * @throws java.util.concurrent.CancellationException if the task is cancelled meanwhile
      */
     public static <T> WaitResult<T> wait(Collection<? extends LoopFuture<T>> futures, Duration timeout,
                                          ReturnWhen returnWhen) {
@@ -337,7 +357,9 @@ public final class Async {
      * The futures' outcomes in the order they complete: the first future returned completes as
      * the first of them to complete, and so on. Awaiting them one by one handles each as soon as
      * it is ready. After the timeout, the ones left fail with a {@link TimeoutException}. Mirrors
-     * {@code asyncio.as_completed(fs, timeout=)}.
+     * {@code asyncio.as_completed(fs, timeout=)}. With a zero or negative timeout the futures
+     * already done come first and the rest time out on the next iteration; 73 years or more (up to {@code ChronoUnit.FOREVER}) means no
+     * limit, as {@code null} does.
      *
      * <pre>{@code
      * for (LoopFuture<String> next : Async.asCompleted(requests, null)) {

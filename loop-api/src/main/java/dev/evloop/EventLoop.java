@@ -74,8 +74,10 @@ public interface EventLoop extends AutoCloseable {
 
     /**
      * Schedules a callback after a delay. A zero or negative delay runs it as soon as possible, on
-     * the next iteration after callbacks already ready. Timers due at the same time run in the order
-     * they were scheduled. Mirrors asyncio's {@code loop.call_later}.
+     * the next iteration after callbacks already ready. A delay of 73 years or more (up to
+     * {@code ChronoUnit.FOREVER}) schedules a timer that never fires but can be cancelled; it
+     * neither wakes the loop nor delays other timers. Timers due at the same time run in the order
+     * they were scheduled; none runs before its deadline. Mirrors asyncio's {@code loop.call_later}.
      *
      * @param delay    how long to wait
      * @param callback what to run
@@ -89,10 +91,11 @@ public interface EventLoop extends AutoCloseable {
      * Schedules a callback after a delay in seconds; see {@link #callLater(Duration, Runnable)}.
      * Mirrors asyncio's {@code loop.call_later(delay, callback)}.
      *
-     * @param delaySeconds how long to wait, in seconds; zero or negative means as soon as possible
+     * @param delaySeconds how long to wait, in seconds; zero or negative means as soon as possible,
+     *                     73 years or more means never
      * @param callback     what to run
      * @return a handle that can cancel it
-     * @throws IllegalArgumentException if {@code delaySeconds} is NaN or infinite
+     * @throws IllegalArgumentException naming {@code delaySeconds} if it is NaN or infinite
      * @throws NullPointerException if {@code callback} is null
      * @throws IllegalStateException if the loop is closed, or runs on another thread
      */
@@ -100,12 +103,13 @@ public interface EventLoop extends AutoCloseable {
 
     /**
      * Schedules a callback at a time on the loop's clock ({@link #time()}). A time in the past runs
-     * it as soon as possible. Mirrors asyncio's {@code loop.call_at}.
+     * it as soon as possible; a time 73 years or more ahead of the clock's origin never comes (the
+     * timer can still be cancelled). Mirrors asyncio's {@code loop.call_at}.
      *
      * @param when     when to run it, in seconds on the loop's clock
      * @param callback what to run
      * @return a handle that can cancel it
-     * @throws IllegalArgumentException if {@code when} is NaN or infinite
+     * @throws IllegalArgumentException naming {@code when} if it is NaN or infinite
      * @throws NullPointerException if {@code callback} is null
      * @throws IllegalStateException if the loop is closed, or runs on another thread
      */
@@ -299,12 +303,15 @@ public interface EventLoop extends AutoCloseable {
      * @param sslContext       the TLS context
      * @param serverHostname   for a client, the name to send and check; {@code null} for the
      *                         remote IP address; must be {@code null} for a server
-     * @param handshakeTimeout how long the handshake may take
+     * @param handshakeTimeout how long the handshake may take, positive, kept to the millisecond
+     *                         rounded up; 73 years or more (up to {@code ChronoUnit.FOREVER})
+     *                         means no limit
      * @return a future of the transport, completing after the handshake
      * @throws NullPointerException if {@code transport}, {@code sslContext} or
      *                              {@code handshakeTimeout} is null
      * @throws IllegalArgumentException if {@code transport} does not belong to this loop, a server
-     *                                  context comes with a host name, or the timeout is not positive
+     *                                  context comes with a host name, or {@code handshakeTimeout}
+     *                                  is zero or negative (the message names it)
      */
     LoopFuture<Transport> startTls(Transport transport, SslContext sslContext, String serverHostname,
                                    Duration handshakeTimeout);
@@ -635,7 +642,9 @@ public interface EventLoop extends AutoCloseable {
     /**
      * Shuts the default executor down and returns a future that completes when its work has
      * finished, or when {@code timeout} has passed (then a warning is logged). Mirrors asyncio's
-     * {@code loop.shutdown_default_executor(timeout)}.
+     * {@code loop.shutdown_default_executor(timeout)}: zero or negative does not wait (the work
+     * goes on, unwatched), 73 years or more (up to {@code ChronoUnit.FOREVER}) waits without
+     * limit, as asyncio's {@code None}.
      *
      * @param timeout how long to wait for running work
      * @return a future completed on this loop
@@ -723,19 +732,20 @@ public interface EventLoop extends AutoCloseable {
     boolean isDebug();
 
     /**
-     * Sets how long a callback may run before debug mode logs it as slow; 100 ms by default.
+     * Sets how long a callback may run before debug mode logs it as slow; 100 ms by default. Zero
+     * logs every callback; 73 years or more (up to {@code ChronoUnit.FOREVER}) logs none.
      * Mirrors asyncio's {@code loop.slow_callback_duration}.
      *
      * @param duration the threshold
      * @throws NullPointerException if {@code duration} is null
-     * @throws IllegalArgumentException if {@code duration} is negative
+     * @throws IllegalArgumentException naming {@code duration} if it is negative
      */
     void setSlowCallbackDuration(Duration duration);
 
     /**
      * The slow-callback threshold of debug mode.
      *
-     * @return the threshold
+     * @return the threshold, as last set
      */
     Duration slowCallbackDuration();
 

@@ -370,7 +370,10 @@ public class LoopFuture<T> implements Future<T> {
     }
 
     /**
-     * Waits at most the given time for the future from a thread other than the loop's.
+     * Waits at most the given time for the future from a thread other than the loop's, as
+     * {@link Future#get(long, TimeUnit)}: a future already done returns at once whatever the
+     * timeout; a zero or negative timeout does not wait; a timeout too long for nanoseconds (up to
+     * {@code Long.MAX_VALUE} days) waits without limit, as the JDK's {@link TimeUnit} saturates it.
      *
      * @param timeout how long to wait
      * @param unit    the unit of {@code timeout}

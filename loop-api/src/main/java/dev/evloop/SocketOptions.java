@@ -1,5 +1,6 @@
 package dev.evloop;
 
+import dev.evloop.internal.Durations;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
 import java.net.SocketAddress;
@@ -220,18 +221,16 @@ public final class SocketOptions {
 
     /**
      * How long a TLS handshake may take before the connection is closed; 60 seconds by default,
-     * as asyncio. Mirrors {@code ssl_handshake_timeout=}.
+     * as asyncio. Mirrors {@code ssl_handshake_timeout=}. The limit is kept to the millisecond,
+     * rounded up; 73 years or more (up to {@code ChronoUnit.FOREVER}) means no limit.
      *
-     * @param timeout the limit
+     * @param timeout the limit, positive
      * @return a copy with it set
-     * @throws IllegalArgumentException if {@code timeout} is not positive
+     * @throws IllegalArgumentException naming {@code timeout} if it is zero or negative, as asyncio
      * @throws NullPointerException if {@code timeout} is null
      */
     public SocketOptions sslHandshakeTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
-        }
+        Durations.positiveNanos(timeout, "timeout");
         return with(o -> o.sslHandshakeTimeout = timeout);
     }
 

@@ -67,6 +67,12 @@ public final class BaseEventLoop implements EventLoop {
     private static final int FIRST_POLL_CHECK = 8;
     /** The most iterations between two looks at the clock, reached while iterations stay short. */
     private static final int MAX_POLL_CHECK = 64;
+    /**
+     * The longest a poll waits for a timer: asyncio's {@code MAXIMUM_SELECT_TIMEOUT}, 24 hours. A
+     * timer further out (up to "never") wakes the loop once a day, and no backend is handed a wait
+     * too long for its own arithmetic (Netty's io_uring timeout holds at most 2^31 seconds).
+     */
+    private static final long MAX_POLL_WAIT_NANOS = Duration.ofHours(24).toNanos();
     private static final VarHandle RUNNING_THREAD;
 
     static {
@@ -98,7 +104,9 @@ public final class BaseEventLoop implements EventLoop {
     private volatile boolean stopping;
     private volatile boolean closed;
     private volatile boolean debug = Boolean.getBoolean("loop.debug");
-    private volatile long slowCallbackNanos = Duration.ofMillis(100).toNanos();
+    private volatile Duration slowCallbackDuration = Duration.ofMillis(100);
+    /** {@link #slowCallbackDuration} saturated: what the debug-mode check compares with. */
+    private volatile long slowCallbackNanos = slowCallbackDuration.toNanos();
     private volatile ExceptionHandler exceptionHandler;
     private volatile Executor defaultExecutor;
     private final TaskMode taskMode = TaskModes.current();
@@ -108,6 +116,8 @@ public final class BaseEventLoop implements EventLoop {
     private final SignalHandlers signals = new SignalHandlers(this);
     private final FdWatchers watchers;
 
+    /** The shortest wait the backend's poll can make, in nanoseconds; waits round up to it. */
+    private final long pollResolutionNanos;
     private long iterations;
     private long polls;
     /** The last poll found no I/O and no submitted work: a busy loop may defer the next one. */
@@ -130,6 +140,7 @@ public final class BaseEventLoop implements EventLoop {
      */
     public BaseEventLoop(LoopBackend backend) {
         this.backend = backend.name();
+        this.pollResolutionNanos = pollResolutionNanos(backend);
         this.networking = new Networking(this, backend);
         this.watchers = new FdWatchers(this, backend);
         this.unixSockets = new UnixSockets(this, backend, networking);
@@ -138,6 +149,11 @@ public final class BaseEventLoop implements EventLoop {
         if (taskMode == TaskMode.FALLBACK) {
             TaskModes.explainOnce();
         }
+    }
+
+    private static long pollResolutionNanos(LoopBackend backend) {
+        Duration resolution = Objects.requireNonNull(backend.pollResolution(), "backend.pollResolution()");
+        return Math.max(1, Durations.saturatedNanos(resolution));
     }
 
     /** The evloop loop behind the API type, for classes that reach into the core. */
@@ -226,27 +242,19 @@ public final class BaseEventLoop implements EventLoop {
 
     @Override
     public TimerHandle callLater(Duration delay, Runnable callback) {
-        Objects.requireNonNull(delay, "delay");
-        long nanos;
-        try {
-            nanos = delay.toNanos();
-        } catch (ArithmeticException tooLong) {
-            nanos = delay.isNegative() ? 0 : LoopClock.FAR_FUTURE;
-        }
-        return schedule(LoopClock.plus(LoopClock.nanos(), Math.max(0, nanos)), callback, "callLater");
+        long nanos = Durations.waitNanos(delay, "delay");
+        return schedule(LoopClock.plus(LoopClock.nanos(), nanos), callback, "callLater");
     }
 
     @Override
     public TimerHandle callLater(double delaySeconds, Runnable callback) {
-        LoopClock.requireFinite(delaySeconds, "delaySeconds");
-        long nanos = Math.max(0, LoopClock.toNanos(delaySeconds));
+        long nanos = Math.max(0, Durations.secondsToNanos(delaySeconds, "delaySeconds"));
         return schedule(LoopClock.plus(LoopClock.nanos(), nanos), callback, "callLater");
     }
 
     @Override
     public TimerHandle callAt(double when, Runnable callback) {
-        LoopClock.requireFinite(when, "when");
-        return schedule(LoopClock.toNanos(when), callback, "callAt");
+        return schedule(Durations.secondsToNanos(when, "when"), callback, "callAt");
     }
 
     private TimerHandle schedule(long deadline, Runnable callback, String method) {
@@ -468,7 +476,7 @@ public final class BaseEventLoop implements EventLoop {
             waitNanos = 0;
         } else {
             long untilNext = timers.nextDeadline() - LoopClock.nanos();
-            waitNanos = untilNext > 0 ? untilNext : -1;
+            waitNanos = untilNext > 0 ? roundUpToPollResolution(Math.min(untilNext, MAX_POLL_WAIT_NANOS)) : -1;
         }
 
         long pollStart = LoopClock.nanos();
@@ -481,6 +489,16 @@ public final class BaseEventLoop implements EventLoop {
         nextPollCheck = FIRST_POLL_CHECK;
         pollCheckStep = FIRST_POLL_CHECK;
         return now;
+    }
+
+    /**
+     * A wait as a whole number of the backend's poll resolution, rounded up: a backend that cannot
+     * wait less than that (NIO waits in whole milliseconds and does not wait at all below half of
+     * one) would otherwise return at once, again and again, until the timer is due.
+     */
+    private long roundUpToPollResolution(long nanos) {
+        long rest = nanos % pollResolutionNanos;
+        return rest == 0 ? nanos : nanos - rest + pollResolutionNanos;
     }
 
     /** Asks for a transport's writes to be flushed before the next poll. */
@@ -752,9 +770,7 @@ public final class BaseEventLoop implements EventLoop {
         if (!(transport instanceof StreamTransport stream) || stream.channel().eventLoop() != io) {
             throw new IllegalArgumentException("transport: not a transport of this loop: " + transport);
         }
-        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
-            throw new IllegalArgumentException("handshakeTimeout must be positive, got " + handshakeTimeout);
-        }
+        Durations.positiveNanos(handshakeTimeout, "handshakeTimeout");
         if (sslContext.isServer() && serverHostname != null) {
             throw new IllegalArgumentException("serverHostname is for a client; sslContext is a server context");
         }
@@ -953,7 +969,7 @@ public final class BaseEventLoop implements EventLoop {
 
     @Override
     public LoopFuture<Void> shutdownDefaultExecutor(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
+        long nanos = Durations.waitNanos(timeout, "timeout");
         LoopFuture<Void> done = createFuture();
         if (!(defaultExecutor instanceof ExecutorService service)) {
             done.setResult(null);
@@ -962,7 +978,7 @@ public final class BaseEventLoop implements EventLoop {
         service.shutdown();
         Thread.ofVirtual().name("evloop-executor-shutdown").start(() -> {
             try {
-                if (!service.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                if (!service.awaitTermination(nanos, TimeUnit.NANOSECONDS)) {
                     LOG.log(System.Logger.Level.WARNING, "the default executor did not finish its work within " + timeout);
                 }
             } catch (InterruptedException e) {
@@ -1055,16 +1071,13 @@ public final class BaseEventLoop implements EventLoop {
 
     @Override
     public void setSlowCallbackDuration(Duration duration) {
-        Objects.requireNonNull(duration, "duration");
-        if (duration.isNegative()) {
-            throw new IllegalArgumentException("duration must not be negative, got " + duration);
-        }
-        slowCallbackNanos = duration.toNanos();
+        slowCallbackNanos = Durations.nonNegativeNanos(duration, "duration");
+        slowCallbackDuration = duration;
     }
 
     @Override
     public Duration slowCallbackDuration() {
-        return Duration.ofNanos(slowCallbackNanos);
+        return slowCallbackDuration;
     }
 
     @Override

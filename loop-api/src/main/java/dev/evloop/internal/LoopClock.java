@@ -22,26 +22,8 @@ final class LoopClock {
         return nanos / 1e9;
     }
 
-    /** Seconds as nanoseconds, saturating at {@link #FAR_FUTURE} and at its negation. */
-    static long toNanos(double seconds) {
-        double nanos = seconds * 1e9;
-        if (nanos >= FAR_FUTURE) {
-            return FAR_FUTURE;
-        }
-        if (nanos <= -FAR_FUTURE) {
-            return -FAR_FUTURE;
-        }
-        return (long) nanos;
-    }
-
     static long plus(long nanos, long delta) {
         long sum = nanos + delta;
         return Math.min(sum, FAR_FUTURE);
-    }
-
-    static void requireFinite(double value, String name) {
-        if (Double.isNaN(value) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(name + " must be a finite number of seconds, got " + value);
-        }
     }
 }

@@ -45,8 +45,13 @@ final class TlsHandlers {
         return configured(context.newHandler(channel.alloc()), timeout);
     }
 
+    /**
+     * Sets the handshake limit, a positive span: rounded up to Netty's milliseconds so that it is
+     * never shorter than asked, and none at all (Netty's 0) when it means no limit.
+     */
     private static SslHandler configured(SslHandler handler, Duration timeout) {
-        handler.setHandshakeTimeoutMillis(Math.max(1, timeout.toMillis()));
+        long nanos = Durations.positiveNanos(timeout, "timeout");
+        handler.setHandshakeTimeoutMillis(Durations.isNoLimit(nanos) ? 0 : Math.ceilDiv(nanos, 1_000_000L));
         return handler;
     }
 }

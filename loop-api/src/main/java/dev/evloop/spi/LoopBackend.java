@@ -9,6 +9,7 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import java.net.SocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * An I/O backend: the Netty {@link IoHandlerFactory} and channel classes that an evloop
@@ -110,6 +111,22 @@ public interface LoopBackend {
      */
     default boolean sendsFileZeroCopy(long offset, long count) {
         return false;
+    }
+
+    /**
+     * The shortest wait this backend's poll makes for a timer: the loop rounds the time to its
+     * next timer up to a whole number of it, so that a timer never has the poll return at once,
+     * again and again, before it is due (a busy poll), and never fires early; CPython's
+     * {@code selectors} module rounds its millisecond timeouts up for the same reason. Netty's NIO
+     * {@code IoHandler} waits in whole milliseconds and does not wait at all below half of one,
+     * so this default is a millisecond: safe for any backend. A backend whose poll waits to the
+     * nanosecond (a timerfd, an io_uring timeout, kqueue's timespec) answers
+     * {@code Duration.ofNanos(1)}, so that its timers under a millisecond are not made late.
+     *
+     * @return a positive duration, a millisecond or less
+     */
+    default Duration pollResolution() {
+        return Duration.ofMillis(1);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** What a backend that says nothing about optional features answers. */
@@ -26,5 +27,10 @@ class LoopBackendDefaultsTest {
     @Test
     void byDefaultDomainSocketsKeepWritingAfterThePeersEof() {
         assertTrue(new MinimalBackend().domainSocketsKeepWritingAfterPeerEof());
+    }
+
+    @Test
+    void byDefaultThePollWaitsInWholeMilliseconds() {
+        assertEquals(Duration.ofMillis(1), new MinimalBackend().pollResolution());
     }
 }

@@ -21,6 +21,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Linux's epoll through Netty's native epoll transport: Netty's most mature native transport, and
@@ -91,5 +92,14 @@ public final class EpollBackend extends AbstractLoopBackend {
     @Override
     public boolean sendsFileZeroCopy(long offset, long count) {
         return true;
+    }
+
+    /**
+     * Nanoseconds: Netty's epoll handler waits for a timer on a timerfd, to the nanosecond (above ten
+     * milliseconds it may wake a millisecond early, and the next poll waits the rest on the timerfd).
+     */
+    @Override
+    public Duration pollResolution() {
+        return Duration.ofNanos(1);
     }
 }

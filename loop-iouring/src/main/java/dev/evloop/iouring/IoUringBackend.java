@@ -21,6 +21,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Linux's io_uring through Netty's io_uring transport: completion-based I/O with batched system
@@ -109,5 +110,14 @@ public final class IoUringBackend extends AbstractLoopBackend {
     @Override
     public boolean sendsFileZeroCopy(long offset, long count) {
         return IoUring.isSpliceSupported() && offset + count <= Integer.MAX_VALUE;
+    }
+
+    /**
+     * Nanoseconds: Netty's io_uring handler waits for a timer with an io_uring timeout, whose
+     * timespec counts nanoseconds.
+     */
+    @Override
+    public Duration pollResolution() {
+        return Duration.ofNanos(1);
     }
 }

@@ -21,6 +21,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * kqueue through Netty's native kqueue transport: macOS and the BSDs. The native library ships
@@ -90,5 +91,13 @@ public final class KQueueBackend extends AbstractLoopBackend {
     @Override
     public boolean sendsFileZeroCopy(long offset, long count) {
         return true;
+    }
+
+    /**
+     * Nanoseconds: Netty's kqueue handler hands the wait to kevent(2) as a timespec.
+     */
+    @Override
+    public Duration pollResolution() {
+        return Duration.ofNanos(1);
     }
 }
