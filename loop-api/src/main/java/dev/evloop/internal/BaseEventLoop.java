@@ -780,14 +780,20 @@ public final class BaseEventLoop implements EventLoop {
         runOnLoopThread(() -> {
             Channel channel = stream.channel();
             SslHandler handler;
-            if (sslContext.isServer()) {
-                handler = TlsHandlers.server(sslContext, channel, handshakeTimeout);
-            } else {
-                InetSocketAddress remote = channel.remoteAddress() instanceof InetSocketAddress ip ? ip : null;
-                String host = serverHostname != null ? serverHostname
-                        : remote != null ? remote.getHostString() : null;
-                handler = TlsHandlers.client(sslContext, channel, host, remote != null ? remote.getPort() : -1,
-                        handshakeTimeout);
+            try {
+                if (sslContext.isServer()) {
+                    handler = TlsHandlers.server(sslContext, channel, handshakeTimeout);
+                } else {
+                    InetSocketAddress remote = channel.remoteAddress() instanceof InetSocketAddress ip ? ip : null;
+                    String host = serverHostname != null ? serverHostname
+                            : remote != null ? remote.getHostString() : null;
+                    handler = TlsHandlers.client(sslContext, channel, host, remote != null ? remote.getPort() : -1,
+                            handshakeTimeout);
+                }
+            } catch (RuntimeException e) {
+                // A context that cannot make an engine fails this call, not the loop; the connection goes on plain.
+                result.setException(e);
+                return;
             }
             stream.startTls(handler, result);
         });

@@ -22,6 +22,7 @@ import dev.evloop.Tls;
 import dev.evloop.Transport;
 import dev.evloop.conformance.TcpTest.Collector;
 import dev.evloop.conformance.TcpTest.Echo;
+import io.netty.handler.ssl.DelegatingSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
@@ -34,6 +35,7 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
@@ -253,6 +255,36 @@ class TlsTest extends BackendTest {
         assertInstanceOf(SSLHandshakeException.class, error);
         loop.runUntilComplete(c.protocol().lost);
         assertEquals(1, c.protocol().lostCalls);
+        closeAndWait(server);
+    }
+
+    /** A context whose every engine fails to start, as a misconfigured provider's does. */
+    private static SslContext engineless(SslContext context) {
+        return new DelegatingSslContext(context) {
+            @Override
+            protected void initEngine(SSLEngine engine) {
+                throw new IllegalStateException("this context makes no engine");
+            }
+        };
+    }
+
+    @Test
+    void startTlsWhoseContextCannotMakeAnEngineFailsTheCallAndTheConnectionGoesOnPlain() {
+        Server server = serve(Echo::new, SocketOptions.defaults());
+        Connection<Collector> c = loop.runUntilComplete(connect(server, 2, "127.0.0.1", SocketOptions.defaults()));
+        Throwable error = failure(loop.startTls(c.transport(), engineless(CLIENT)));
+        assertInstanceOf(IllegalStateException.class, error);
+        c.transport().write("ok".getBytes(StandardCharsets.US_ASCII));
+        assertEquals("ok", new String(loop.runUntilComplete(c.protocol().received), StandardCharsets.US_ASCII));
+        c.transport().close();
+        closeAndWait(server);
+    }
+
+    @Test
+    void aConnectionWhoseContextCannotMakeAnEngineFailsRatherThanHangs() {
+        Server server = serve(Echo::new, SERVER_TLS);
+        Throwable error = failure(connect(server, 1, "localhost", SocketOptions.defaults().ssl(engineless(CLIENT))));
+        assertNotNull(error);
         closeAndWait(server);
     }
 
