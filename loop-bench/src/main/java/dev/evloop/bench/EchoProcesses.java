@@ -330,16 +330,30 @@ final class EchoProcesses implements AutoCloseable {
         return cpu.toNanos();
     }
 
-    /** Stops the load client and every server (SIGTERM, then SIGKILL after a few seconds), and waits for them. */
+    /**
+     * Stops the load client (it closes its connections and exits), then every server (SIGTERM,
+     * then SIGKILL after a few seconds), and waits for them.
+     */
     @Override
     public void close() {
         if (commands != null) {
             commands.println("quit");
             commands.close();
         }
-        List<Process> all = new ArrayList<>(serverProcesses);
+        // The client first, so that its connections are closed when the servers stop: a server
+        // stopped with connections open cancels their tasks mid-read, and the streams servers
+        // then log errors that have nothing to do with the echo.
+        List<Process> all = new ArrayList<>();
         if (client != null) {
             all.add(client);
+        }
+        all.addAll(serverProcesses);
+        if (client != null) {
+            try {
+                client.waitFor(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         for (Process p : all) {
             p.destroy();

@@ -173,13 +173,15 @@ final class Report {
                 + "| streams vs protocol |\n|---|---|---|---|---|---|---|---|\n");
         rows(md, shape.figures(), true);
         if (!shape.latency().isEmpty()) {
-            md.append(String.format(Locale.ROOT, "%nLatency at %s messages/s offered (open loop), microseconds%n%n",
-                    number(shape.latency().get(0).rate())));
+            double rate = shape.latency().get(0).rate();
+            md.append(String.format(Locale.ROOT, "%nLatency at %s messages/s offered (open loop, from each message's"
+                    + " intended send time). Echoed/s below the offered rate: the server fell behind (the drain after"
+                    + " each slice counts in its time).%n%n", number(rate)));
             md.append("| backend | style | p50 | p99 | p99.9 | echoed/s |\n|---|---|---|---|---|---|\n");
             for (EchoProcesses.Latency l : shape.latency()) {
                 md.append("| ").append(l.server().backend()).append(" | ").append(l.server().style().label());
                 for (double p : PERCENTILES) {
-                    md.append(" | ").append(withSpread(l.micros(p), l.microsSpread(p), 1));
+                    md.append(" | ").append(latency(l.micros(p), l.microsSpread(p)));
                 }
                 md.append(" | ").append(number(l.achieved())).append(" |\n");
             }
@@ -488,6 +490,15 @@ final class Report {
             return String.format(Locale.ROOT, "%.1f k ± %.1f k", value / 1e3, spread / 1e3);
         }
         return String.format(Locale.ROOT, "%.0f ± %.0f", value, spread);
+    }
+
+    /** A latency with its spread, in microseconds below a millisecond, else in milliseconds: {@code 85.2 us ± 3.1}. */
+    static String latency(double micros, double spread) {
+        if (!Double.isFinite(micros)) {
+            return "-";
+        }
+        return micros < 1000 ? String.format(Locale.ROOT, "%.1f us ± %.1f", micros, spread)
+                : String.format(Locale.ROOT, "%.2f ms ± %.2f", micros / 1e3, spread / 1e3);
     }
 
     private static String withSpread(double value, double spread, int decimals) {

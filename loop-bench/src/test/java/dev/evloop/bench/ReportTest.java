@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 /** The comparison's Markdown and chart: spreads shown, ratios oriented, targets checked, backends ranked, axis drawn. */
@@ -23,11 +24,13 @@ class ReportTest {
                 new double[] {trips - spread, trips + spread}, new double[] {cpu, cpu}, new double[] {0.5, 0.5}));
     }
 
+    private final List<EchoProcesses.Latency> latencies = new ArrayList<>();
+
     private Report report(Shape shape) {
         EchoComparison.Profile profile = new EchoComparison.Profile("test", Duration.ofMillis(500), 1, 2, 2,
-                List.of(shape), List.of(), "");
+                List.of(shape), latencies.isEmpty() ? List.of() : List.of(shape), "");
         EchoComparison.Results results = new EchoComparison.Results(profile, "not pinned: test",
-                List.of(new EchoComparison.ShapeResult(shape, figures, List.of())));
+                List.of(new EchoComparison.ShapeResult(shape, figures, latencies)));
         return new Report(new Scores(List.of()), results, List.of(), "test profile");
     }
 
@@ -115,6 +118,22 @@ class ReportTest {
         assertFalse(md.contains("## Scheduler"), md);
         assertFalse(md.contains("## Tasks"), md);
         assertTrue(md.contains("## Echo"), md);
+    }
+
+    @Test
+    void theLatencyTableShowsEachPercentileWithItsSpreadOverRoundsAndTheOfferedLoad() {
+        echo("epoll", "protocol", 40_000, 0, 5);
+        Histogram first = new Histogram(3);
+        Histogram second = new Histogram(3);
+        for (int i = 0; i < 1000; i++) {
+            first.recordValue(100_000); // 100 us
+            second.recordValue(i < 990 ? 120_000 : 3_000_000); // 120 us (HdrHistogram: 120.1), and 1% at 3 ms
+        }
+        latencies.add(new EchoProcesses.Latency(new EchoProcesses.Server("epoll", EchoServer.Style.PROTOCOL), 20_000,
+                List.of(first, second), new long[] {1000, 1000}, new double[] {0.1, 0.1}));
+        String md = markdown();
+        assertTrue(md.contains("Latency at 20.0 k messages/s offered"), md);
+        assertTrue(md.contains("| epoll | protocol | 100.0 us ± 10.0 | 120.1 us ± 10.0 | 3.00 ms ± 1.45 | 10.0 k |"), md);
     }
 
     @Test
