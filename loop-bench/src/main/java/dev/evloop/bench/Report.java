@@ -371,7 +371,7 @@ final class Report {
         int labelRoom = 48; // above the plot, for the value labels of the tallest bars
         int plot = 200;
         int rows = Math.max(1, (shapes.size() + perRow - 1) / perRow);
-        int width = Math.min(Math.max(1, shapes.size()), perRow) * panelWidth + 20;
+        int width = Math.max(660, Math.min(Math.max(1, shapes.size()), perRow) * panelWidth + 20); // the title's room
         int height = header + rows * panelHeight;
         StringBuilder svg = new StringBuilder();
         svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width).append("\" height=\"")
