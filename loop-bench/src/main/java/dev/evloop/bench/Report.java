@@ -120,8 +120,10 @@ final class Report {
     }
 
     /**
-     * {@code epoll 1.00, io_uring 0.99 (within noise of epoll, less CPU per round trip), selector 0.90}:
-     * the protocol-style servers ranked, each with its share of the best round trips per second.
+     * {@code io_uring 0.99 (ahead of epoll: within noise, less CPU per round trip), epoll 1.00, selector 0.90}:
+     * the protocol-style servers ranked, each with its share of the best round trips per second,
+     * and a reason wherever CPU per round trip put a backend ahead of one with more round trips.
+     * When every backend is within noise of every other, the line says so first.
      */
     static String rankingLine(List<EchoProcesses.Figures> figures) {
         List<Calibration.Measurement> measured = new ArrayList<>();
@@ -136,21 +138,25 @@ final class Report {
         }
         List<Calibration.Measurement> ranked = Calibrate.rank(measured);
         double best = ranked.stream().mapToDouble(Calibration.Measurement::roundTripsPerSecond).max().orElseThrow();
+        boolean allTie = ranked.size() > 1 && ranked.stream().allMatch(a -> ranked.stream().allMatch(b -> within(a, b)));
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < ranked.size(); i++) {
             Calibration.Measurement m = ranked.get(i);
-            String part = m.backend() + " " + ratio(m.roundTripsPerSecond() / best);
-            for (int j = 0; j < ranked.size(); j++) {
-                Calibration.Measurement other = ranked.get(j);
-                if (j != i && within(m, other)) {
-                    part += " (within noise of " + other.backend() + (j > i ? ", less CPU per round trip)"
-                            : ", more CPU per round trip)");
-                    break;
+            StringBuilder part = new StringBuilder(m.backend()).append(' ').append(ratio(m.roundTripsPerSecond() / best));
+            List<String> overtaken = new ArrayList<>();
+            for (Calibration.Measurement below : ranked.subList(i + 1, ranked.size())) {
+                if (below.roundTripsPerSecond() > m.roundTripsPerSecond()) {
+                    overtaken.add(below.backend());
                 }
             }
-            parts.add(part);
+            if (!allTie && !overtaken.isEmpty()) {
+                part.append(" (ahead of ").append(String.join(" and ", overtaken))
+                        .append(": within noise, less CPU per round trip)");
+            }
+            parts.add(part.toString());
         }
-        return String.join(", ", parts);
+        return (allTie ? "all within noise of each other, so ranked by CPU per round trip: " : "")
+                + String.join(", ", parts);
     }
 
     private static boolean within(Calibration.Measurement a, Calibration.Measurement b) {
@@ -304,10 +310,10 @@ final class Report {
         }
     }
 
-    /** {@code met}, or {@code missed by N%}, and whether the goal is within the measured ratio's spread. */
+    /** {@code met} or {@code missed by N%}, and {@code within noise} where the goal is within the ratio's spread. */
     static String verdict(double measured, double spread, double goal) {
         if (measured >= goal) {
-            return "met";
+            return measured - spread < goal ? "met, within noise" : "met";
         }
         String missed = String.format(Locale.ROOT, "missed by %.0f%%", 100 * (goal - measured) / goal);
         return measured + spread >= goal ? missed + ", within noise" : missed;

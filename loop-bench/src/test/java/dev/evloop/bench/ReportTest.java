@@ -89,9 +89,27 @@ class ReportTest {
     void withinTheSpreadsLessCpuRanksFirstAndTheRankingSaysWhy() {
         echo("epoll", "protocol", 40_000, 600, 9);
         echo("io_uring", "protocol", 39_200, 500, 5);
+        echo("selector", "protocol", 20_000, 500, 4);
         String md = markdown();
-        assertTrue(md.contains("- 50 connections, 1 KiB: io_uring 0.98 (within noise of epoll, less CPU per round trip),"
-                + " epoll 1.00 (within noise of io_uring, more CPU per round trip)\n"), md);
+        assertTrue(md.contains("- 50 connections, 1 KiB: io_uring 0.98 (ahead of epoll: within noise, less CPU per round"
+                + " trip), epoll 1.00, selector 0.50\n"), md);
+    }
+
+    @Test
+    void whenAllAreWithinNoiseTheRankingSaysSoAndFollowsCpu() {
+        echo("epoll", "protocol", 40_000, 600, 9);
+        echo("io_uring", "protocol", 39_200, 500, 5);
+        String md = markdown();
+        assertTrue(md.contains("- 50 connections, 1 KiB: all within noise of each other, so ranked by CPU per round trip:"
+                + " io_uring 0.98, epoll 1.00\n"), md);
+    }
+
+    @Test
+    void aTargetMetOnlyWithinTheRatiosSpreadSaysItIsWithinNoise() {
+        echo("epoll", "protocol", 100, 10, 1);
+        echo("epoll", "netty", 100, 0, 1);
+        String md = markdown();
+        assertTrue(md.contains("| 1.00 ± 0.10 x | 1.00 ± 0.00 x | met, within noise | met |"), md);
     }
 
     @Test
