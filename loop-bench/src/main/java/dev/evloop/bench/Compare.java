@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.results.RunResult;
@@ -76,9 +77,14 @@ public final class Compare {
                 }
             }
             if (only != null) {
-                Pattern.compile(only);
+                try {
+                    Pattern.compile(only);
+                } catch (PatternSyntaxException e) {
+                    throw new IllegalArgumentException("--only: '" + only + "' is not a regular expression: "
+                            + e.getDescription());
+                }
             }
-        } catch (IllegalArgumentException e) { // PatternSyntaxException and InvalidPathException included
+        } catch (IllegalArgumentException e) { // InvalidPathException included
             System.err.println("bench: " + e.getMessage() + "\n" + USAGE);
             System.exit(2);
             return;
