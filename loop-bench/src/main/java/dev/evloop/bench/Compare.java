@@ -29,8 +29,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * ({@link EchoComparison}: servers and load client in JVMs of their own, taking turns) and the
  * JMH micro-benchmarks ({@link SchedulerBenchmark}, {@link TaskBenchmark}) on every backend that
  * can run here (a short profile by default), then writes {@code results/<date>-<host>.json}
- * (JMH's own), {@code .md} (how the figures were made, tables with spreads and ratios, targets
- * checked, backends ranked) and {@code .svg} (the echo chart), and prints the Markdown.
+ * (JMH's own), {@code -echo.json} (every echo figure of every round), {@code .md} (how the
+ * figures were made, tables with spreads and ratios, targets checked, backends ranked) and
+ * {@code .svg} (the echo chart), and prints the Markdown.
  *
  * <pre>
  * ./evloop bench                         # short profile: a few minutes
@@ -129,9 +130,14 @@ public final class Compare {
         String markdown = report.markdown(stem + ".svg");
         Files.writeString(out.resolve(stem + ".md"), markdown);
         Files.writeString(out.resolve(stem + ".svg"), report.echoChart());
+        List<Path> written = new ArrayList<>(List.of(json, out.resolve(stem + ".md"), out.resolve(stem + ".svg")));
+        if (echo != null) {
+            written.add(out.resolve(stem + "-echo.json"));
+            Files.writeString(out.resolve(stem + "-echo.json"), echo.json());
+        }
         System.out.println();
         System.out.println(markdown);
-        System.out.println("written: " + json + ", " + out.resolve(stem + ".md") + ", " + out.resolve(stem + ".svg"));
+        System.out.println("written: " + String.join(", ", written.stream().map(Path::toString).toList()));
     }
 
     /** What to include, the backends, and the JVMs to fork. */

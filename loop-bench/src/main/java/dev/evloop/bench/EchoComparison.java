@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -100,6 +101,69 @@ final class EchoComparison {
      * @param shapes  each shape's figures, in the order measured
      */
     record Results(Profile profile, String pinning, List<ShapeResult> shapes) {
+        /**
+         * Every figure of every round as JSON, for tools and for comparing runs: per shape and
+         * server, round trips per second, server CPU microseconds per round trip and the load
+         * client's share of a CPU, one value per round; and per latency round, the p50, p99 and
+         * p99.9 in microseconds and the messages sent.
+         */
+        String json() {
+            StringBuilder j = new StringBuilder("{\"profile\": ").append(quote(profile.toString()))
+                    .append(",\n \"pinning\": ").append(quote(pinning)).append(",\n \"shapes\": [");
+            for (int s = 0; s < shapes.size(); s++) {
+                ShapeResult shape = shapes.get(s);
+                j.append(s == 0 ? "\n" : ",\n").append("  {\"connections\": ").append(shape.shape().connections())
+                        .append(", \"size\": ").append(shape.shape().size()).append(", \"servers\": [");
+                for (int i = 0; i < shape.figures().size(); i++) {
+                    EchoProcesses.Figures f = shape.figures().get(i);
+                    j.append(i == 0 ? "\n" : ",\n").append("   {").append(server(f.server()))
+                            .append(", \"roundTripsPerSecond\": ").append(array(f.roundTripsPerSecond()))
+                            .append(", \"cpuMicrosPerRoundTrip\": ").append(array(f.cpuMicros()))
+                            .append(", \"clientBusy\": ").append(array(f.clientBusy())).append('}');
+                }
+                j.append("],\n   \"latency\": [");
+                for (int i = 0; i < shape.latency().size(); i++) {
+                    EchoProcesses.Latency l = shape.latency().get(i);
+                    j.append(i == 0 ? "\n" : ",\n").append("   {").append(server(l.server()))
+                            .append(String.format(Locale.ROOT, ", \"offeredPerSecond\": %.1f", l.rate()))
+                            .append(", \"sent\": ").append(Arrays.toString(l.sent()));
+                    for (double p : new double[] {50, 99, 99.9}) {
+                        j.append(", \"p").append(p == 99.9 ? "99.9" : String.valueOf((int) p)).append("Micros\": ")
+                                .append(array(l.rounds().stream().mapToDouble(h -> h.getValueAtPercentile(p) / 1e3)
+                                        .toArray()));
+                    }
+                    j.append('}');
+                }
+                j.append("]}");
+            }
+            return j.append("]}\n").toString();
+        }
+
+        private static String server(EchoProcesses.Server server) {
+            return "\"backend\": " + quote(server.backend()) + ", \"style\": " + quote(server.style().label());
+        }
+
+        private static String array(double[] values) {
+            StringBuilder a = new StringBuilder("[");
+            for (int i = 0; i < values.length; i++) {
+                a.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", values[i]));
+            }
+            return a.append(']').toString();
+        }
+
+        private static String quote(String text) {
+            StringBuilder q = new StringBuilder("\"");
+            for (char c : text.toCharArray()) {
+                if (c == '"' || c == '\\') {
+                    q.append('\\').append(c);
+                } else if (c < 0x20) {
+                    q.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                } else {
+                    q.append(c);
+                }
+            }
+            return q.append('"').toString();
+        }
     }
 
     private EchoComparison() {

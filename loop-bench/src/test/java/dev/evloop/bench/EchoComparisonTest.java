@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 /** What the echo comparison measures: its profiles' shapes and the load its open loop offers. */
@@ -32,6 +33,25 @@ class EchoComparisonTest {
         EchoComparison.Profile p = EchoComparison.SHORT.withShapes(List.of(new Shape(50, 64)), List.of(new Shape(1, 64)));
         assertEquals(List.of(new Shape(50, 64), new Shape(1, 64)), p.shapes());
         assertEquals(List.of(new Shape(1, 64)), p.latencyShapes());
+    }
+
+    @Test
+    void theJsonCarriesEveryRoundsFiguresAndLatencies() {
+        EchoProcesses.Server server = new EchoProcesses.Server("epoll", EchoServer.Style.STREAMS);
+        EchoProcesses.Figures f = new EchoProcesses.Figures(server, new double[] {100, 120}, new double[] {5, 6},
+                new double[] {0.25, 0.5});
+        Histogram round = new Histogram(3);
+        round.recordValue(2_000_000); // 2 ms
+        EchoProcesses.Latency l = new EchoProcesses.Latency(server, 50, List.of(round), new long[] {1}, new double[] {0.5});
+        Shape shape = new Shape(50, 1024);
+        EchoComparison.Results r = new EchoComparison.Results(new EchoComparison.Profile("test", Duration.ofMillis(100),
+                1, 2, 1, List.of(shape), List.of(shape), ""), "pinned \"here\"",
+                List.of(new EchoComparison.ShapeResult(shape, List.of(f), List.of(l))));
+        String json = r.json();
+        assertTrue(json.contains("\"pinning\": \"pinned \\\"here\\\"\""), json);
+        assertTrue(json.contains("{\"backend\": \"epoll\", \"style\": \"streams\", \"roundTripsPerSecond\": [100.000, 120.000],"
+                + " \"cpuMicrosPerRoundTrip\": [5.000, 6.000], \"clientBusy\": [0.250, 0.500]}"), json);
+        assertTrue(json.contains("\"offeredPerSecond\": 50.0, \"sent\": [1], \"p50Micros\": [2000.895]"), json);
     }
 
     @Test
