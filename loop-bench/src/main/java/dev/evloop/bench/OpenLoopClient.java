@@ -65,7 +65,8 @@ final class OpenLoopClient implements AutoCloseable {
 
     /**
      * Offers {@code rate} messages per second for {@code nanos}, then waits for every echo still
-     * due, and returns the latencies in nanoseconds from each message's intended send time.
+     * due, recording into {@code into} each message's latency in nanoseconds from its intended
+     * send time.
      *
      * @param rate  messages per second over all connections, above 0
      * @param nanos how long to offer them, above 0
@@ -73,6 +74,7 @@ final class OpenLoopClient implements AutoCloseable {
      * @return how many messages were sent (each one's echo is in {@code into})
      * @throws IllegalArgumentException if {@code rate} or {@code nanos} is not above 0
      * @throws IllegalStateException    if an echo is wrong, or none came back for {@link EchoClient#STALL_SECONDS}
+     *                                  while some were due
      * @throws UncheckedIOException     if a connection fails or the server closes one
      */
     long offer(double rate, long nanos, Histogram into) {
@@ -102,7 +104,7 @@ final class OpenLoopClient implements AutoCloseable {
                 if (into.getTotalCount() == expected && due >= end) {
                     return sent;
                 }
-                if (into.getTotalCount() != received) {
+                if (into.getTotalCount() != received || into.getTotalCount() == expected) { // progress, or nothing due
                     received = into.getTotalCount();
                     lastEcho = now;
                 } else if (now - lastEcho > EchoClient.STALL_SECONDS * 1_000_000_000L) {
