@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Random;
 import org.HdrHistogram.Histogram;
@@ -233,10 +232,5 @@ final class OpenLoopClient implements AutoCloseable {
                 }
             }
         }
-    }
-
-    /** A histogram's p50, p99 and p99.9, in its unit (here nanoseconds). */
-    static long[] percentiles(Histogram h) {
-        return Arrays.stream(new double[] {50, 99, 99.9}).mapToLong(h::getValueAtPercentile).toArray();
     }
 }

@@ -498,12 +498,15 @@ final class Report {
         return String.format(Locale.ROOT, "%.0f ± %.0f", value, spread);
     }
 
-    /** A latency with its spread, in microseconds below a millisecond, else in milliseconds: {@code 85.2 us ± 3.1}. */
+    /**
+     * A latency with its spread, both in microseconds while the larger is below a millisecond, else
+     * both in milliseconds: {@code 85.2 us ± 3.1}, {@code 0.97 ms ± 10.14}.
+     */
     static String latency(double micros, double spread) {
         if (!Double.isFinite(micros)) {
             return "-";
         }
-        return micros < 1000 ? String.format(Locale.ROOT, "%.1f us ± %.1f", micros, spread)
+        return Math.max(micros, spread) < 1000 ? String.format(Locale.ROOT, "%.1f us ± %.1f", micros, spread)
                 : String.format(Locale.ROOT, "%.2f ms ± %.2f", micros / 1e3, spread / 1e3);
     }
 

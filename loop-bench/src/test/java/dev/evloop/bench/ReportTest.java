@@ -155,6 +155,13 @@ class ReportTest {
     }
 
     @Test
+    void aLatencyAndItsSpreadShareOneUnitChosenByTheLarger() {
+        assertEquals("967.7 us ± 12.0", Report.latency(967.7, 12));
+        assertEquals("0.97 ms ± 10.14", Report.latency(967.7, 10_144.7));
+        assertEquals("11.58 ms ± 0.05", Report.latency(11_580, 50));
+    }
+
+    @Test
     void tickStepsAreOneTwoOrFiveTimesAPowerOfTen() {
         assertEquals(10_000, Report.tickStep(41_000));
         assertEquals(20_000, Report.tickStep(95_000));
