@@ -10,6 +10,8 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.results.RunResult;
@@ -23,24 +25,30 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * The one-command backend comparison: runs the JMH suite on every backend that can run here (a
- * short profile by default), then writes {@code results/<date>-<host>.json} (JMH's own),
- * {@code .md} (tables of scores and ratios against the baselines, targets checked) and
+ * The one-command backend comparison: the echo comparison measured from outside
+ * ({@link EchoComparison}: servers and load client in JVMs of their own, taking turns) and the
+ * JMH micro-benchmarks ({@link SchedulerBenchmark}, {@link TaskBenchmark}) on every backend that
+ * can run here (a short profile by default), then writes {@code results/<date>-<host>.json}
+ * (JMH's own), {@code -echo.json} (every echo figure of every round), {@code .md} (how the
+ * figures were made, tables with spreads and ratios, targets checked, backends ranked) and
  * {@code .svg} (the echo chart), and prints the Markdown.
  *
  * <pre>
- * ./evloop bench                 # short profile, every benchmark
- * ./evloop bench --full          # longer warm-up and measurement, for figures to keep
- * ./evloop bench --only Echo     # a regular expression over benchmark names
+ * ./evloop bench                         # short profile: a few minutes
+ * ./evloop bench --full                  # every shape, longer, for figures to keep
+ * ./evloop bench --only Echo             # a regular expression over benchmark names; the echo comparison is Echo
+ * ./evloop bench --shapes 500x64,50x1KiB --latency 50x1KiB   # the echo shapes to measure, instead of the profile's
  * </pre>
  */
 public final class Compare {
-    private static final String ECHO = "EchoBenchmark";
+    /** The echo comparison's name, for {@code --only}. */
+    private static final String ECHO = "Echo";
     /** Every fork's heap, fixed: {@code -Xms} and {@code -Xmx}. */
     private static final String HEAP_FLAG = "1g";
     private static final String HEAP = "1 GiB";
-    private static final Profile FULL_ECHO = new Profile(5, TimeValue.seconds(2), 15, TimeValue.seconds(2));
     private static final Profile FULL_MICRO = new Profile(5, TimeValue.seconds(1), 10, TimeValue.seconds(1));
+    private static final String USAGE = "usage: ./evloop bench [--full] [--only REGEX] [--out DIR]"
+            + " [--shapes CONNECTIONSxSIZE,...] [--latency CONNECTIONSxSIZE,...]";
 
     private Compare() {
     }
@@ -48,22 +56,44 @@ public final class Compare {
     /**
      * Runs the comparison.
      *
-     * @param args {@code [--full] [--only REGEX] [--out DIR]}
+     * @param args {@code [--full] [--only REGEX] [--out DIR] [--shapes LIST] [--latency LIST]}
      * @throws RunnerException if JMH fails
-     * @throws IOException if the results cannot be written
+     * @throws IOException if a process of the echo comparison fails or the results cannot be written
      */
     public static void main(String[] args) throws RunnerException, IOException {
         boolean full = false;
-        String only = "dev\\.evloop\\.bench\\..*";
+        String only = null;
         Path out = Path.of("loop-bench", "results");
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--full" -> full = true;
-                case "--only" -> only = ".*(" + requireValue(args, ++i, "--only") + ").*";
-                case "--out" -> out = Path.of(requireValue(args, ++i, "--out"));
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; expected --full, --only REGEX, --out DIR");
+        List<Shape> shapes = null;
+        List<Shape> latency = null;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--full" -> full = true;
+                    case "--only" -> only = requireValue(args, ++i, "--only");
+                    case "--out" -> out = Path.of(requireValue(args, ++i, "--out"));
+                    case "--shapes" -> shapes = Shape.parseList("--shapes", requireValue(args, ++i, "--shapes"));
+                    case "--latency" -> latency = Shape.parseList("--latency", requireValue(args, ++i, "--latency"));
+                    default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+                }
             }
+            if (only != null) {
+                try {
+                    Pattern.compile(only);
+                } catch (PatternSyntaxException e) {
+                    throw new IllegalArgumentException("--only: '" + only + "' is not a regular expression: "
+                            + e.getDescription());
+                }
+            }
+        } catch (IllegalArgumentException e) { // InvalidPathException included
+            System.err.println("bench: " + e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+            return;
+        }
+        EchoComparison.Profile echoProfile = full ? EchoComparison.FULL : EchoComparison.SHORT;
+        if (shapes != null || latency != null) {
+            echoProfile = echoProfile.withShapes(shapes != null ? shapes : echoProfile.shapes(),
+                    latency != null ? latency : List.of());
         }
         List<String> runnable = new ArrayList<>();
         List<BackendInfo> skipped = new ArrayList<>();
@@ -80,43 +110,45 @@ public final class Compare {
         Files.createDirectories(out);
         String stem = LocalDate.now() + "-" + host();
         Path json = out.resolve(stem + ".json");
-        List<RunResult> results = new ArrayList<>();
-        // Echo forks run every backend and style in turns and need longer than the scheduler's.
-        ChainedOptionsBuilder echo = options(only, runnable).exclude("^(?!.*" + ECHO + ").*$");
-        ChainedOptionsBuilder micro = options(only, runnable).exclude(ECHO);
+        EchoComparison.Results echo = null;
+        if (only == null || Pattern.compile(only).matcher(ECHO).find()) {
+            echo = EchoComparison.run(runnable, echoProfile, System.out);
+        }
+        ChainedOptionsBuilder micro = options(only == null ? "dev\\.evloop\\.bench\\..*" : ".*(" + only + ").*", runnable);
         String profile;
         if (full) {
-            FULL_ECHO.applyTo(echo);
             FULL_MICRO.applyTo(micro);
-            profile = "full profile (echo: " + FULL_ECHO + "; scheduler and tasks: " + FULL_MICRO + ")";
+            profile = "echo: " + echoProfile + "; JMH, full profile (" + FULL_MICRO + ")";
         } else { // each benchmark class's own @Warmup and @Measurement
-            profile = "short profile (echo: " + Profile.of(EchoBenchmark.class) + "; scheduler: "
-                    + Profile.of(SchedulerBenchmark.class) + "; tasks: " + Profile.of(TaskBenchmark.class) + ")";
+            profile = "echo: " + echoProfile + "; JMH, short profile (scheduler: " + Profile.of(SchedulerBenchmark.class)
+                    + "; tasks: " + Profile.of(TaskBenchmark.class) + ")";
         }
-        results.addAll(run(echo));
-        results.addAll(run(micro));
+        Collection<RunResult> results = run(micro);
         ResultFormatFactory.getInstance(ResultFormatType.JSON, json.toString()).writeOut(results);
-        Report report = new Report(Scores.of(results), skipped,
-                profile + ", one fork per benchmark (echo: per message size), " + HEAP + " pre-touched heap");
+        Report report = new Report(Scores.of(results), echo, skipped,
+                profile + ", one JMH fork per benchmark with a " + HEAP + " pre-touched heap");
         String markdown = report.markdown(stem + ".svg");
         Files.writeString(out.resolve(stem + ".md"), markdown);
         Files.writeString(out.resolve(stem + ".svg"), report.echoChart());
+        List<Path> written = new ArrayList<>(List.of(json, out.resolve(stem + ".md"), out.resolve(stem + ".svg")));
+        if (echo != null) {
+            written.add(out.resolve(stem + "-echo.json"));
+            Files.writeString(out.resolve(stem + "-echo.json"), echo.json());
+        }
         System.out.println();
         System.out.println(markdown);
-        System.out.println("written: " + json + ", " + out.resolve(stem + ".md") + ", " + out.resolve(stem + ".svg"));
+        System.out.println("written: " + String.join(", ", written.stream().map(Path::toString).toList()));
     }
 
-    /** The options both runs share: what to include, the backends, and the JVMs to fork. */
+    /** What to include, the backends, and the JVMs to fork. */
     private static ChainedOptionsBuilder options(String only, List<String> backends) {
         return new OptionsBuilder()
                 .include(only)
                 .param("backend", backends.toArray(String[]::new))
-                .param("backends", String.join(",", backends))
                 .forks(1)
                 // A fixed, pre-touched heap: a heap still growing adds page faults (the kernel
                 // zeroing fresh pages) to whatever allocates most, and measures the JVM's sizing.
-                .jvmArgsAppend("-Xms" + HEAP_FLAG, "-Xmx" + HEAP_FLAG, "-XX:+AlwaysPreTouch")
-                .addProfiler(EchoMeter.class);
+                .jvmArgsAppend("-Xms" + HEAP_FLAG, "-Xmx" + HEAP_FLAG, "-XX:+AlwaysPreTouch");
     }
 
     /** Runs what the options select; nothing if they select no benchmark. */

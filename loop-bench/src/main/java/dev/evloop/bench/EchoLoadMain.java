@@ -5,65 +5,113 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import org.HdrHistogram.Histogram;
 
 /**
  * The echo load client of {@link EchoProcesses}, in a JVM of its own so that it shares no cores,
- * caches, heap or JIT with the servers it measures: one thread, the JDK's NIO, a closed loop of
- * {@code connections} connections to each server, every echoed byte checked ({@link EchoClient}).
- * Its parent drives one server at a time through standard input:
+ * caches, heap or JIT with the servers it measures: one thread, the JDK's NIO, every echoed byte
+ * checked. Its parent drives one server at a time through standard input:
  *
  * <pre>
- * drive INDEX MILLIS    → INDEX ROUND_TRIPS NANOS   (server INDEX driven for about MILLIS ms)
- * quit, or end of input → closes every connection and exits
+ * connect CONNECTIONS SIZE   → ready   (closes any earlier connections; opens this shape's to every server)
+ * drive INDEX MILLIS         → INDEX ROUND_TRIPS NANOS
+ *                              (closed loop, {@link EchoClient}: server INDEX driven for about MILLIS ms)
+ * offer INDEX MILLIS RATE    → INDEX SENT NANOS HISTOGRAM
+ *                              (open loop, {@link OpenLoopClient}: RATE messages per second for MILLIS ms;
+ *                              HISTOGRAM is the latencies in nanoseconds, HdrHistogram's compressed form in Base64)
+ * quit, or end of input      → closes every connection and exits
  * </pre>
  *
  * A failure (a server that closed a connection, a wrong echo, a stuck server) is printed to
  * standard error and ends the process with status 1, which the parent sees as the end of its replies.
  */
 public final class EchoLoadMain {
+    private final List<InetSocketAddress> servers = new ArrayList<>();
+    private final List<EchoClient> closed = new ArrayList<>();
+    /** The open-loop clients, made at a server's first offer in a shape. */
+    private final List<OpenLoopClient> open = new ArrayList<>();
+    private Shape shape;
+
     private EchoLoadMain() {
     }
 
     /**
-     * Connects to every server, then drives them as told.
+     * Serves its parent's commands.
      *
-     * @param args {@code connections size port...}: connections per server, message size in bytes,
-     *             and the port of each server on 127.0.0.1
+     * @param args the port of each server on 127.0.0.1
      * @throws IOException if standard input cannot be read
      */
     public static void main(String[] args) throws IOException {
-        if (args.length < 3) {
-            System.err.println("usage: EchoLoadMain <connections> <size> <port>...");
+        if (args.length < 1) {
+            System.err.println("usage: EchoLoadMain <port>...");
             System.exit(2);
         }
-        int connections = Integer.parseInt(args[0]);
-        int size = Integer.parseInt(args[1]);
-        List<EchoClient> clients = new ArrayList<>();
+        EchoLoadMain client = new EchoLoadMain();
+        for (String port : args) {
+            client.servers.add(new InetSocketAddress("127.0.0.1", Integer.parseInt(port)));
+        }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try {
-            for (int i = 2; i < args.length; i++) {
-                clients.add(new EchoClient(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[i])), connections, size));
-            }
-            out.println("ready");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line = in.readLine(); line != null && !line.equals("quit"); line = in.readLine()) {
-                String[] command = line.trim().split(" ");
-                if (command.length != 3 || !command[0].equals("drive")) {
-                    throw new IllegalArgumentException("unknown command '" + line + "'; expected drive INDEX MILLIS or quit");
-                }
-                int index = Integer.parseInt(command[1]);
-                long start = System.nanoTime();
-                long trips = clients.get(index).roundTripsFor(Long.parseLong(command[2]) * 1_000_000L);
-                out.println(index + " " + trips + " " + (System.nanoTime() - start));
+                out.println(client.serve(line.trim().split(" ")));
             }
         } catch (RuntimeException e) {
             System.err.println("echo load client: " + e);
             System.exit(1);
         } finally {
-            clients.forEach(EchoClient::close);
+            client.disconnect();
         }
+    }
+
+    private String serve(String[] command) {
+        switch (command[0]) {
+            case "connect" -> {
+                disconnect();
+                shape = new Shape(Integer.parseInt(command[1]), Integer.parseInt(command[2]));
+                for (InetSocketAddress server : servers) {
+                    closed.add(new EchoClient(server, shape.connections(), shape.size()));
+                    open.add(null);
+                }
+                return "ready";
+            }
+            case "drive" -> {
+                int index = Integer.parseInt(command[1]);
+                long start = System.nanoTime();
+                long trips = closed.get(index).roundTripsFor(Long.parseLong(command[2]) * 1_000_000L);
+                return index + " " + trips + " " + (System.nanoTime() - start);
+            }
+            case "offer" -> {
+                int index = Integer.parseInt(command[1]);
+                if (open.get(index) == null) {
+                    open.set(index, new OpenLoopClient(servers.get(index), shape.connections(), shape.size()));
+                }
+                Histogram latencies = new Histogram(3);
+                long start = System.nanoTime();
+                long sent = open.get(index).offer(Double.parseDouble(command[3]), Long.parseLong(command[2]) * 1_000_000L,
+                        latencies);
+                long took = System.nanoTime() - start;
+                ByteBuffer encoded = ByteBuffer.allocate(latencies.getNeededByteBufferCapacity());
+                latencies.encodeIntoCompressedByteBuffer(encoded);
+                encoded.flip();
+                return index + " " + sent + " " + took + " " + Base64.getEncoder().encodeToString(
+                        Arrays.copyOf(encoded.array(), encoded.limit()));
+            }
+            default -> throw new IllegalArgumentException("unknown command '" + String.join(" ", command)
+                    + "'; expected connect, drive, offer or quit");
+        }
+    }
+
+    private void disconnect() {
+        closed.forEach(EchoClient::close);
+        open.stream().filter(c -> c != null).forEach(OpenLoopClient::close);
+        closed.clear();
+        open.clear();
     }
 }

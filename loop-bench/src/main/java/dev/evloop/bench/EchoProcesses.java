@@ -5,16 +5,22 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.DataFormatException;
+import org.HdrHistogram.Histogram;
 
 /**
  * Echo servers measured from outside: each server in a JVM of its own ({@link EchoServerMain}),
@@ -25,7 +31,8 @@ import java.util.regex.Pattern;
  * time (user and system, every thread, io_uring's kernel workers included) per round trip, read
  * from {@code /proc/<pid>/stat} through {@link ProcessHandle.Info#totalCpuDuration()} before and
  * after the slice: clock ticks, 10 ms on most Linux kernels, so about 1% of a 1 s slice of a busy
- * server.
+ * server. In an open loop ({@link #offer}) it records each server's latencies at a fixed offered
+ * load instead, from each message's intended send time ({@link OpenLoopClient}).
  */
 final class EchoProcesses implements AutoCloseable {
     /** Every child JVM's flags: evloop's, and a fixed pre-touched heap so that no heap growth is measured. */
@@ -49,8 +56,10 @@ final class EchoProcesses implements AutoCloseable {
      * @param server              the server
      * @param roundTripsPerSecond round trips per second in each round
      * @param cpuMicros           the server process's CPU microseconds per round trip in each round
+     * @param clientBusy          the share of one CPU the load client's process used in each round:
+     *                            near 1, the client, not the server, may have set the pace
      */
-    record Figures(Server server, double[] roundTripsPerSecond, double[] cpuMicros) {
+    record Figures(Server server, double[] roundTripsPerSecond, double[] cpuMicros, double[] clientBusy) {
         double roundTrips() {
             return mean(roundTripsPerSecond);
         }
@@ -65,6 +74,11 @@ final class EchoProcesses implements AutoCloseable {
 
         double cpuSpread() {
             return spread(cpuMicros);
+        }
+
+        /** The most of one CPU the load client used in any round. */
+        double clientBusiest() {
+            return Arrays.stream(clientBusy).max().orElse(Double.NaN);
         }
 
         static double mean(double[] values) {
@@ -120,7 +134,40 @@ final class EchoProcesses implements AutoCloseable {
     }
 
     /**
-     * Starts every server and the load client, connected to all of them.
+     * What an open loop at a fixed offered load measured of one server, one histogram per round.
+     *
+     * @param server  the server
+     * @param rate    messages per second offered
+     * @param rounds  each round's latencies in nanoseconds, from each message's intended send time
+     * @param sent    messages sent in each round
+     * @param seconds how long each round took, its drain at the end included
+     */
+    record Latency(Server server, double rate, List<Histogram> rounds, long[] sent, double[] seconds) {
+        /** Every round's latencies together. */
+        Histogram all() {
+            Histogram all = new Histogram(3);
+            rounds.forEach(all::add);
+            return all;
+        }
+
+        /** A percentile of every round's latencies together, in microseconds. */
+        double micros(double percentile) {
+            return all().getValueAtPercentile(percentile) / 1e3;
+        }
+
+        /** Half the range of a percentile's value over rounds, in microseconds. */
+        double microsSpread(double percentile) {
+            return Figures.spread(rounds.stream().mapToDouble(h -> h.getValueAtPercentile(percentile) / 1e3).toArray());
+        }
+
+        /** Messages echoed per second, over every round: the offered rate if the server kept up. */
+        double achieved() {
+            return Arrays.stream(sent).sum() / Arrays.stream(seconds).sum();
+        }
+    }
+
+    /**
+     * Starts every server and the load client, connected to all of them in one shape.
      *
      * @param servers     the servers, each in a JVM of its own
      * @param connections connections to each server
@@ -128,6 +175,24 @@ final class EchoProcesses implements AutoCloseable {
      * @throws IOException if a process cannot be started or a server does not start listening
      */
     static EchoProcesses start(List<Server> servers, int connections, int size) throws IOException {
+        EchoProcesses p = start(servers);
+        try {
+            p.connect(new Shape(connections, size));
+            return p;
+        } catch (IOException | RuntimeException e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts every server and the load client, not yet connected: {@link #connect} gives the shape.
+     * The same processes serve every shape, so that the servers' JIT stays warm from one to the next.
+     *
+     * @param servers the servers, each in a JVM of its own
+     * @throws IOException if a process cannot be started or a server does not start listening
+     */
+    static EchoProcesses start(List<Server> servers) throws IOException {
         EchoProcesses p = new EchoProcesses(servers, Pinning.plan());
         try {
             List<String> ports = new ArrayList<>();
@@ -142,20 +207,28 @@ final class EchoProcesses implements AutoCloseable {
             }
             List<String> command = new ArrayList<>(p.pinning.prefix(true));
             command.addAll(java(CLIENT_FLAGS, EchoLoadMain.class));
-            command.add(Integer.toString(connections));
-            command.add(Integer.toString(size));
             command.addAll(ports);
             p.client = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             p.replies = new BufferedReader(new InputStreamReader(p.client.getInputStream(), StandardCharsets.UTF_8));
             p.commands = new PrintStream(p.client.getOutputStream(), true, StandardCharsets.UTF_8);
-            String ready = p.replies.readLine();
-            if (!"ready".equals(ready)) {
-                throw new IOException("the load client did not connect (it said " + ready + ")");
-            }
             return p;
         } catch (IOException | RuntimeException e) {
             p.close();
             throw e;
+        }
+    }
+
+    /**
+     * Connects the load client to every server in this shape, closing the last shape's connections.
+     *
+     * @throws IOException if the load client cannot connect or has stopped
+     */
+    void connect(Shape shape) throws IOException {
+        commands.println("connect " + shape.connections() + " " + shape.size());
+        String ready = replies.readLine();
+        if (!"ready".equals(ready)) {
+            throw new IOException("the load client did not connect in shape " + shape + " (it said " + ready
+                    + "; see its error above)");
         }
     }
 
@@ -175,29 +248,80 @@ final class EchoProcesses implements AutoCloseable {
     List<Figures> measure(int rounds, Duration slice) throws IOException {
         double[][] trips = new double[servers.size()][rounds];
         double[][] cpu = new double[servers.size()][rounds];
+        double[][] clientBusy = new double[servers.size()][rounds];
+        ProcessHandle loadClient = client.toHandle();
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < servers.size(); k++) {
                 int i = (r + k) % servers.size(); // the first of a round rotates
                 ProcessHandle server = serverProcesses.get(i).toHandle();
+                long clientBefore = cpuNanos(loadClient);
                 long cpuBefore = cpuNanos(server);
                 commands.println("drive " + i + " " + slice.toMillis());
                 String reply = replies.readLine();
                 long cpuAfter = cpuNanos(server);
+                long clientAfter = cpuNanos(loadClient);
                 String[] fields = reply == null ? new String[0] : reply.split(" ");
                 if (fields.length != 3 || Integer.parseInt(fields[0]) != i) {
                     throw new IOException("the load client stopped while driving " + servers.get(i).label()
                             + (reply == null ? " (see its error above)" : ": it said '" + reply + "'"));
                 }
                 long done = Long.parseLong(fields[1]);
-                trips[i][r] = done * 1e9 / Long.parseLong(fields[2]);
+                long nanos = Long.parseLong(fields[2]);
+                trips[i][r] = done * 1e9 / nanos;
                 cpu[i][r] = (cpuAfter - cpuBefore) / 1e3 / done;
+                clientBusy[i][r] = (double) (clientAfter - clientBefore) / nanos;
             }
         }
         List<Figures> figures = new ArrayList<>();
         for (int i = 0; i < servers.size(); i++) {
-            figures.add(new Figures(servers.get(i), trips[i], cpu[i]));
+            figures.add(new Figures(servers.get(i), trips[i], cpu[i], clientBusy[i]));
         }
         return figures;
+    }
+
+    /**
+     * Offers each server in turn the same fixed load in an open loop for a slice, a number of
+     * rounds, and returns the latencies measured.
+     *
+     * @param rounds how many rounds
+     * @param slice  how long each server is offered the load per round (its drain comes on top)
+     * @param rate   messages per second offered, over all of a server's connections
+     * @return each server's latencies, in the order the servers were given
+     * @throws IOException if the load client fails or stops
+     */
+    List<Latency> offer(int rounds, Duration slice, double rate) throws IOException {
+        List<List<Histogram>> histograms = new ArrayList<>();
+        long[][] sent = new long[servers.size()][rounds];
+        double[][] seconds = new double[servers.size()][rounds];
+        for (int i = 0; i < servers.size(); i++) {
+            histograms.add(new ArrayList<>(Collections.nCopies(rounds, (Histogram) null)));
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (int k = 0; k < servers.size(); k++) {
+                int i = (r + k) % servers.size();
+                commands.println(String.format(Locale.ROOT, "offer %d %d %.3f", i, slice.toMillis(), rate));
+                String reply = replies.readLine();
+                String[] fields = reply == null ? new String[0] : reply.split(" ");
+                if (fields.length != 4 || Integer.parseInt(fields[0]) != i) {
+                    throw new IOException("the load client stopped while offering load to " + servers.get(i).label()
+                            + (reply == null ? " (see its error above)" : ": it said '" + reply + "'"));
+                }
+                sent[i][r] = Long.parseLong(fields[1]);
+                seconds[i][r] = Long.parseLong(fields[2]) / 1e9;
+                try {
+                    histograms.get(i).set(r, Histogram.decodeFromCompressedByteBuffer(
+                            ByteBuffer.wrap(Base64.getDecoder().decode(fields[3])), 0));
+                } catch (DataFormatException | IllegalArgumentException e) {
+                    throw new IOException("the load client's histogram for " + servers.get(i).label()
+                            + " cannot be read", e);
+                }
+            }
+        }
+        List<Latency> latencies = new ArrayList<>();
+        for (int i = 0; i < servers.size(); i++) {
+            latencies.add(new Latency(servers.get(i), rate, List.copyOf(histograms.get(i)), sent[i], seconds[i]));
+        }
+        return latencies;
     }
 
     private static long cpuNanos(ProcessHandle process) throws IOException {
@@ -206,16 +330,30 @@ final class EchoProcesses implements AutoCloseable {
         return cpu.toNanos();
     }
 
-    /** Stops the load client and every server (SIGTERM, then SIGKILL after a few seconds), and waits for them. */
+    /**
+     * Stops the load client (it closes its connections and exits), then every server (SIGTERM,
+     * then SIGKILL after a few seconds), and waits for them.
+     */
     @Override
     public void close() {
         if (commands != null) {
             commands.println("quit");
             commands.close();
         }
-        List<Process> all = new ArrayList<>(serverProcesses);
+        // The client first, so that its connections are closed when the servers stop: a server
+        // stopped with connections open cancels their tasks mid-read, and the streams servers
+        // then log errors that have nothing to do with the echo.
+        List<Process> all = new ArrayList<>();
         if (client != null) {
             all.add(client);
+        }
+        all.addAll(serverProcesses);
+        if (client != null) {
+            try {
+                client.waitFor(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         for (Process p : all) {
             p.destroy();

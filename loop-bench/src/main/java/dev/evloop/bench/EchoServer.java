@@ -27,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * An echo server in one of the styles of uvloop's chart, running on a thread of its own: evloop
  * with a {@link Protocol}, a {@link BufferedProtocol} or streams, or raw Netty with its defaults
- * (the baseline). Used by {@link EchoBenchmark} and by {@link EchoServerMain} for outside clients.
+ * (the baseline). Run by {@link EchoServerMain}, in a JVM of its own, for {@link EchoProcesses} and outside clients.
  */
 final class EchoServer implements AutoCloseable {
     /** How the server is written. */

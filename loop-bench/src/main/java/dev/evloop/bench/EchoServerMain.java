@@ -6,7 +6,7 @@ import dev.evloop.EventLoops;
 
 /**
  * An echo server for outside load generators (uvloop's {@code echoclient.py}, {@code wrk}-style
- * tools, another machine): the same servers {@link EchoBenchmark} measures, on the command line.
+ * tools, another machine) and for {@link EchoProcesses}, which measures it from outside.
  * It prints the address it listens on and stops cleanly on SIGINT or SIGTERM.
  *
  * <pre>

@@ -34,6 +34,24 @@ class EchoProcessesTest {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void anOpenLoopRecordsEveryMessageSentToEachServerEveryRound() throws Exception {
+        List<EchoProcesses.Server> servers = List.of(new EchoProcesses.Server("selector", EchoServer.Style.BUFFERED));
+        List<EchoProcesses.Latency> latencies;
+        try (EchoProcesses processes = EchoProcesses.start(servers, 2, 1024)) {
+            latencies = processes.offer(2, Duration.ofMillis(200), 1_000);
+        }
+        EchoProcesses.Latency l = latencies.get(0);
+        assertEquals(servers.get(0), l.server());
+        assertEquals(2, l.rounds().size());
+        for (int round = 0; round < 2; round++) {
+            assertTrue(l.sent()[round] > 0, "sent in round " + round);
+            assertEquals(l.sent()[round], l.rounds().get(round).getTotalCount(), "latencies in round " + round);
+        }
+        assertTrue(l.micros(50) <= l.micros(99) && l.micros(99) <= l.micros(99.9), "percentiles out of order");
+    }
+
+    @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aServerThatCannotStartFailsTheStartNamingIt() {
         List<EchoProcesses.Server> servers = List.of(new EchoProcesses.Server("kqueue", EchoServer.Style.PROTOCOL));
