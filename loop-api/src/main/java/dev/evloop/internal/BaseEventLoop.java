@@ -712,12 +712,20 @@ public final class BaseEventLoop implements EventLoop {
                     + Thread.currentThread().getName() + "'");
         }
         LoopFuture<Void> done = createFuture();
+        // The operation runs even if the task is cancelled while it waits, as a call that cannot
+        // suspend in asyncio would have run; only a failure nobody waits for any more is reported.
         callSoon(() -> {
             try {
                 op.run();
-                done.setResult(null);
             } catch (Throwable t) {
+                if (done.isDone()) {
+                    throw t;
+                }
                 done.setException(t);
+                return;
+            }
+            if (!done.isDone()) {
+                done.setResult(null);
             }
         });
         done.await();

@@ -14,6 +14,7 @@ import dev.evloop.EventLoop;
 import dev.evloop.LoopFuture;
 import dev.evloop.Protocol;
 import dev.evloop.Server;
+import dev.evloop.Task;
 import dev.evloop.SocketOptions;
 import dev.evloop.Transport;
 import io.netty.buffer.ByteBuf;
@@ -144,6 +145,27 @@ class TaskWritesTest extends BackendTest {
         byte[] made() {
             return made.toByteArray();
         }
+    }
+
+    @Test
+    void aTaskCancelledWhileItsCloseWaitsForTheLoopThreadStillClosesAndNothingIsReported() {
+        Link l = link(Integer.MAX_VALUE);
+        List<Throwable> reported = new ArrayList<>();
+        loop.setExceptionHandler((lp, context) -> reported.add(context.exception()));
+        Task<Void> closer = loop.runUntilComplete(() -> {
+            Task<Void> t = Async.spawn(() -> {
+                l.transport().close();
+                return null;
+            });
+            Async.yieldNow(); // the closer has asked the loop's thread to close and waits for it
+            t.cancel();
+            return t;
+        });
+        loop.runUntilComplete(() -> Async.waitFor(l.protocol().lost, GUARD));
+        assertTrue(closer.isCancelled(), "the task was cancelled where it waited");
+        assertEquals(List.of(), reported, "the close ran once and nothing was reported");
+        l.server().close();
+        loop.runUntilComplete(l.server().waitClosed());
     }
 
     @Test
