@@ -2,7 +2,6 @@ package dev.evloop.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -365,7 +364,7 @@ class SubprocessTest extends BackendTest {
         ProcessHandle handle = ProcessHandle.of(child.pid()).orElseThrow();
         try {
             assertTrue(handle.isAlive(), "a child still running is left running");
-            assertFalse(child.stdin().transport().isClosing() == false, "its stdin pipe is closed");
+            assertTrue(child.stdin().transport().isClosing(), "its stdin pipe is closed");
         } finally {
             handle.destroyForcibly();
         }
