@@ -646,6 +646,7 @@ public interface EventLoop extends AutoCloseable {
      *         naming the program if it cannot start (not found, not executable)
      * @throws NullPointerException if an argument or an element of {@code command} is null
      * @throws IllegalArgumentException if {@code command} is empty
+     * @throws RuntimeException what {@code protocolFactory} throws, after killing the child
      */
     default <P extends SubprocessProtocol> LoopFuture<SubprocessConnection<P>> subprocessExec(
             Supplier<P> protocolFactory, List<String> command, SubprocessOptions options) {

@@ -85,7 +85,17 @@ final class ProcessTransport implements SubprocessTransport {
             result.setException(e);
             return result;
         }
-        P protocol = protocolFactory.get();
+        P protocol;
+        try {
+            protocol = protocolFactory.get();
+        } catch (RuntimeException | Error e) {
+            // Nobody would ever hear of this child: it goes, and its pipes with it.
+            process.destroyForcibly();
+            Pumps.closeQuietly(process.getOutputStream());
+            Pumps.closeQuietly(process.getInputStream());
+            Pumps.closeQuietly(process.getErrorStream());
+            throw e;
+        }
         ProcessTransport transport = new ProcessTransport(loop, protocol, process, command.getFirst());
         transport.connect(options);
         loop.callSoon(() -> {

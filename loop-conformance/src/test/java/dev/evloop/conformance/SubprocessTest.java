@@ -356,6 +356,21 @@ class SubprocessTest extends BackendTest {
     }
 
     @Test
+    void aThrowingProtocolFactoryFailsTheCallAndTheChildAndItsPipesGo() throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        long before = OpenFileDescriptors.count();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> loop.subprocessExec(() -> {
+            throw new IllegalStateException("no protocol");
+        }, List.of("sleep", "30"), PIPES));
+        assertEquals("no protocol", e.getMessage());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (OpenFileDescriptors.count() > before && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(before, OpenFileDescriptors.count(), "the child's pipes are closed");
+    }
+
+    @Test
     void closingTheLoopClosesThePipesAndLeavesARunningChildRunning() {
         EventLoop other = EventLoops.newEventLoop(backend());
         Subprocess child = other.runUntilComplete(other.createTask(
