@@ -600,6 +600,7 @@ public interface EventLoop extends AutoCloseable {
      * @return a future of the transport and protocol, set after {@code connectionMade}
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code pipe} is closed
+     * @throws RuntimeException what {@code protocolFactory} throws; the pipe is left untouched
      */
     default <P extends Protocol> LoopFuture<Connection<P>> connectReadPipe(Supplier<P> protocolFactory,
             java.nio.channels.Pipe.SourceChannel pipe) {
@@ -619,6 +620,7 @@ public interface EventLoop extends AutoCloseable {
      * @return a future of the transport and protocol, set after {@code connectionMade}
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code pipe} is closed
+     * @throws RuntimeException what {@code protocolFactory} throws; the pipe is left untouched
      */
     default <P extends BaseProtocol> LoopFuture<Connection<P>> connectWritePipe(Supplier<P> protocolFactory,
             java.nio.channels.Pipe.SinkChannel pipe) {

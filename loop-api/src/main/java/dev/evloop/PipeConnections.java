@@ -28,6 +28,8 @@ final class PipeConnections {
         if (!pipe.isOpen()) {
             throw new IllegalArgumentException("pipe is closed: " + pipe);
         }
+        // The protocol first: a factory that throws leaves the pipe as it was, the caller's.
+        P protocol = protocolFactory.get();
         PipeSource source;
         try {
             source = watchesChannels(loop) ? new ChannelPipes.Source(loop, pipe)
@@ -35,7 +37,6 @@ final class PipeConnections {
         } catch (IOException e) {
             throw new UncheckedIOException("pipe cannot be used: " + e.getMessage(), e);
         }
-        P protocol = protocolFactory.get();
         ReadPipeTransport transport = new ReadPipeTransport(loop, protocol, source, pipe.toString());
         LoopFuture<Connection<P>> result = loop.createFuture();
         loop.callSoon(() -> {
@@ -54,6 +55,8 @@ final class PipeConnections {
         if (!pipe.isOpen()) {
             throw new IllegalArgumentException("pipe is closed: " + pipe);
         }
+        // The protocol first: a factory that throws leaves the pipe as it was, the caller's.
+        P protocol = protocolFactory.get();
         PipeSink sink;
         try {
             sink = watchesChannels(loop) ? new ChannelPipes.Sink(loop, pipe)
@@ -61,7 +64,6 @@ final class PipeConnections {
         } catch (IOException e) {
             throw new UncheckedIOException("pipe cannot be used: " + e.getMessage(), e);
         }
-        P protocol = protocolFactory.get();
         WritePipeTransport transport = new WritePipeTransport(loop, protocol, sink, pipe.toString());
         LoopFuture<Connection<P>> result = loop.createFuture();
         loop.callSoon(() -> {

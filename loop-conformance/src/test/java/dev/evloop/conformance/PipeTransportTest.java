@@ -186,4 +186,22 @@ class PipeTransportTest extends BackendTest {
         assertTrue(e.getMessage().startsWith("pipe"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> loop.connectWritePipe(Flow::new, closed.sink()));
     }
+
+    @Test
+    void aThrowingProtocolFactoryLeavesThePipeAsItWas() throws Exception {
+        Pipe pipe = Pipe.open();
+        try {
+            assertThrows(IllegalStateException.class, () -> loop.connectReadPipe(() -> {
+                throw new IllegalStateException("no protocol");
+            }, pipe.source()));
+            assertThrows(IllegalStateException.class, () -> loop.connectWritePipe(() -> {
+                throw new IllegalStateException("no protocol");
+            }, pipe.sink()));
+            assertTrue(pipe.source().isOpen() && pipe.sink().isOpen());
+            assertTrue(pipe.source().isBlocking() && pipe.sink().isBlocking(), "their blocking mode is untouched");
+        } finally {
+            pipe.source().close();
+            pipe.sink().close();
+        }
+    }
 }
