@@ -649,6 +649,7 @@ public interface EventLoop extends AutoCloseable {
      * @throws NullPointerException if an argument or an element of {@code command} is null
      * @throws IllegalArgumentException if {@code command} is empty
      * @throws RuntimeException what {@code protocolFactory} throws, after killing the child
+     * @throws IllegalStateException if the loop is closed; no child is started
      */
     default <P extends SubprocessProtocol> LoopFuture<SubprocessConnection<P>> subprocessExec(
             Supplier<P> protocolFactory, List<String> command, SubprocessOptions options) {

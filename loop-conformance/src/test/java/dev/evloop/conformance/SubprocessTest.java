@@ -371,6 +371,18 @@ class SubprocessTest extends BackendTest {
     }
 
     @Test
+    void aClosedLoopRefusesToStartAChild() throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        EventLoop other = EventLoops.newEventLoop(backend());
+        other.close();
+        long before = OpenFileDescriptors.count();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> other.subprocessExec(Recorder::new, List.of("sleep", "30"), PIPES));
+        assertEquals("event loop is closed", e.getMessage());
+        assertEquals(before, OpenFileDescriptors.count(), "no child, no pipes");
+    }
+
+    @Test
     void closingTheLoopClosesThePipesAndLeavesARunningChildRunning() {
         EventLoop other = EventLoops.newEventLoop(backend());
         Subprocess child = other.runUntilComplete(other.createTask(
