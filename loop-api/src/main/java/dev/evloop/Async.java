@@ -546,4 +546,44 @@ public final class Async {
         }
         return task;
     }
+
+    /**
+     * Starts a child process from the current task: asyncio's {@code create_subprocess_exec}.
+     * See {@link EventLoop#subprocessExec} for how it runs, and {@link Subprocess} for its
+     * streams.
+     *
+     * <pre>{@code
+     * Subprocess child = Async.createSubprocessExec(List.of("cat"), SubprocessOptions.pipes());
+     * byte[] echoed = child.communicate(data).stdout();
+     * }</pre>
+     *
+     * @param command the program and its arguments, not empty
+     * @param options the streams, directory, environment and reader limit
+     * @return the started child
+     * @throws java.io.IOException if the program cannot start, naming it
+     * @throws NullPointerException if an argument or an element of {@code command} is null
+     * @throws IllegalArgumentException if {@code command} is empty
+     * @throws IllegalStateException if called outside a task
+     */
+    public static Subprocess createSubprocessExec(List<String> command, SubprocessOptions options)
+            throws java.io.IOException {
+        return Subprocess.start(currentLoop(), command, options);
+    }
+
+    /**
+     * Starts {@code /bin/sh -c command} from the current task: asyncio's
+     * {@code create_subprocess_shell}; otherwise as {@link #createSubprocessExec}.
+     *
+     * @param command the shell command line
+     * @param options the streams, directory, environment and reader limit
+     * @return the started child
+     * @throws java.io.IOException if the shell cannot start
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if called outside a task
+     */
+    public static Subprocess createSubprocessShell(String command, SubprocessOptions options)
+            throws java.io.IOException {
+        return Subprocess.start(currentLoop(),
+                List.of("/bin/sh", "-c", java.util.Objects.requireNonNull(command, "command")), options);
+    }
 }

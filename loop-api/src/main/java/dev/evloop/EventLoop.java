@@ -588,6 +588,99 @@ public interface EventLoop extends AutoCloseable {
             SocketOptions options);
 
     /**
+     * Connects the read end of a pipe to a protocol: asyncio's {@code connect_read_pipe}. The
+     * protocol is handed the bytes as they arrive, {@code eofReceived} and then
+     * {@code connectionLost(null)} when the writer closes; {@link Transport#pauseReading()} stops
+     * reading, leaving the data in the pipe. On the selector backend the loop watches the channel
+     * in non-blocking mode; the native backends watch {@code int} descriptors, which Java does not
+     * expose for a {@code Pipe}'s channels, so there a platform thread reads it in blocking mode
+     * and hands each chunk to the loop. Either way nothing blocks the loop's thread.
+     *
+     * <pre>{@code
+     * Pipe pipe = Pipe.open();
+     * Connection<Collect> c = loop.runUntilComplete(loop.connectReadPipe(Collect::new, pipe.source()));
+     * }</pre>
+     *
+     * @param protocolFactory makes the protocol
+     * @param pipe            the read end; the transport owns and closes it
+     * @param <P>             the protocol's type
+     * @return a future of the transport and protocol, set after {@code connectionMade}
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code pipe} is closed
+     * @throws RuntimeException what {@code protocolFactory} throws; the pipe is left untouched
+     */
+    default <P extends Protocol> LoopFuture<Connection<P>> connectReadPipe(Supplier<P> protocolFactory,
+            java.nio.channels.Pipe.SourceChannel pipe) {
+        return PipeConnections.read(this, protocolFactory, pipe);
+    }
+
+    /**
+     * Connects the write end of a pipe to a protocol: asyncio's {@code connect_write_pipe}. Writes
+     * are buffered and sent as the pipe takes them; the protocol hears {@code pauseWriting} above
+     * the high-water mark (64 KiB by default) and {@code resumeWriting} at the low one, and a
+     * broken pipe as {@code connectionLost(error)}. {@link Transport#close()} closes the pipe after
+     * the buffer is written. Backends as {@link #connectReadPipe}.
+     *
+     * @param protocolFactory makes the protocol
+     * @param pipe            the write end; the transport owns and closes it
+     * @param <P>             the protocol's type
+     * @return a future of the transport and protocol, set after {@code connectionMade}
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code pipe} is closed
+     * @throws RuntimeException what {@code protocolFactory} throws; the pipe is left untouched
+     */
+    default <P extends BaseProtocol> LoopFuture<Connection<P>> connectWritePipe(Supplier<P> protocolFactory,
+            java.nio.channels.Pipe.SinkChannel pipe) {
+        return PipeConnections.write(this, protocolFactory, pipe);
+    }
+
+    /**
+     * Starts a child process running {@code command} (the program, then its arguments, looked up
+     * on {@code PATH}): asyncio's {@code loop.subprocess_exec}. The JDK starts it; its piped
+     * streams become transports read and written off the loop's thread, its exit is noticed
+     * through {@link Process#onExit()}, and the protocol hears {@code processExited} only after
+     * the child's stdout and stderr reached their end (see {@link SubprocessProtocol}). When the
+     * loop closes, the pipes are closed and a child still running is left running.
+     *
+     * <pre>{@code
+     * SubprocessConnection<Collect> c = loop.runUntilComplete(
+     *         loop.subprocessExec(Collect::new, List.of("ls", "-l"), SubprocessOptions.pipes()));
+     * }</pre>
+     *
+     * @param protocolFactory makes the protocol
+     * @param command         the program and its arguments, not empty
+     * @param options         the streams, directory, environment
+     * @param <P>             the protocol's type
+     * @return a future of the transport and protocol, failed with an {@link java.io.IOException}
+     *         naming the program if it cannot start (not found, not executable)
+     * @throws NullPointerException if an argument or an element of {@code command} is null
+     * @throws IllegalArgumentException if {@code command} is empty
+     * @throws RuntimeException what {@code protocolFactory} throws, after killing the child
+     * @throws IllegalStateException if the loop is closed; no child is started
+     */
+    default <P extends SubprocessProtocol> LoopFuture<SubprocessConnection<P>> subprocessExec(
+            Supplier<P> protocolFactory, List<String> command, SubprocessOptions options) {
+        return ProcessTransport.start(this, protocolFactory, command, options);
+    }
+
+    /**
+     * Starts {@code /bin/sh -c command}: asyncio's {@code loop.subprocess_shell}; otherwise as
+     * {@link #subprocessExec}. Quote what the shell must not interpret.
+     *
+     * @param protocolFactory makes the protocol
+     * @param command         the shell command line
+     * @param options         the streams, directory, environment
+     * @param <P>             the protocol's type
+     * @return a future of the transport and protocol
+     * @throws NullPointerException if an argument is null
+     */
+    default <P extends SubprocessProtocol> LoopFuture<SubprocessConnection<P>> subprocessShell(
+            Supplier<P> protocolFactory, String command, SubprocessOptions options) {
+        return ProcessTransport.start(this, protocolFactory,
+                List.of("/bin/sh", "-c", java.util.Objects.requireNonNull(command, "command")), options);
+    }
+
+    /**
      * Resolves a host name to every address it has, without blocking the loop. An IP literal
      * ({@code "127.0.0.1"}, {@code "::1"}, {@code "[::1]"}) becomes its address at once, with no
      * lookup and no executor; a name is looked up with {@link java.net.InetAddress#getAllByName}

@@ -115,6 +115,8 @@ public final class BaseEventLoop implements EventLoop {
     private final Set<Task<?>> tasks = new HashSet<>();
     private final SignalHandlers signals = new SignalHandlers(this);
     private final FdWatchers watchers;
+    /** What close() runs first; insertion order, touched on the loop's thread. */
+    private final Map<Handle, Runnable> closeHooks = new java.util.LinkedHashMap<>();
 
     /** The shortest wait the backend's poll can make, in nanoseconds; waits round up to it. */
     private final long pollResolutionNanos;
@@ -592,6 +594,7 @@ public final class BaseEventLoop implements EventLoop {
         }
         tasks.clear();
         signals.removeAll();
+        runCloseHooks();
         watchers.closeAll();
         closed = true;
         ready.clear();
@@ -605,6 +608,42 @@ public final class BaseEventLoop implements EventLoop {
         while (!io.isTerminated()) {
             io.runNow();
         }
+    }
+
+    /**
+     * Adds what {@link #close()} runs before it drops the watchers, such as closing the pipes of
+     * subprocesses; a hook removes itself with the returned handle once its resource is gone.
+     * Called on the loop's thread.
+     *
+     * @param hook what to run; a throwing hook goes to the exception handler
+     * @return a handle whose {@code cancel} removes the hook
+     */
+    public Handle addCloseHook(Runnable hook) {
+        Objects.requireNonNull(hook, "hook");
+        Handle handle = new Handle() {
+            @Override
+            public void cancel() {
+                closeHooks.remove(this);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return !closeHooks.containsKey(this);
+            }
+        };
+        closeHooks.put(handle, hook);
+        return handle;
+    }
+
+    private void runCloseHooks() {
+        for (Runnable hook : new ArrayList<>(closeHooks.values())) {
+            try {
+                hook.run();
+            } catch (RuntimeException e) {
+                callExceptionHandler(ExceptionContext.of("Exception in a close hook", e));
+            }
+        }
+        closeHooks.clear();
     }
 
     /**
