@@ -29,6 +29,9 @@ import java.nio.file.Path;
  * it ahead of epoll (see the README): the same echo servers cost 8-10% less server CPU per round
  * trip at 1-16 KiB. Its one gap: Netty 4.2.18 closes its Unix-domain connections at the peer's
  * half-close, so a Unix-socket server that replies after its client's {@code writeEof} needs epoll.
+ * Loading this class sets {@code io.netty.iouring.pollAddMultishotEnabled=false} unless it is set
+ * already, before Netty's io_uring classes read it: with multishot polls, connections reset just
+ * after sending data were never closed (see the README).
  *
  * <pre>{@code
  * java -Dloop.backend=io_uring -cp ... MyApp
