@@ -749,6 +749,9 @@ public interface EventLoop extends AutoCloseable {
     /**
      * Runs a callback on this loop's thread whenever the process receives a signal; replaces the
      * loop's earlier handler for it. Mirrors asyncio's {@code loop.add_signal_handler(sig, callback)}.
+     * Each loop's handler is its own registration: when several loops handle one signal, each
+     * one's callback runs on its loop until that loop removes it or closes, whatever order the
+     * loops add and remove theirs in.
      *
      * <pre>{@code
      * loop.addSignalHandler("TERM", () -> Async.allTasks().forEach(Task::cancel));
@@ -764,8 +767,10 @@ public interface EventLoop extends AutoCloseable {
     void addSignalHandler(String signal, Runnable callback);
 
     /**
-     * Removes this loop's handler for a signal and restores the one it replaced. Mirrors asyncio's
-     * {@code loop.remove_signal_handler(sig)}.
+     * Removes this loop's handler for a signal; its callback does not run again, even for a signal
+     * that came before the removal. Other loops' handlers for the signal stay; when the last one
+     * goes, the process's disposition from before the first comes back. Closing the loop removes
+     * all of its handlers. Mirrors asyncio's {@code loop.remove_signal_handler(sig)}.
      *
      * @param signal the signal's name
      * @return whether there was a handler to remove

@@ -1,5 +1,6 @@
 package dev.evloop.internal;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -11,15 +12,24 @@ import sun.misc.SignalHandler;
 /**
  * One loop's signal handlers: the JVM delivers a signal on a thread of its own, and the handler
  * hands the callback to the loop with {@code callSoonThreadsafe}, so it runs on the loop thread,
- * as asyncio's {@code add_signal_handler} does. Removing a handler restores the one it replaced.
+ * as asyncio's {@code add_signal_handler} does.
+ *
+ * <p>The JVM keeps one handler per signal for the whole process, while every loop keeps its own
+ * handlers. So each signal evloop handles has one process-wide {@link Dispatch}, installed with
+ * the first loop's handler and handing the signal to every loop that has one; the disposition it
+ * replaced comes back only when the last of them is removed. A loop's handlers are independent of
+ * the order other loops add and remove theirs in.
  */
 final class SignalHandlers {
     private static final System.Logger LOG = System.getLogger("dev.evloop");
     /** Signals no process can catch. */
     private static final Set<String> UNCATCHABLE = Set.of("KILL", "STOP");
+    /** Every signal some loop handles, by normalized name; also the lock for all handler changes. */
+    private static final Map<String, Dispatch> DISPATCHES = new HashMap<>();
 
     private final BaseEventLoop loop;
-    private final Map<String, SignalHandler> replaced = new HashMap<>();
+    /** This loop's handlers; guarded by {@link #DISPATCHES}. */
+    private final Map<String, Registration> own = new HashMap<>();
 
     SignalHandlers(BaseEventLoop loop) {
         this.loop = loop;
@@ -32,7 +42,7 @@ final class SignalHandlers {
         return n.startsWith("SIG") ? n.substring(3) : n;
     }
 
-    synchronized void add(String name, Runnable callback) {
+    void add(String name, Runnable callback) {
         String signal = normalize(name);
         Objects.requireNonNull(callback, "callback");
         if (UNCATCHABLE.contains(signal)) {
@@ -44,43 +54,128 @@ final class SignalHandlers {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("signal: unknown signal '" + name + "' on this system", e);
         }
-        SignalHandler previous;
-        try {
-            previous = Signal.handle(sig, s -> deliver(signal, callback));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("signal: the JVM will not hand SIG" + signal + " over ("
-                    + e.getMessage() + ")", e);
-        }
-        if (previous == SignalHandler.SIG_IGN && !replaced.containsKey(signal)) {
-            // A process started with the signal ignored (a shell's background job, nohup) keeps it
-            // ignored: the JVM does not take it over, so this handler would wait in vain.
-            LOG.log(System.Logger.Level.WARNING, "SIG" + signal + " was ignored when this process started"
-                    + " (a background job or nohup?); the JVM may never deliver it to this handler");
-        }
-        replaced.putIfAbsent(signal, previous);
-    }
-
-    private void deliver(String signal, Runnable callback) {
-        try {
-            loop.callSoonThreadsafe(callback);
-        } catch (IllegalStateException closed) {
-            // The loop closed between the signal and now: nobody is left to tell.
+        synchronized (DISPATCHES) {
+            Dispatch dispatch = DISPATCHES.get(signal);
+            if (dispatch == null) {
+                dispatch = Dispatch.install(sig);
+                DISPATCHES.put(signal, dispatch);
+            }
+            Registration registration = new Registration(loop, callback);
+            Registration replaced = own.put(signal, registration);
+            if (replaced != null) {
+                replaced.active = false;
+                dispatch.remove(replaced);
+            }
+            dispatch.add(registration);
         }
     }
 
-    synchronized boolean remove(String name) {
+    boolean remove(String name) {
         String signal = normalize(name);
-        SignalHandler previous = replaced.remove(signal);
-        if (previous == null) {
-            return false;
+        synchronized (DISPATCHES) {
+            Registration registration = own.remove(signal);
+            if (registration == null) {
+                return false;
+            }
+            // A signal that came before this removal may still have the callback queued on the loop.
+            registration.active = false;
+            Dispatch dispatch = DISPATCHES.get(signal);
+            dispatch.remove(registration);
+            if (dispatch.isEmpty()) {
+                DISPATCHES.remove(signal);
+                dispatch.restore();
+            }
+            return true;
         }
-        Signal.handle(new Signal(signal), previous);
-        return true;
     }
 
-    synchronized void removeAll() {
-        for (String signal : Set.copyOf(replaced.keySet())) {
-            remove(signal);
+    void removeAll() {
+        synchronized (DISPATCHES) {
+            for (String signal : Set.copyOf(own.keySet())) {
+                remove(signal);
+            }
+        }
+    }
+
+    /** One loop's handler for one signal. */
+    private static final class Registration {
+        private final BaseEventLoop loop;
+        private final Runnable callback;
+        /** False once removed, so a callback queued by an earlier signal does not run after all. */
+        private volatile boolean active = true;
+
+        Registration(BaseEventLoop loop, Runnable callback) {
+            this.loop = loop;
+            this.callback = callback;
+        }
+
+        void deliver() {
+            try {
+                loop.callSoonThreadsafe(this::runIfActive);
+            } catch (IllegalStateException closed) {
+                // The loop closed between the signal and now: nobody is left to tell.
+            }
+        }
+
+        private void runIfActive() {
+            if (active) {
+                callback.run();
+            }
+        }
+    }
+
+    /** The JVM's handler for one signal while any loop handles it: hands it to every loop's. */
+    private static final class Dispatch implements SignalHandler {
+        private final Signal signal;
+        /** The disposition this replaced, given back when the last registration goes. */
+        private SignalHandler original;
+        /** Copied on change, so the JVM's signal thread reads it without the lock. */
+        private volatile Registration[] registrations = new Registration[0];
+
+        private Dispatch(Signal signal) {
+            this.signal = signal;
+        }
+
+        static Dispatch install(Signal sig) {
+            Dispatch dispatch = new Dispatch(sig);
+            try {
+                dispatch.original = Signal.handle(sig, dispatch);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("signal: the JVM will not hand SIG" + sig.getName()
+                        + " over (" + e.getMessage() + ")", e);
+            }
+            if (dispatch.original == SignalHandler.SIG_IGN) {
+                // A process started with the signal ignored (a shell's background job, nohup) keeps it
+                // ignored: the JVM does not take it over, so this handler would wait in vain.
+                LOG.log(System.Logger.Level.WARNING, "SIG" + sig.getName() + " was ignored when this process"
+                        + " started (a background job or nohup?); the JVM may never deliver it to this handler");
+            }
+            return dispatch;
+        }
+
+        @Override
+        public void handle(Signal received) {
+            for (Registration registration : registrations) {
+                registration.deliver();
+            }
+        }
+
+        void add(Registration registration) {
+            Registration[] now = Arrays.copyOf(registrations, registrations.length + 1);
+            now[now.length - 1] = registration;
+            registrations = now;
+        }
+
+        void remove(Registration registration) {
+            registrations = Arrays.stream(registrations).filter(r -> r != registration).toArray(Registration[]::new);
+        }
+
+        boolean isEmpty() {
+            return registrations.length == 0;
+        }
+
+        void restore() {
+            Signal.handle(signal, original);
         }
     }
 }

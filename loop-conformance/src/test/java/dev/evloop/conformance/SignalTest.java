@@ -8,22 +8,181 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.evloop.Async;
+import dev.evloop.EventLoop;
+import dev.evloop.EventLoops;
 import dev.evloop.LoopFuture;
 import dev.evloop.Task;
+import dev.evloop.TimerHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
-/** Signal handlers run on the loop's thread. */
+/**
+ * Signal handlers run on the loop's thread, and the handlers of several loops are independent
+ * registrations. SIGWINCH stands in for any signal: its default is to ignore it, and each test
+ * first puts a handler of its own in place, the "original disposition" that must come back once
+ * no loop handles the signal any more.
+ */
 class SignalTest extends BackendTest {
+    private static final Signal WINCH = new Signal("WINCH");
+
+    /** Released each time the signal reaches the disposition from before any loop's handler. */
+    private final Semaphore originalRan = new Semaphore(0);
+    /** The handlers that ran, by name, in order; appended to on the loops' thread (this one). */
+    private final List<String> ran = new ArrayList<>();
+    private SignalHandler before;
+    /** A second loop on the same backend. */
+    private EventLoop other;
 
     @BeforeEach
     void posixOnly() {
         assumeTrue(!System.getProperty("os.name").startsWith("Windows"), "POSIX signals");
+        before = Signal.handle(WINCH, s -> originalRan.release());
+        other = EventLoops.newEventLoop(backend());
+    }
+
+    @AfterEach
+    void restoreWinch() {
+        if (other != null) {
+            other.close();
+        }
+        if (before != null) {
+            Signal.handle(WINCH, before);
+        }
+    }
+
+    /** A handler that notes {@code name} and stops {@code on}, so the test goes on. */
+    private Runnable handler(EventLoop on, String name) {
+        return () -> {
+            ran.add(name);
+            on.stop();
+        };
+    }
+
+    /** Raises SIGWINCH and runs each loop until its handler has stopped it (or the guard has). */
+    private static void raiseAndRun(EventLoop... handling) {
+        Signal.raise(WINCH);
+        for (EventLoop l : handling) {
+            TimerHandle guard = l.callLater(GUARD, l::stop);
+            l.runForever();
+            guard.cancel();
+        }
+    }
+
+    /** Runs a loop through everything handed to it from other threads so far. */
+    private static void drain(EventLoop l) {
+        l.callSoonThreadsafe(l::stop);
+        l.runForever();
+    }
+
+    private void awaitOriginalDisposition() throws InterruptedException {
+        assertTrue(originalRan.tryAcquire(GUARD.toMillis(), TimeUnit.MILLISECONDS),
+                "the signal should reach the disposition from before the loops' handlers");
+    }
+
+    @Test
+    void theHandlersOfTwoLoopsBothRunForOneSignal() {
+        loop.addSignalHandler("WINCH", handler(loop, "A"));
+        other.addSignalHandler("WINCH", handler(other, "B"));
+        raiseAndRun(loop, other);
+        assertEquals(List.of("A", "B"), ran);
+        assertEquals(0, originalRan.availablePermits());
+    }
+
+    @Test
+    void aLoopsHandlerKeepsRunningWhenALoopThatAddedOneEarlierRemovesIt() {
+        loop.addSignalHandler("WINCH", handler(loop, "A"));
+        other.addSignalHandler("WINCH", handler(other, "B"));
+        assertTrue(loop.removeSignalHandler("WINCH"));
+        raiseAndRun(other);
+        drain(loop);
+        assertEquals(List.of("B"), ran);
+        assertEquals(0, originalRan.availablePermits(), "one loop still handles the signal");
+    }
+
+    @Test
+    void aLoopsHandlerKeepsRunningWhenALoopThatAddedOneLaterRemovesIt() {
+        loop.addSignalHandler("WINCH", handler(loop, "A"));
+        other.addSignalHandler("WINCH", handler(other, "B"));
+        assertTrue(other.removeSignalHandler("WINCH"));
+        raiseAndRun(loop);
+        drain(other);
+        assertEquals(List.of("A"), ran);
+        assertEquals(0, originalRan.availablePermits(), "one loop still handles the signal");
+    }
+
+    @Test
+    void aRemovedHandlerDoesNotComeBackWhenTheLastOtherHandlerIsRemoved() throws InterruptedException {
+        loop.addSignalHandler("WINCH", handler(loop, "A"));
+        other.addSignalHandler("WINCH", handler(other, "B"));
+        assertTrue(loop.removeSignalHandler("WINCH"));
+        assertTrue(other.removeSignalHandler("WINCH"));
+        Signal.raise(WINCH);
+        awaitOriginalDisposition();
+        drain(loop);
+        drain(other);
+        assertEquals(List.of(), ran);
+    }
+
+    @Test
+    void theOriginalDispositionComesBackWhenTheLastHandlerIsRemovedInTheOrderTheyWereAdded()
+            throws InterruptedException {
+        loop.addSignalHandler("WINCH", handler(loop, "A"));
+        other.addSignalHandler("WINCH", handler(other, "B"));
+        assertTrue(other.removeSignalHandler("WINCH"));
+        assertTrue(loop.removeSignalHandler("WINCH"));
+        Signal.raise(WINCH);
+        awaitOriginalDisposition();
+        drain(loop);
+        drain(other);
+        assertEquals(List.of(), ran);
+    }
+
+    @Test
+    void closingALoopRemovesItsHandlersAndNoOtherLoops() throws InterruptedException {
+        loop.addSignalHandler("WINCH", handler(loop, "A"));
+        other.addSignalHandler("WINCH", handler(other, "B"));
+        loop.close();
+        raiseAndRun(other);
+        assertEquals(List.of("B"), ran);
+        assertEquals(0, originalRan.availablePermits(), "the open loop still handles the signal");
+        other.close();
+        Signal.raise(WINCH);
+        awaitOriginalDisposition();
+    }
+
+    @Test
+    void aHandlerRemovedAfterTheSignalCameButBeforeItsCallbackRanDoesNotRun() {
+        loop.addSignalHandler("WINCH", handler(loop, "A"));
+        other.addSignalHandler("WINCH", handler(other, "B"));
+        // Both loops' callbacks are handed over in one pass, the first added first: once B's has
+        // run, A's waits on its loop.
+        raiseAndRun(other);
+        assertTrue(loop.removeSignalHandler("WINCH"));
+        drain(loop);
+        assertEquals(List.of("B"), ran);
+    }
+
+    @Test
+    void addingAgainOnOneLoopReplacesThatLoopsHandlerOnly() throws InterruptedException {
+        loop.addSignalHandler("WINCH", handler(loop, "A1"));
+        other.addSignalHandler("WINCH", handler(other, "B"));
+        loop.addSignalHandler("WINCH", handler(loop, "A2"));
+        raiseAndRun(loop, other);
+        assertEquals(List.of("A2", "B"), ran);
+        assertTrue(loop.removeSignalHandler("WINCH"));
+        assertFalse(loop.removeSignalHandler("WINCH"), "one removal takes the loop's only handler");
+        assertTrue(other.removeSignalHandler("WINCH"));
+        Signal.raise(WINCH);
+        awaitOriginalDisposition();
     }
 
     @Test

@@ -30,12 +30,31 @@ import java.time.Duration;
  * it ahead of epoll (see the README): the same echo servers cost 8-10% less server CPU per round
  * trip at 1-16 KiB. Its one gap: Netty 4.2.18 closes its Unix-domain connections at the peer's
  * half-close, so a Unix-socket server that replies after its client's {@code writeEof} needs epoll.
+ * Loading this class sets {@code io.netty.iouring.pollAddMultishotEnabled=false} unless it is set
+ * already, before Netty's io_uring classes read it: with multishot polls, connections reset just
+ * after sending data were never closed (see the README).
  *
  * <pre>{@code
  * java -Dloop.backend=io_uring -cp ... MyApp
  * }</pre>
  */
 public final class IoUringBackend extends AbstractLoopBackend {
+    /** Netty's switch for multishot {@code POLL_ADD}; read once, when its {@code IoUring} class initialises. */
+    private static final String POLL_ADD_MULTISHOT = "io.netty.iouring.pollAddMultishotEnabled";
+
+    static {
+        // Before anything below touches Netty's io_uring classes. With multishot POLL_ADD, Netty
+        // 4.2.18 leaves a connection open for good when its peer resets it just after sending data:
+        // the reset's completions come while the read of that data is in flight, the read loop ends
+        // on the now empty socket, and the channel waits on its multishot POLLIN poll, which has
+        // already fired for the reset and never fires again. A one-shot poll is armed anew after
+        // each completion and fires at once on a reset socket; it costs one more SQE per read
+        // loop. A user's own setting stands.
+        if (System.getProperty(POLL_ADD_MULTISHOT) == null) {
+            System.setProperty(POLL_ADD_MULTISHOT, "false");
+        }
+    }
+
     private static final Availability AVAILABILITY =
             Availability.probe("io_uring", "Linux", IoUring::isAvailable, IoUring::unavailabilityCause);
 
