@@ -163,7 +163,8 @@ public interface Transport {
      * of a TLS record, or the rest of the stream, the peer's EOF and the connection's end, which
      * some backends read in one go once the peer has closed) is held, in order, for
      * {@link #resumeReading()}. A reset while paused is reported after the data that came before
-     * it, as asyncio, which does not read a paused socket, only sees it after resuming.
+     * it, as asyncio, which does not read a paused socket, only sees it after resuming (here
+     * {@link #isClosing()} already says {@code true} and writes are dropped meanwhile).
      * {@link #close()} or {@link #abort()} while paused drops what was held, unread, and
      * {@code connectionLost} comes once, soon after, as asyncio's does. Does nothing if the
      * transport is already paused, was closed or aborted, or its protocol heard connectionLost.
