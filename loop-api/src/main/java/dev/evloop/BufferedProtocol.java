@@ -14,6 +14,10 @@ import java.nio.ByteBuffer;
  *     public void bufferUpdated(int n) { total += n; }
  * }
  * }</pre>
+ *
+ * <p>While its transport is paused ({@link Transport#pauseReading()}) neither
+ * {@link #getBuffer(int)} nor {@link #bufferUpdated(int)} is called; what arrives meanwhile fills
+ * the protocol's buffers on resume, in order.
  */
 public interface BufferedProtocol extends BaseProtocol {
 

@@ -19,6 +19,10 @@ import java.nio.ByteBuffer;
  * iteration, so a burst of sends costs few system calls (one on backends that batch them); past
  * 64 KiB unflushed they are flushed at once. An empty datagram is not sent, on any backend.
  * Every method is for the loop's thread and its tasks.
+ *
+ * <p>Like asyncio's, it has no {@code pause_reading()}: every datagram that arrives goes to
+ * {@code datagramReceived} at once; one that comes faster than the protocol can take is dropped by
+ * the kernel when the socket's receive buffer is full, as UDP does.
  */
 public interface DatagramTransport {
 

@@ -17,7 +17,9 @@ import java.util.Objects;
  *
  * <p>Data waits in a buffer until read. Past twice the {@linkplain #limit() limit} (64 KiB by
  * default) the transport stops reading until the buffer is back under the limit, so a slow reader
- * holds the sender back instead of filling memory. Methods that wait work inside a task, one task
+ * holds the sender back instead of filling memory: the buffer never holds more than twice the
+ * limit plus one read (at most 256 KiB; over TLS, what one read decrypts to), at the peer's close
+ * too. Methods that wait work inside a task, one task
  * at a time; a connection error is thrown by the read that meets it, as an
  * {@link UncheckedIOException} when it is an I/O error.
  */

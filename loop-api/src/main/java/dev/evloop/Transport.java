@@ -153,10 +153,33 @@ public interface Transport {
      */
     boolean isClosing();
 
-    /** Stops delivering received data until {@link #resumeReading()}. Mirrors {@code pause_reading()}. */
+    /**
+     * Stops delivering received data until {@link #resumeReading()}. Mirrors
+     * {@code pause_reading()}.
+     *
+     * <p>Once the call returns the protocol hears nothing at all, over TLS and at the peer's close
+     * too: no {@code dataReceived} or {@code bufferUpdated}, no {@code eofReceived}, no
+     * {@code connectionLost}. The backend stops reading the socket; what it had already read (bytes
+     * of a TLS record, or the rest of the stream, the peer's EOF and the connection's end, which
+     * some backends read in one go once the peer has closed) is held, in order, for
+     * {@link #resumeReading()}. A reset while paused is reported after the data that came before
+     * it, as asyncio, which does not read a paused socket, only sees it after resuming (here
+     * {@link #isClosing()} already says {@code true} and writes are dropped meanwhile).
+     * {@link #close()} or {@link #abort()} while paused drops what was held, unread, and
+     * {@code connectionLost} comes once, soon after, as asyncio's does. Does nothing if the
+     * transport is already paused, was closed or aborted, or its protocol heard connectionLost.
+     */
     void pauseReading();
 
-    /** Delivers received data again. Mirrors {@code resume_reading()}. */
+    /**
+     * Delivers received data again. Mirrors {@code resume_reading()}.
+     *
+     * <p>What was held while paused comes first, from a callback of the loop, on the loop's
+     * thread, in the order it arrived (data, then the peer's EOF, then {@code connectionLost}) and
+     * before anything read later; a protocol that pauses again inside one of those callbacks stops
+     * the rest until it resumes. Does nothing if the transport is not paused, or was closed or
+     * aborted.
+     */
     void resumeReading();
 
     /**

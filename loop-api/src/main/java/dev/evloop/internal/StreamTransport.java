@@ -8,6 +8,7 @@ import dev.evloop.LoopFuture;
 import dev.evloop.Protocol;
 import dev.evloop.Transport;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -24,6 +25,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
 import java.util.Objects;
 
 /**
@@ -36,6 +38,14 @@ import java.util.Objects;
  * {@link WriteFlow#FLUSH_THRESHOLD} bytes. A write from one of the loop's tasks does not wait for
  * the loop's thread: it joins the {@link WriteFlow}'s pending list, which goes into the channel
  * before the next poll and before any other operation on the channel.
+ *
+ * <p>{@link #pauseReading()} turns Netty's auto-read off, but that alone does not stop delivery:
+ * {@link SslHandler} fires one read per record it decrypts from a socket read, and the epoll and
+ * io_uring channels read to the end once the peer has closed. So a paused transport holds what
+ * still arrives, the peer's EOF and the channel's end included, in the order it came, and hands it
+ * over on resume, as Netty's {@code FlowControlHandler} does but without a handler of its own: an
+ * unpaused read costs one more branch and nothing more. A transport the user closes while paused
+ * drops what it held, as asyncio never reads a closing transport.
  */
 public final class StreamTransport extends ChannelInboundHandlerAdapter implements Transport {
     private static final System.Logger LOG = System.getLogger("dev.evloop");
@@ -64,6 +74,30 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     private boolean writesEndedByPeer;
     /** How Netty failed the writes still queued when it closed such a channel at the peer's end. */
     private ClosedChannelException unsentAtPeerEof;
+    /** The channel's input ended (Netty's input-shutdown event), whether the protocol heard of it yet or not. */
+    private boolean inputEnded;
+    /** pauseReading() was called and resumeReading() not yet. */
+    private boolean paused;
+    /**
+     * What arrived while paused, oldest first: {@link ByteBuf}s, then perhaps {@link #HELD_EOF},
+     * then perhaps {@link #HELD_LOSS}. Made at the first pause that needs it; empty while not held.
+     */
+    private ArrayDeque<Object> held;
+    /** The user closed or aborted the transport: what was held is dropped, nothing more is held. */
+    private boolean closedByUser;
+    /** The channel's end was held; whether it was the peer's end of stream (see {@link #closedByPeerEof}). */
+    private boolean heldLossByPeerEof;
+    /** A drain of {@link #held} is scheduled on the loop. */
+    private boolean drainScheduled;
+    /** {@link #drainHeld()} is handing held events over: a resume inside one must not start another. */
+    private boolean draining;
+    /** connectionLost was called (or the connection was never made and ended): nothing follows it. */
+    private boolean ended;
+
+    /** The peer's end of stream, held while paused. */
+    private static final Object HELD_EOF = new Object();
+    /** The channel's end, held while paused; always the last held event. */
+    private static final Object HELD_LOSS = new Object();
 
     StreamTransport(BaseEventLoop loop, Channel channel, BaseProtocol protocol, Runnable onLost) {
         this.loop = loop;
@@ -92,27 +126,57 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf buf = (ByteBuf) msg;
+        if (lost || !buf.isReadable()) {
+            buf.release();
+            return;
+        }
+        if (paused || held != null && !held.isEmpty()) {
+            hold(buf); // newer data waits behind what is held
+            return;
+        }
         try {
-            if (lost || !buf.isReadable()) {
-                return;
-            }
-            // Not through guarded(): no lambda to allocate per read.
-            if (protocol instanceof Protocol plain) {
-                try {
-                    plain.dataReceived(view(buf));
-                } catch (Throwable t) {
-                    callbackFailed("dataReceived", t);
-                }
-            } else if (protocol instanceof BufferedProtocol buffered) {
-                try {
-                    fill(buffered, buf);
-                } catch (Throwable t) {
-                    callbackFailed("bufferUpdated", t);
-                }
-            }
+            deliver(buf);
         } finally {
             buf.release();
         }
+    }
+
+    /** Hands received bytes to the protocol. Not through guarded(): no lambda to allocate per read. */
+    private void deliver(ByteBuf buf) {
+        if (protocol instanceof Protocol plain) {
+            try {
+                plain.dataReceived(view(buf));
+            } catch (Throwable t) {
+                callbackFailed("dataReceived", t);
+            }
+        } else if (protocol instanceof BufferedProtocol buffered) {
+            try {
+                fill(buffered, buf);
+            } catch (Throwable t) {
+                callbackFailed("bufferUpdated", t);
+            }
+        }
+    }
+
+    /**
+     * Keeps an event that arrived while paused (or behind held ones) for {@link #drainHeld()}; once
+     * the user closed the transport, drops it instead, releasing a buffer.
+     */
+    private void hold(Object event) {
+        if (closedByUser) {
+            if (event instanceof ByteBuf buf) {
+                buf.release();
+            }
+            return;
+        }
+        held().add(event);
+    }
+
+    private ArrayDeque<Object> held() {
+        if (held == null) {
+            held = new ArrayDeque<>();
+        }
+        return held;
     }
 
     /**
@@ -123,8 +187,17 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         return buf.nioBufferCount() == 1 ? buf.internalNioBuffer(buf.readerIndex(), buf.readableBytes()) : buf.nioBuffer();
     }
 
-    private static void fill(BufferedProtocol protocol, ByteBuf buf) {
+    /**
+     * Fills the protocol's buffers with the received bytes, one {@code bufferUpdated} per buffer, as
+     * asyncio's {@code recv_into} does; a protocol that pauses inside one gets the rest on resume,
+     * before anything newer.
+     */
+    private void fill(BufferedProtocol protocol, ByteBuf buf) {
         while (buf.isReadable()) {
+            if (paused && !closedByUser) {
+                held().addFirst(buf.retain()); // older than anything held: it came before
+                return;
+            }
             ByteBuffer target = protocol.getBuffer(buf.readableBytes());
             if (target == null || !target.hasRemaining()) {
                 throw new IllegalStateException("getBuffer() returned a buffer with no room");
@@ -146,12 +219,24 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
                 made();
             }
         } else if (evt == ChannelInputShutdownEvent.INSTANCE) {
-            eofReceived = true;
-            boolean[] keepOpen = {false};
-            guarded("eofReceived", () -> keepOpen[0] = protocol.eofReceived());
-            if (!keepOpen[0] || eofWritten) {
-                close(); // nothing more can travel either way
+            inputEnded = true;
+            if (lost) {
+                return;
             }
+            if (paused || held != null && !held.isEmpty()) {
+                hold(HELD_EOF);
+            } else {
+                deliverEof();
+            }
+        }
+    }
+
+    private void deliverEof() {
+        eofReceived = true;
+        boolean[] keepOpen = {false};
+        guarded("eofReceived", () -> keepOpen[0] = protocol.eofReceived());
+        if (!keepOpen[0] || eofWritten) {
+            close(); // nothing more can travel either way
         }
     }
 
@@ -197,6 +282,24 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         lost = true;
         boolean byPeerEof = closedByPeerEof();
         closing = true;
+        if (made && !closedByUser && (paused || held != null && !held.isEmpty())) {
+            // The protocol hears of the end after what it has not yet heard, on resume. The held
+            // bytes leave the channel's allocator now, so nothing of the connection outlives it
+            // should the protocol never resume.
+            copyHeldToHeap();
+            heldLossByPeerEof = byPeerEof;
+            hold(HELD_LOSS);
+            return;
+        }
+        connectionEnded(byPeerEof);
+    }
+
+    /** Tells the protocol the connection ended, once: asyncio's {@code connection_lost} and what precedes it. */
+    private void connectionEnded(boolean byPeerEof) {
+        if (ended) {
+            return;
+        }
+        ended = true;
         if (made && byPeerEof) {
             writesEndedByPeer = true;
             Throwable cause = unsentAtPeerEof == null ? null
@@ -218,11 +321,91 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
 
     /**
      * Whether the channel that just went inactive was closed by Netty on the peer's end of stream,
-     * on a channel that cannot half-close: we were not closing it, no EOF was delivered, and there
+     * on a channel that cannot half-close: we were not closing it, no EOF arrived, and there
      * was no I/O error (a reset or a failed read would have come through exceptionCaught first).
      */
     private boolean closedByPeerEof() {
-        return closesOnPeerEof != null && !closing && !eofReceived && error == null;
+        return closesOnPeerEof != null && !closing && !inputEnded && error == null;
+    }
+
+    /** Replaces each held buffer by an unpooled heap copy and releases the original. */
+    private void copyHeldToHeap() {
+        if (held == null) {
+            return;
+        }
+        for (int i = held.size(); i > 0; i--) {
+            Object event = held.poll();
+            if (event instanceof ByteBuf buf) {
+                try {
+                    event = Unpooled.wrappedBuffer(ByteBufUtil.getBytes(buf));
+                } finally {
+                    buf.release();
+                }
+            }
+            held.add(event);
+        }
+    }
+
+    /**
+     * Drops what was held when the user closes: data and EOF are released unread. A held end of
+     * the channel stays, to be reported soon, as asyncio's {@code close()} reports the loss with
+     * {@code call_soon}.
+     */
+    private void dropHeld() {
+        if (held == null || held.isEmpty()) {
+            return;
+        }
+        boolean lossHeld = false;
+        Object event;
+        while ((event = held.poll()) != null) {
+            if (event instanceof ByteBuf buf) {
+                buf.release();
+            } else if (event == HELD_LOSS) {
+                lossHeld = true;
+            }
+        }
+        if (lossHeld) {
+            held.add(HELD_LOSS);
+            scheduleDrain();
+        }
+    }
+
+    private void scheduleDrain() {
+        if (!drainScheduled && !draining) {
+            drainScheduled = true;
+            loop.callSoonFromAnyThread(this::drainHeld);
+        }
+    }
+
+    /**
+     * Hands over what was held, oldest first, until the protocol pauses again (a held end of the
+     * channel still comes once the user closed); then reads again if nothing is left. A callback
+     * that resumes inside it only clears the pause: this loop goes on, so nothing overtakes.
+     */
+    private void drainHeld() {
+        drainScheduled = false;
+        draining = true;
+        try {
+            Object event;
+            while ((!paused || closedByUser) && (event = held.poll()) != null) {
+                if (event instanceof ByteBuf buf) {
+                    try {
+                        deliver(buf);
+                    } finally {
+                        buf.release();
+                    }
+                } else if (event == HELD_EOF) {
+                    deliverEof();
+                } else {
+                    connectionEnded(heldLossByPeerEof);
+                }
+            }
+        } finally {
+            draining = false;
+        }
+        if (!paused && !closedByUser && held.isEmpty()) {
+            readAgain();
+        }
     }
 
     /** Why nothing can be written after the peer's EOF on such a channel. */
@@ -248,7 +431,7 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         loop.callExceptionHandler(ExceptionContext.of("Fatal error: protocol." + callback + "() call failed.", t)
                 .with(ExceptionContext.PROTOCOL, protocol)
                 .with(ExceptionContext.TRANSPORT, this));
-        if (!lost) {
+        if (!ended) {
             abort();
         }
     }
@@ -406,6 +589,8 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     }
 
     private void close0() {
+        closedByUser = true;
+        dropHeld();
         if (closing) {
             return;
         }
@@ -417,6 +602,8 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
     @Override
     public void abort() {
         onLoopThread(() -> {
+            closedByUser = true;
+            dropHeld();
             closing = true;
             // The tasks' writes join the channel's unsent ones, which the close drops and releases.
             movePending();
@@ -429,34 +616,57 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         return closing;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>From the call on, the protocol hears nothing until {@link #resumeReading()}: what still
+     * arrives (bytes Netty or TLS had already read, the peer's EOF, the channel's end) is held.
+     */
     @Override
     public void pauseReading() {
         onLoopThread(() -> {
-            if (canStillRead()) {
-                channel.config().setAutoRead(false);
+            // asyncio: a closing transport neither pauses nor resumes
+            if (paused || closedByUser || ended) {
+                return;
             }
+            paused = true;
+            channel.config().setAutoRead(false);
         });
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>What was held while paused comes first, from a callback of the loop, before anything the
+     * channel reads after it.
+     */
     @Override
     public void resumeReading() {
         onLoopThread(() -> {
-            if (canStillRead() && !channel.config().isAutoRead()) {
-                channel.config().setAutoRead(true);
-                channel.read();
+            if (!paused || closedByUser) {
+                return;
+            }
+            paused = false;
+            if (held != null && !held.isEmpty()) {
+                scheduleDrain(); // reading starts again once it is all handed over
+            } else {
+                readAgain();
             }
         });
     }
 
-    /** Reading can still be paused or resumed: the connection is open and the peer has not ended. */
-    private boolean canStillRead() {
-        return !closing && !eofReceived && channel.isActive()
-                && !(channel instanceof DuplexChannel duplex && duplex.isInputShutdown());
+    /** Turns auto-read back on, if the channel can still read: it is open and the peer has not ended. */
+    private void readAgain() {
+        if (!lost && !inputEnded && channel.isActive() && !channel.config().isAutoRead()
+                && !(channel instanceof DuplexChannel duplex && duplex.isInputShutdown())) {
+            channel.config().setAutoRead(true);
+            channel.read();
+        }
     }
 
     @Override
     public boolean isReading() {
-        return channel.config().isAutoRead() && !closing;
+        return !paused && !closing;
     }
 
     @Override
@@ -507,6 +717,11 @@ public final class StreamTransport extends ChannelInboundHandlerAdapter implemen
         tls = true;
         flushNow();
         channel.pipeline().addFirst(handler);
+        if (!channel.config().isAutoRead()) {
+            // A paused transport must still read the handshake: SslHandler asks for more reads
+            // itself until it is done, once one has started.
+            channel.read();
+        }
         handler.handshakeFuture().addListener(h -> {
             if (result.isDone()) {
                 abort(); // the caller gave up on it
