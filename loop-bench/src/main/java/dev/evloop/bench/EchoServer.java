@@ -44,6 +44,7 @@ final class EchoServer implements AutoCloseable {
     }
 
     private static final int READ_CHUNK = 256 * 1024;
+    private static final int BUFFERED_CHUNK = 64 * 1024;
 
     private final BackgroundLoop worker;
     private final Server server;
@@ -130,13 +131,13 @@ final class EchoServer implements AutoCloseable {
     }
 
     /**
-     * evloop, buffered-protocol style: reads land in the protocol's own buffer. A heap buffer: the
-     * transport copies into it either way, and direct ones of closed connections wait for a GC to
-     * free them, which a pre-touched heap rarely runs (500 connections of 256 KiB each ran the
-     * server out of direct memory).
+     * evloop, buffered-protocol style: reads land in the protocol's own buffer, 64 KiB as asyncio's
+     * streams read. A heap buffer, since the transport copies into it either way; 256 KiB direct
+     * buffers ran a server of 500 connections out of direct memory, and then out of heap while the
+     * connections of the shape before were still going.
      */
     static final class BufferedEcho implements BufferedProtocol {
-        private final ByteBuffer buffer = ByteBuffer.allocate(READ_CHUNK);
+        private final ByteBuffer buffer = ByteBuffer.allocate(BUFFERED_CHUNK);
         private Transport transport;
 
         @Override
