@@ -2,6 +2,7 @@ package dev.evloop;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channel;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
 import java.util.Objects;
@@ -23,51 +24,55 @@ final class PipeConnections {
 
     static <P extends Protocol> LoopFuture<Connection<P>> read(EventLoop loop, Supplier<P> protocolFactory,
             Pipe.SourceChannel pipe) {
-        Objects.requireNonNull(protocolFactory, "protocolFactory");
-        Objects.requireNonNull(pipe, "pipe");
-        if (!pipe.isOpen()) {
-            throw new IllegalArgumentException("pipe is closed: " + pipe);
-        }
-        // The protocol first: a factory that throws leaves the pipe as it was, the caller's.
-        P protocol = protocolFactory.get();
+        P protocol = protocolFor(protocolFactory, pipe);
         PipeSource source;
         try {
             source = watchesChannels(loop) ? new ChannelPipes.Source(loop, pipe)
                     : new Pumps.Source(loop, blocking(pipe, Channels::newInputStream), pipe.toString(), true);
         } catch (IOException e) {
-            throw new UncheckedIOException("pipe cannot be used: " + e.getMessage(), e);
+            throw unusable(e);
         }
         ReadPipeTransport transport = new ReadPipeTransport(loop, protocol, source, pipe.toString());
-        LoopFuture<Connection<P>> result = loop.createFuture();
-        loop.callSoon(() -> {
-            transport.start();
-            if (!result.isDone()) {
-                result.setResult(new Connection<>(transport, protocol));
-            }
-        });
-        return result;
+        return startSoon(loop, transport, transport::start, protocol);
     }
 
     static <P extends BaseProtocol> LoopFuture<Connection<P>> write(EventLoop loop, Supplier<P> protocolFactory,
             Pipe.SinkChannel pipe) {
-        Objects.requireNonNull(protocolFactory, "protocolFactory");
-        Objects.requireNonNull(pipe, "pipe");
-        if (!pipe.isOpen()) {
-            throw new IllegalArgumentException("pipe is closed: " + pipe);
-        }
-        // The protocol first: a factory that throws leaves the pipe as it was, the caller's.
-        P protocol = protocolFactory.get();
+        P protocol = protocolFor(protocolFactory, pipe);
         PipeSink sink;
         try {
             sink = watchesChannels(loop) ? new ChannelPipes.Sink(loop, pipe)
                     : new Pumps.Sink(loop, blocking(pipe, Channels::newOutputStream), pipe.toString(), true);
         } catch (IOException e) {
-            throw new UncheckedIOException("pipe cannot be used: " + e.getMessage(), e);
+            throw unusable(e);
         }
         WritePipeTransport transport = new WritePipeTransport(loop, protocol, sink, pipe.toString());
+        return startSoon(loop, transport, transport::start, protocol);
+    }
+
+    /**
+     * Checks the arguments and makes the protocol, before the pipe is touched: a factory that
+     * throws leaves the pipe as it was, the caller's.
+     */
+    private static <P extends BaseProtocol> P protocolFor(Supplier<P> protocolFactory, Channel pipe) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(pipe, "pipe");
+        if (!pipe.isOpen()) {
+            throw new IllegalArgumentException("pipe is closed: " + pipe);
+        }
+        return protocolFactory.get();
+    }
+
+    private static UncheckedIOException unusable(IOException e) {
+        return new UncheckedIOException("pipe cannot be used: " + e.getMessage(), e);
+    }
+
+    /** Starts the transport on the next iteration, as asyncio's pipe transports call connection_made. */
+    private static <P extends BaseProtocol> LoopFuture<Connection<P>> startSoon(EventLoop loop, Transport transport,
+            Runnable start, P protocol) {
         LoopFuture<Connection<P>> result = loop.createFuture();
         loop.callSoon(() -> {
-            transport.start();
+            start.run();
             if (!result.isDone()) {
                 result.setResult(new Connection<>(transport, protocol));
             }

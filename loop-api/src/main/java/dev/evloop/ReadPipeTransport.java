@@ -1,8 +1,6 @@
 package dev.evloop;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -13,7 +11,7 @@ import java.nio.file.Path;
  * it to, and reports the end of file as {@code eofReceived} then {@code connectionLost(null)}.
  * Writing, sendfile and addresses do not apply to it. Touched only on the loop's thread.
  */
-final class ReadPipeTransport implements Transport {
+final class ReadPipeTransport extends PipeTransport {
     private final EventLoop loop;
     private final Protocol protocol;
     private final PipeSource source;
@@ -174,24 +172,6 @@ final class ReadPipeTransport implements Transport {
     @Override
     public long writeBufferSize() {
         return 0;
-    }
-
-    /** A pipe has no address: {@code null}. */
-    @Override
-    public SocketAddress localAddress() {
-        return null;
-    }
-
-    /** A pipe has no address: {@code null}. */
-    @Override
-    public SocketAddress remoteAddress() {
-        return null;
-    }
-
-    /** A pipe is not a Netty channel: {@code null}. */
-    @Override
-    public Channel channel() {
-        return null;
     }
 
     @Override

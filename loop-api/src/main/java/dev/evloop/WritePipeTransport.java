@@ -1,9 +1,7 @@
 package dev.evloop;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -17,7 +15,7 @@ import java.util.Objects;
  * waits while the reader is slow. A failed write (a broken pipe once the reader is gone) is
  * reported as {@code connectionLost(error)}. Touched only on the loop's thread.
  */
-final class WritePipeTransport implements Transport {
+final class WritePipeTransport extends PipeTransport {
     private static final int DEFAULT_HIGH = 64 * 1024;
     private static final int DEFAULT_LOW = 16 * 1024;
 
@@ -223,24 +221,6 @@ final class WritePipeTransport implements Transport {
     @Override
     public long writeBufferSize() {
         return buffered;
-    }
-
-    /** A pipe has no address: {@code null}. */
-    @Override
-    public SocketAddress localAddress() {
-        return null;
-    }
-
-    /** A pipe has no address: {@code null}. */
-    @Override
-    public SocketAddress remoteAddress() {
-        return null;
-    }
-
-    /** A pipe is not a Netty channel: {@code null}. */
-    @Override
-    public Channel channel() {
-        return null;
     }
 
     @Override

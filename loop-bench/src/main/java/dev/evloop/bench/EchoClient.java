@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Random;
 
@@ -90,22 +91,7 @@ final class EchoClient implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Connection c : connections) {
-            if (c != null) {
-                try {
-                    c.channel.close();
-                } catch (IOException ignored) {
-                    // closing a socket the server may have closed already
-                }
-            }
-        }
-        try {
-            if (selector != null) {
-                selector.close();
-            }
-        } catch (IOException ignored) {
-            // nothing left to release
-        }
+        LoadSockets.closeAll(selector, Arrays.stream(connections).map(c -> c == null ? null : c.channel));
     }
 
     private final class Connection {
