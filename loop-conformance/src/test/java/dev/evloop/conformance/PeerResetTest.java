@@ -43,11 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PeerResetTest extends BackendTest {
     private static final int CONNECTIONS = 1000;
-    /**
-     * Fewer for TLS: each handshake costs the server a key exchange and a signature, tens of
-     * milliseconds on a loaded two-core host with the paranoid leak detector on.
-     */
-    private static final int TLS_CONNECTIONS = 100;
     /** The first connections load classes and open the files they need; counting starts after them. */
     private static final int WARM_UP = 20;
     /** Clients at once: a real server meets many at a time. */
@@ -244,7 +239,7 @@ class PeerResetTest extends BackendTest {
             s.getOutputStream().write(clientHello);
             pause();
             reset(s);
-        }, TLS_CONNECTIONS);
+        }, CONNECTIONS);
     }
 
     @Test
