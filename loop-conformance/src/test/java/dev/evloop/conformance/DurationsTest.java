@@ -9,18 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.evloop.Async;
 import dev.evloop.Connection;
 import dev.evloop.LoopFuture;
-import dev.evloop.Protocol;
 import dev.evloop.ReturnWhen;
 import dev.evloop.Server;
 import dev.evloop.SocketOptions;
 import dev.evloop.Task;
 import dev.evloop.TimerHandle;
 import dev.evloop.Tls;
-import dev.evloop.Transport;
 import dev.evloop.WaitResult;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -383,42 +380,13 @@ class DurationsTest extends BackendTest {
         loop.runUntilComplete(plain.waitClosed());
     }
 
-    /** Upgrades to TLS at the first bytes, with a handshake timeout given, then echoes. */
-    private final class UpgradingEcho implements Protocol {
-        private final SslContext context;
-        private final Duration handshakeTimeout;
-        private Transport transport;
-        private boolean upgraded;
-
-        UpgradingEcho(SslContext context, Duration handshakeTimeout) {
-            this.context = context;
-            this.handshakeTimeout = handshakeTimeout;
-        }
-
-        @Override
-        public void connectionMade(Transport t) {
-            transport = t;
-        }
-
-        @Override
-        public void dataReceived(ByteBuffer data) {
-            if (upgraded) {
-                transport.write(data);
-                return;
-            }
-            upgraded = true;
-            transport.write("GO\n".getBytes(StandardCharsets.US_ASCII));
-            loop.startTls(transport, context, null, handshakeTimeout);
-        }
-    }
-
     @Test
     void startTlsWithAHugeHandshakeTimeoutMeansNoLimitOnBothSides() throws SSLException {
         SslContext server = serverContext();
         SslContext client = clientContext();
         byte[] secret = "over tls".getBytes(StandardCharsets.US_ASCII);
         for (Duration forever : HUGE) {
-            Server upgrading = loop.runUntilComplete(loop.createServer(() -> new UpgradingEcho(server, forever),
+            Server upgrading = loop.runUntilComplete(loop.createServer(() -> new TlsTest.StartTlsServer(loop, server, forever),
                     "127.0.0.1", 0, SocketOptions.defaults()));
             Connection<TcpTest.Collector> c = loop.runUntilComplete(loop.createConnection(
                     () -> new TcpTest.Collector(loop, 3 + secret.length), "127.0.0.1", port(upgrading),

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.evloop.Async;
 import dev.evloop.BaseProtocol;
 import dev.evloop.Connection;
+import dev.evloop.EventLoop;
 import dev.evloop.LoopFuture;
 import dev.evloop.Protocol;
 import dev.evloop.Server;
@@ -199,10 +200,22 @@ class TlsTest extends BackendTest {
         closeAndWait(server);
     }
 
-    /** Answers {@code STARTTLS} in plain text, then upgrades and echoes over TLS. */
-    private final class StartTlsServer implements Protocol {
+    /**
+     * Answers {@code STARTTLS} in plain text, then upgrades with the context and handshake timeout
+     * given and echoes over TLS.
+     */
+    static final class StartTlsServer implements Protocol {
+        private final EventLoop loop;
+        private final SslContext context;
+        private final Duration handshakeTimeout;
         private Transport transport;
         private boolean upgraded;
+
+        StartTlsServer(EventLoop loop, SslContext context, Duration handshakeTimeout) {
+            this.loop = loop;
+            this.context = context;
+            this.handshakeTimeout = handshakeTimeout;
+        }
 
         @Override
         public void connectionMade(Transport t) {
@@ -217,13 +230,17 @@ class TlsTest extends BackendTest {
             }
             upgraded = true;
             transport.write("GO\n".getBytes(StandardCharsets.US_ASCII)); // leaves before the handshake
-            loop.startTls(transport, SERVER);
+            loop.startTls(transport, context, null, handshakeTimeout);
         }
+    }
+
+    private StartTlsServer startTlsServer() {
+        return new StartTlsServer(loop, SERVER, SocketOptions.defaults().sslHandshakeTimeout());
     }
 
     @Test
     void startTlsUpgradesALiveConnection() {
-        Server server = serve(StartTlsServer::new, SocketOptions.defaults());
+        Server server = serve(this::startTlsServer, SocketOptions.defaults());
         byte[] secret = "over tls now".getBytes(StandardCharsets.US_ASCII);
         Connection<Collector> c = loop.runUntilComplete(connect(server, 3 + secret.length, "127.0.0.1",
                 SocketOptions.defaults()));
@@ -247,7 +264,7 @@ class TlsTest extends BackendTest {
 
     @Test
     void startTlsThatFailsAbortsTheConnection() {
-        Server server = serve(StartTlsServer::new, SocketOptions.defaults());
+        Server server = serve(this::startTlsServer, SocketOptions.defaults());
         Connection<Collector> c = loop.runUntilComplete(connect(server, 3, "127.0.0.1", SocketOptions.defaults()));
         c.transport().write("STARTTLS\n".getBytes(StandardCharsets.US_ASCII));
         loop.runUntilComplete(c.protocol().received);
