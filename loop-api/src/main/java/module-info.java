@@ -12,6 +12,10 @@ module dev.evloop {
     requires jdk.unsupported;
 
     exports dev.evloop;
+    exports dev.evloop.sync;
+    exports dev.evloop.net;
+    exports dev.evloop.streams;
+    exports dev.evloop.process;
     exports dev.evloop.spi;
 
     uses dev.evloop.spi.LoopBackend;

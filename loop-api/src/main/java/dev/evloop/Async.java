@@ -1,7 +1,17 @@
 package dev.evloop;
 
-import dev.evloop.internal.BaseEventLoop;
 import dev.evloop.internal.Durations;
+import dev.evloop.internal.Failures;
+import dev.evloop.internal.LoopCore;
+import dev.evloop.net.Connection;
+import dev.evloop.net.Server;
+import dev.evloop.net.SocketOptions;
+import dev.evloop.process.Subprocess;
+import dev.evloop.process.SubprocessOptions;
+import dev.evloop.streams.StreamHandler;
+import dev.evloop.streams.StreamProtocol;
+import dev.evloop.streams.StreamReader;
+import dev.evloop.streams.Streams;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -137,7 +147,31 @@ public final class Async {
      * @throws IllegalStateException if no loop is running on this thread
      */
     public static Set<Task<?>> allTasks() {
-        return BaseEventLoop.of(currentLoop()).allTasks();
+        return LoopCore.of(currentLoop()).allTasks();
+    }
+
+    /**
+     * The unfinished tasks of a loop, running or not, from the thread that holds it. Mirrors
+     * {@code asyncio.all_tasks(loop)}.
+     *
+     * <pre>{@code
+     * loop.runUntilComplete(...);
+     * Async.allTasks(loop).forEach(Task::cancel);
+     * }</pre>
+     *
+     * @param loop the loop
+     * @return a snapshot of the tasks
+     * @throws NullPointerException if {@code loop} is null
+     * @throws IllegalArgumentException if evloop did not make the loop
+     * @throws IllegalStateException if the loop runs on another thread than the caller's
+     */
+    public static Set<Task<?>> allTasks(EventLoop loop) {
+        LoopCore core = LoopCore.of(loop);
+        if (!core.holdsLoop()) {
+            throw new IllegalStateException("allTasks(loop) called from thread '" + Thread.currentThread().getName()
+                    + "' while the loop runs on another thread: call it from the loop, with callSoonThreadsafe");
+        }
+        return core.allTasks();
     }
 
     /**
@@ -448,10 +482,10 @@ public final class Async {
         EventLoop loop = task.taskLoop();
         Connection<StreamProtocol> c;
         try {
-            c = loop.createConnection(() -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT, null),
+            c = loop.createConnection(() -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT),
                     host, port, options).await();
         } catch (CompletionException e) {
-            throw StreamReader.unchecked(e.getCause());
+            throw Failures.unchecked(e.getCause());
         }
         return new Streams(c.protocol().reader(), c.protocol().writer());
     }
@@ -476,7 +510,7 @@ public final class Async {
         try {
             return loop.createServer(() -> StreamProtocol.serving(loop, handler), host, port, options).await();
         } catch (CompletionException e) {
-            throw StreamReader.unchecked(e.getCause());
+            throw Failures.unchecked(e.getCause());
         }
     }
 
@@ -504,10 +538,10 @@ public final class Async {
         EventLoop loop = task.taskLoop();
         Connection<StreamProtocol> c;
         try {
-            c = loop.createUnixConnection(() -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT, null),
+            c = loop.createUnixConnection(() -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT),
                     path, options).await();
         } catch (CompletionException e) {
-            throw StreamReader.unchecked(e.getCause());
+            throw Failures.unchecked(e.getCause());
         }
         return new Streams(c.protocol().reader(), c.protocol().writer());
     }
@@ -534,7 +568,7 @@ public final class Async {
         try {
             return loop.createUnixServer(() -> StreamProtocol.serving(loop, handler), path, options).await();
         } catch (CompletionException e) {
-            throw StreamReader.unchecked(e.getCause());
+            throw Failures.unchecked(e.getCause());
         }
     }
 
@@ -548,9 +582,9 @@ public final class Async {
     }
 
     /**
-     * Starts a child process from the current task: asyncio's {@code create_subprocess_exec}.
-     * See {@link EventLoop#subprocessExec} for how it runs, and {@link Subprocess} for its
-     * streams.
+     * Starts a child process from the current task: asyncio's {@code create_subprocess_exec},
+     * the same function as {@link Subprocess#createSubprocessExec}, as asyncio re-exports
+     * {@code asyncio.subprocess.create_subprocess_exec}.
      *
      * <pre>{@code
      * Subprocess child = Async.createSubprocessExec(List.of("cat"), SubprocessOptions.pipes());
@@ -567,12 +601,12 @@ public final class Async {
      */
     public static Subprocess createSubprocessExec(List<String> command, SubprocessOptions options)
             throws java.io.IOException {
-        return Subprocess.start(currentLoop(), command, options);
+        return Subprocess.createSubprocessExec(command, options);
     }
 
     /**
      * Starts {@code /bin/sh -c command} from the current task: asyncio's
-     * {@code create_subprocess_shell}; otherwise as {@link #createSubprocessExec}.
+     * {@code create_subprocess_shell}, the same function as {@link Subprocess#createSubprocessShell}.
      *
      * @param command the shell command line
      * @param options the streams, directory, environment and reader limit
@@ -583,7 +617,6 @@ public final class Async {
      */
     public static Subprocess createSubprocessShell(String command, SubprocessOptions options)
             throws java.io.IOException {
-        return Subprocess.start(currentLoop(),
-                List.of("/bin/sh", "-c", java.util.Objects.requireNonNull(command, "command")), options);
+        return Subprocess.createSubprocessShell(command, options);
     }
 }

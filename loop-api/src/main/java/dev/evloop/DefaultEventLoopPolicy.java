@@ -1,7 +1,9 @@
 package dev.evloop;
 
-import dev.evloop.internal.Backends;
 import dev.evloop.internal.BaseEventLoop;
+import dev.evloop.internal.choice.Backends;
+
+
 
 /**
  * The policy in force unless another is set: one current loop per thread, set explicitly, and new

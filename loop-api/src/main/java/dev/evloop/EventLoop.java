@@ -1,5 +1,20 @@
 package dev.evloop;
 
+import dev.evloop.internal.process.PipeConnections;
+import dev.evloop.internal.process.ProcessTransport;
+import dev.evloop.net.BaseProtocol;
+import dev.evloop.net.Connection;
+import dev.evloop.net.DatagramEndpoint;
+import dev.evloop.net.DatagramProtocol;
+import dev.evloop.net.Protocol;
+import dev.evloop.net.Server;
+import dev.evloop.net.SocketOptions;
+import dev.evloop.net.Tls;
+import dev.evloop.net.Transport;
+import dev.evloop.process.SubprocessConnection;
+import dev.evloop.process.SubprocessOptions;
+import dev.evloop.process.SubprocessProtocol;
+import dev.evloop.streams.StreamWriter;
 import io.netty.handler.ssl.SslContext;
 import java.nio.channels.SelectableChannel;
 import java.nio.file.Path;
@@ -46,6 +61,10 @@ import java.util.function.Supplier;
  * An exception thrown by a callback goes to the {@linkplain #setExceptionHandler exception handler}
  * and the loop goes on. Once {@linkplain #close() closed}, the loop refuses new work with an
  * {@link IllegalStateException} whose message is {@code "event loop is closed"}.
+ *
+ * <p>evloop implements this interface; users do not, and every method that takes a loop refuses
+ * one evloop did not make ({@link IllegalArgumentException}). To change what a loop does, use
+ * its hooks (exception handler, policy, loop factory) rather than a class of your own.
  */
 public interface EventLoop extends AutoCloseable {
 

@@ -14,6 +14,8 @@ package dev.evloop;
  * always the same object: the one an {@link ExceptionHandler} is given for a failed callback
  * equals the one {@code callSoon} returned. (This lets {@code callSoon} allocate no handle
  * for a caller that drops it.)
+ *
+ * <p>evloop implements this interface; users do not.
  */
 public interface Handle {
 

@@ -1,6 +1,6 @@
 package dev.evloop;
 
-import dev.evloop.internal.BaseEventLoop;
+import dev.evloop.internal.LoopCore;
 import java.lang.invoke.MethodHandles;
 import java.lang.ref.Cleaner;
 import java.lang.invoke.VarHandle;
@@ -57,7 +57,7 @@ public class LoopFuture<T> implements Future<T> {
         }
     }
 
-    private final BaseEventLoop loop;
+    private final LoopCore loop;
     /** {@code null} while pending; then {@link #NULL}, the result, or a {@link Failure}. */
     private volatile Object outcome;
     /** Newest first; {@link #DONE} once completed. */
@@ -72,7 +72,7 @@ public class LoopFuture<T> implements Future<T> {
      * @throws IllegalArgumentException if {@code loop} was not made by evloop
      */
     public LoopFuture(EventLoop loop) {
-        this.loop = BaseEventLoop.of(loop);
+        this.loop = LoopCore.of(loop);
     }
 
     /**
@@ -594,7 +594,7 @@ public class LoopFuture<T> implements Future<T> {
      * Runs when a failed future has become garbage: if nobody asked for its exception, the loop's
      * exception handler hears of it, once, as asyncio logs "exception was never retrieved".
      */
-    private record NeverRetrieved(Failure failure, BaseEventLoop loop, String description) implements Runnable {
+    private record NeverRetrieved(Failure failure, LoopCore loop, String description) implements Runnable {
         @Override
         public void run() {
             if (failure.retrieved) {

@@ -1,7 +1,12 @@
 package dev.evloop;
 
 import dev.evloop.internal.BaseEventLoop;
-import dev.evloop.internal.GroupServer;
+import dev.evloop.internal.net.GroupServer;
+import dev.evloop.net.BaseProtocol;
+import dev.evloop.net.Server;
+import dev.evloop.net.SocketOptions;
+import dev.evloop.streams.StreamHandler;
+import dev.evloop.streams.StreamProtocol;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,34 +1,51 @@
 package dev.evloop;
 
-import dev.evloop.internal.BaseEventLoop;
+import dev.evloop.internal.LoopContext;
+import dev.evloop.internal.LoopCore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * Runs several functions, one after another, as tasks on one loop, and cleans the loop up when
  * closed. Mirrors {@code asyncio.Runner}; {@link EventLoops#run} is one {@code Runner} used once.
  *
  * <pre>{@code
- * try (Runner runner = new Runner()) {
+ * try (Runner runner = new Runner(() -> EventLoops.newEventLoop("epoll"))) {
  *     Connection c = runner.run(() -> connect());
  *     runner.run(() -> c.send("hello"));
  * }   // cancels leftover tasks, waits for them, shuts the default executor down, closes the loop
  * }</pre>
  *
- * <p>The loop comes from the policy when first needed and is made the thread's current loop.
- * A runner is used on one thread.
+ * <p>The loop is made when first needed: by the loop factory, as asyncio 3.14 recommends over
+ * policies, or else by the policy, in which case it is also made the thread's current loop (as
+ * {@code asyncio.Runner} does without a factory). A runner is used on one thread.
  */
 public final class Runner implements AutoCloseable {
     private static final Duration EXECUTOR_SHUTDOWN_TIMEOUT = Duration.ofMinutes(5);
 
+    private final Supplier<? extends EventLoop> loopFactory;
     private EventLoop loop;
     private boolean closed;
 
-    /** A runner whose loop will come from the current policy. */
+    /** A runner whose loop will come from the current policy, and be the thread's current loop while the runner is open. */
     public Runner() {
+        this.loopFactory = null;
+    }
+
+    /**
+     * A runner whose loop the factory makes. Mirrors {@code asyncio.Runner(loop_factory=...)}: the
+     * loop is not made the policy's current loop.
+     *
+     * @param loopFactory makes the loop when it is first needed, for example
+     *                    {@code () -> EventLoops.newEventLoop("epoll")}; called at most once
+     * @throws NullPointerException if {@code loopFactory} is null
+     */
+    public Runner(Supplier<? extends EventLoop> loopFactory) {
+        this.loopFactory = Objects.requireNonNull(loopFactory, "loopFactory");
     }
 
     /**
@@ -43,7 +60,7 @@ public final class Runner implements AutoCloseable {
      */
     public <T> T run(Callable<T> main) {
         Objects.requireNonNull(main, "main");
-        if (BaseEventLoop.running() != null) {
+        if (LoopContext.runningLoop() != null) {
             throw new IllegalStateException("Runner.run() cannot be called from a running event loop");
         }
         return loop().runUntilComplete(main);
@@ -53,15 +70,24 @@ public final class Runner implements AutoCloseable {
      * The runner's loop, made on first use. Mirrors {@code asyncio.Runner.get_loop}.
      *
      * @return the loop
-     * @throws IllegalStateException if the runner is closed
+     * @throws IllegalStateException if the runner is closed, or the loop factory returned
+     *     {@code null} or a closed loop
      */
     public EventLoop loop() {
         if (closed) {
             throw new IllegalStateException("the runner is closed");
         }
         if (loop == null) {
-            loop = EventLoops.newEventLoop();
-            EventLoops.setEventLoop(loop);
+            if (loopFactory == null) {
+                loop = EventLoops.newEventLoop();
+                EventLoops.setEventLoop(loop);
+            } else {
+                EventLoop made = loopFactory.get();
+                if (made == null || made.isClosed()) {
+                    throw new IllegalStateException("loopFactory returned " + (made == null ? "null" : "a closed loop"));
+                }
+                loop = made;
+            }
         }
         return loop;
     }
@@ -83,7 +109,9 @@ public final class Runner implements AutoCloseable {
             cancelAllTasks(loop);
             loop.runUntilComplete(loop.shutdownDefaultExecutor(EXECUTOR_SHUTDOWN_TIMEOUT));
         } finally {
-            EventLoops.setEventLoop(null);
+            if (loopFactory == null) {
+                EventLoops.setEventLoop(null);
+            }
             loop.close();
         }
     }
@@ -93,7 +121,7 @@ public final class Runner implements AutoCloseable {
      * cancellations. Runs the loop, which must not be running.
      */
     static void cancelAllTasks(EventLoop loop) {
-        List<Task<?>> pending = new ArrayList<>(BaseEventLoop.of(loop).allTasks());
+        List<Task<?>> pending = new ArrayList<>(LoopCore.of(loop).allTasks());
         if (pending.isEmpty()) {
             return;
         }

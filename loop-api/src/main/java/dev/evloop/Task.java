@@ -1,8 +1,9 @@
 package dev.evloop;
 
-import dev.evloop.internal.BaseEventLoop;
 import dev.evloop.internal.CreationSite;
-import dev.evloop.internal.TaskRun;
+import dev.evloop.internal.LoopContext;
+import dev.evloop.internal.LoopCore;
+import dev.evloop.internal.tasks.TaskRun;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -40,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class Task<T> extends LoopFuture<T> {
     private static final AtomicLong COUNTER = new AtomicLong();
 
-    private final BaseEventLoop core;
+    private final LoopCore core;
     private final Callable<T> body;
     private final TaskRun run;
     private final CreationSite createdAt;
@@ -68,7 +69,7 @@ public class Task<T> extends LoopFuture<T> {
     public Task(EventLoop loop, String name, Callable<T> body) {
         super(loop);
         this.body = Objects.requireNonNull(body, "callable");
-        this.core = BaseEventLoop.of(loop);
+        this.core = LoopCore.of(loop);
         this.name = name != null ? name : "Task-" + COUNTER.incrementAndGet();
         this.createdAt = core.isDebug() ? CreationSite.capture() : null;
         this.run = core.newTaskRun(this::runBody);
@@ -147,7 +148,7 @@ public class Task<T> extends LoopFuture<T> {
         }
         mustCancel = true;
         cancelMessage = message;
-        if (core.taskMode() == TaskMode.FAST && BaseEventLoop.currentTask() != this && awaited == null) {
+        if (core.taskMode() == TaskMode.FAST && LoopContext.currentTask() != this && awaited == null) {
             run.thread().interrupt(); // it may be blocked in a JDK call
         }
         return true;
@@ -186,7 +187,7 @@ public class Task<T> extends LoopFuture<T> {
 
     /** The task running on this thread, or {@code null}. */
     static Task<?> current() {
-        return BaseEventLoop.currentTask();
+        return LoopContext.currentTask();
     }
 
     /** In the task: waits until {@code future} is done, raising a pending cancellation. */
@@ -255,7 +256,7 @@ public class Task<T> extends LoopFuture<T> {
 
     /** The task's thread body: runs the function and completes the task with its outcome. */
     private void runBody() {
-        BaseEventLoop.enterTask(this);
+        LoopContext.enterTask(this);
         try {
             T result;
             try {

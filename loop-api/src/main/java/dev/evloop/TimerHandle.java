@@ -9,6 +9,8 @@ package dev.evloop;
  * double due = t.when();   // on the loop's clock, see EventLoop.time()
  * t.cancel();              // the timer never fires, and its memory is reclaimed
  * }</pre>
+ *
+ * <p>evloop implements this interface; users do not.
  */
 public interface TimerHandle extends Handle {
 

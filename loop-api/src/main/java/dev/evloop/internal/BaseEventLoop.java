@@ -1,21 +1,29 @@
 package dev.evloop.internal;
 
-import dev.evloop.BaseProtocol;
-import dev.evloop.Connection;
-import dev.evloop.DatagramEndpoint;
-import dev.evloop.DatagramProtocol;
 import dev.evloop.EventLoop;
 import dev.evloop.ExceptionContext;
 import dev.evloop.ExceptionHandler;
 import dev.evloop.Handle;
 import dev.evloop.LoopFuture;
 import dev.evloop.LoopMetrics;
-import dev.evloop.Server;
-import dev.evloop.SocketOptions;
 import dev.evloop.Task;
 import dev.evloop.TaskMode;
 import dev.evloop.TimerHandle;
-import dev.evloop.Transport;
+import dev.evloop.internal.net.DatagramEndpoints;
+import dev.evloop.internal.net.FlushOnPoll;
+import dev.evloop.internal.net.Networking;
+import dev.evloop.internal.net.Resolver;
+import dev.evloop.internal.net.StartTls;
+import dev.evloop.internal.net.UnixSockets;
+import dev.evloop.internal.tasks.LoopTasks;
+import dev.evloop.internal.tasks.TaskRun;
+import dev.evloop.net.BaseProtocol;
+import dev.evloop.net.Connection;
+import dev.evloop.net.DatagramEndpoint;
+import dev.evloop.net.DatagramProtocol;
+import dev.evloop.net.Server;
+import dev.evloop.net.SocketOptions;
+import dev.evloop.net.Transport;
 import dev.evloop.spi.LoopBackend;
 import io.netty.channel.Channel;
 import io.netty.channel.ManualIoEventLoop;
@@ -55,11 +63,8 @@ import java.util.function.Supplier;
  * plain; what other threads may read or write is volatile, and what they submit travels through
  * the Netty loop's MPSC task queue, which also wakes a blocked poll.
  */
-public final class BaseEventLoop implements EventLoop {
+public final class BaseEventLoop implements LoopCore {
     private static final System.Logger LOG = System.getLogger("dev.evloop");
-    private static final ThreadLocal<BaseEventLoop> RUNNING = new ThreadLocal<>();
-    /** The task whose thread this is; set once, by the task, on its own virtual thread. */
-    private static final ThreadLocal<Task<?>> CURRENT_TASK = new ThreadLocal<>();
     private static final String CLOSED = "event loop is closed";
     /** How long a busy loop may go without polling after a poll that found nothing; see iterate. */
     private static final long POLL_DEFERRAL_NANOS = 20_000;
@@ -103,16 +108,10 @@ public final class BaseEventLoop implements EventLoop {
     private Thread owner;
     private volatile boolean stopping;
     private volatile boolean closed;
-    private volatile boolean debug = Boolean.getBoolean("loop.debug");
-    private volatile Duration slowCallbackDuration = Duration.ofMillis(100);
-    /** {@link #slowCallbackDuration} saturated: what the debug-mode check compares with. */
-    private volatile long slowCallbackNanos = slowCallbackDuration.toNanos();
-    private volatile ExceptionHandler exceptionHandler;
-    private volatile Executor defaultExecutor;
-    private final TaskMode taskMode = TaskModes.current();
-    private Thread.Builder.OfVirtual taskThreads;
-    /** Tasks not done yet, for allTasks() and for the report of a loop closed with tasks pending. */
-    private final Set<Task<?>> tasks = new HashSet<>();
+    private final DebugMode debug = new DebugMode();
+    private final ExceptionReporting exceptions = new ExceptionReporting();
+    private final DefaultExecutor executor = new DefaultExecutor();
+    private final LoopTasks tasks = new LoopTasks(this, this::executeStep);
     private final SignalHandlers signals = new SignalHandlers(this);
     private final FdWatchers watchers;
     /** What close() runs first; insertion order, touched on the loop's thread. */
@@ -148,9 +147,6 @@ public final class BaseEventLoop implements EventLoop {
         this.unixSockets = new UnixSockets(this, backend, networking);
         this.datagrams = new DatagramEndpoints(this, backend, networking);
         this.io = new ManualIoEventLoop(null, null, backend.ioHandlerFactory());
-        if (taskMode == TaskMode.FALLBACK) {
-            TaskModes.explainOnce();
-        }
     }
 
     private static long pollResolutionNanos(LoopBackend backend) {
@@ -158,35 +154,19 @@ public final class BaseEventLoop implements EventLoop {
         return Math.max(1, Durations.saturatedNanos(resolution));
     }
 
-    /** The evloop loop behind the API type, for classes that reach into the core. */
+    /**
+     * The evloop loop behind the API type, for the core's classes that reach into it.
+     *
+     * @throws IllegalArgumentException if evloop did not make the loop
+     */
     public static BaseEventLoop of(EventLoop loop) {
-        Objects.requireNonNull(loop, "loop");
-        if (loop instanceof BaseEventLoop base) {
+        if (LoopCore.of(loop) instanceof BaseEventLoop base) {
             return base;
         }
         throw new IllegalArgumentException("loop: not an evloop event loop (" + loop.getClass().getName()
                 + "); create loops with EventLoops.newEventLoop()");
     }
 
-    /** The loop running on the current thread, or whose task this thread is; else {@code null}. */
-    public static BaseEventLoop running() {
-        BaseEventLoop loop = RUNNING.get();
-        if (loop == null) {
-            Task<?> task = CURRENT_TASK.get();
-            return task == null ? null : of(task.loop());
-        }
-        return loop;
-    }
-
-    /** The task whose thread is the current one, or {@code null}. */
-    public static Task<?> currentTask() {
-        return CURRENT_TASK.get();
-    }
-
-    /** Called by a task, first thing on its own thread. */
-    public static void enterTask(Task<?> task) {
-        CURRENT_TASK.set(task);
-    }
 
     // ---- scheduling -------------------------------------------------------------------------
 
@@ -195,7 +175,7 @@ public final class BaseEventLoop implements EventLoop {
         Objects.requireNonNull(callback, "callback");
         checkClosed();
         checkThread("callSoon");
-        if (debug) {
+        if (debug.enabled()) {
             CallbackHandle handle = new CallbackHandle(callback, CreationSite.capture());
             ready.add(handle);
             return handle;
@@ -207,7 +187,7 @@ public final class BaseEventLoop implements EventLoop {
     public Handle callSoonThreadsafe(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
         checkClosed();
-        ThreadsafeCallback handle = new ThreadsafeCallback(this, callback, debug ? CreationSite.capture() : null);
+        ThreadsafeCallback handle = new ThreadsafeCallback(this, callback, debug.enabled() ? CreationSite.capture() : null);
         submit(handle);
         return handle;
     }
@@ -230,10 +210,7 @@ public final class BaseEventLoop implements EventLoop {
         }
     }
 
-    /**
-     * Schedules a callback from whatever thread the caller is on: straight into the ready queue on
-     * the running thread, through the threadsafe path from anywhere else. For futures.
-     */
+    @Override
     public void callSoonFromAnyThread(Runnable callback) {
         if (inLoopThread()) {
             callSoon(callback);
@@ -263,7 +240,7 @@ public final class BaseEventLoop implements EventLoop {
         Objects.requireNonNull(callback, "callback");
         checkClosed();
         checkThread(method);
-        ScheduledCallback timer = new ScheduledCallback(this, deadline, callback, debug ? CreationSite.capture() : null);
+        ScheduledCallback timer = new ScheduledCallback(this, deadline, callback, debug.enabled() ? CreationSite.capture() : null);
         timers.add(timer);
         return timer;
     }
@@ -361,7 +338,7 @@ public final class BaseEventLoop implements EventLoop {
 
     private void enter() {
         checkClosed();
-        if (CURRENT_TASK.get() != null) {
+        if (LoopContext.currentTask() != null) {
             throw new IllegalStateException(inLoopThread()
                     ? "this event loop is already running: inside a task, await the future instead"
                     : "cannot run an event loop inside a task of another loop");
@@ -371,7 +348,7 @@ public final class BaseEventLoop implements EventLoop {
             throw new IllegalStateException("this event loop is already running");
         }
         try {
-            if (RUNNING.get() != null) {
+            if (LoopContext.loopOfThisThread() != null) {
                 throw new IllegalStateException(
                         "cannot run the event loop while another loop is running on this thread");
             }
@@ -380,11 +357,11 @@ public final class BaseEventLoop implements EventLoop {
             runningThread = null;
             throw e;
         }
-        RUNNING.set(this);
+        LoopContext.enterLoop(this);
     }
 
     private void exit() {
-        RUNNING.remove();
+        LoopContext.exitLoop();
         runningThread = null;
     }
 
@@ -425,7 +402,7 @@ public final class BaseEventLoop implements EventLoop {
             timers.moveDue(poll(block), ready);
         }
 
-        boolean debugging = debug;
+        boolean debugging = debug.enabled();
         int ran = 0;
         for (int n = ready.size(); n > 0; n--) {
             if (takeBacksPending) {
@@ -504,7 +481,7 @@ public final class BaseEventLoop implements EventLoop {
     }
 
     /** Asks for a transport's writes to be flushed before the next poll. */
-    void flushBeforeNextPoll(FlushOnPoll transport) {
+    public void flushBeforeNextPoll(FlushOnPoll transport) {
         toFlush.add(transport);
     }
 
@@ -554,10 +531,8 @@ public final class BaseEventLoop implements EventLoop {
         long start = System.nanoTime();
         int ran = runGuarded(entry);
         long took = System.nanoTime() - start;
-        if (took >= slowCallbackNanos) {
-            CreationSite site = entry instanceof CallbackHandle handle ? handle.createdAt() : null;
-            LOG.log(System.Logger.Level.WARNING, String.format("Executing %s took %.3f seconds%s",
-                    handleOf(entry), took / 1e9, site == null ? "" : site.trace()));
+        if (debug.isSlow(took)) {
+            DebugMode.warnSlow(handleOf(entry), entry instanceof CallbackHandle handle ? handle.createdAt() : null, took);
         }
         return ran;
     }
@@ -600,9 +575,7 @@ public final class BaseEventLoop implements EventLoop {
         ready.clear();
         takenBackElsewhere.clear();
         timers.clear();
-        if (defaultExecutor instanceof ExecutorService service) {
-            service.shutdown(); // as asyncio: running work finishes, nothing new starts
-        }
+        executor.loopClosed();
         // No quiet period: the channels Netty closes while it shuts down still run their close tasks.
         io.shutdownGracefully(0, 0, TimeUnit.NANOSECONDS);
         while (!io.isTerminated()) {
@@ -646,10 +619,7 @@ public final class BaseEventLoop implements EventLoop {
         closeHooks.clear();
     }
 
-    /**
-     * Whether the caller holds this loop now: it is the thread running the loop, or one of the
-     * loop's tasks, which only ever run while the loop lets them.
-     */
+    @Override
     public boolean inLoopThread() {
         Thread me = Thread.currentThread();
         if (runningThread == me) {
@@ -658,14 +628,11 @@ public final class BaseEventLoop implements EventLoop {
         if (!me.isVirtual()) {
             return false;
         }
-        Task<?> task = CURRENT_TASK.get();
+        Task<?> task = LoopContext.currentTask();
         return task != null && task.loop() == this;
     }
 
-    /**
-     * Whether the caller may touch this loop's state directly: the loop is not running, or the
-     * caller holds it (see {@link #inLoopThread()}).
-     */
+    @Override
     public boolean holdsLoop() {
         return runningThread == null || inLoopThread();
     }
@@ -704,22 +671,14 @@ public final class BaseEventLoop implements EventLoop {
         return runUntilComplete(createTask(callable));
     }
 
-    /** The mode this loop runs its tasks in. */
+    @Override
     public TaskMode taskMode() {
-        return taskMode;
+        return tasks.mode();
     }
 
-    /** The threads of a new task's run, in this loop's mode. */
+    @Override
     public TaskRun newTaskRun(Runnable body) {
-        return TaskModes.newRun(this, taskMode, body);
-    }
-
-    /** Fast mode's virtual-thread builder, whose scheduler is this loop. */
-    Thread.Builder.OfVirtual taskThreads() {
-        if (taskThreads == null) {
-            taskThreads = VirtualThreadTasks.builder(this::executeStep);
-        }
-        return taskThreads;
+        return tasks.newRun(body);
     }
 
     /** The scheduler of fast mode's virtual threads: a runnable continuation is a callback. */
@@ -745,7 +704,7 @@ public final class BaseEventLoop implements EventLoop {
             op.run();
             return;
         }
-        Task<?> task = CURRENT_TASK.get();
+        Task<?> task = LoopContext.currentTask();
         if (task == null || task.loop() != this) {
             throw new IllegalStateException("channel operations run on the event loop's thread or in its tasks, not on thread '"
                     + Thread.currentThread().getName() + "'");
@@ -770,27 +729,21 @@ public final class BaseEventLoop implements EventLoop {
         done.await();
     }
 
-    /** Registers a new task; from its constructor, before it is started. */
+    @Override
     public void taskCreated(Task<?> task) {
         checkClosed();
         checkThread("createTask");
         tasks.add(task);
     }
 
-    /** Forgets a finished task; from its own thread, while it holds the loop. */
+    @Override
     public void taskDone(Task<?> task) {
         tasks.remove(task);
     }
 
-    /** The tasks of this loop that are not done, as asyncio's {@code all_tasks(loop)}. */
+    @Override
     public Set<Task<?>> allTasks() {
-        Set<Task<?>> pending = new LinkedHashSet<>();
-        for (Task<?> t : tasks) {
-            if (!t.isDone()) {
-                pending.add(t);
-            }
-        }
-        return pending;
+        return tasks.notDone();
     }
 
     // ---- networking -------------------------------------------------------------------------
@@ -814,37 +767,9 @@ public final class BaseEventLoop implements EventLoop {
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(sslContext, "sslContext");
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
-        if (!(transport instanceof StreamTransport stream) || stream.channel().eventLoop() != io) {
-            throw new IllegalArgumentException("transport: not a transport of this loop: " + transport);
-        }
-        Durations.positiveNanos(handshakeTimeout, "handshakeTimeout");
-        if (sslContext.isServer() && serverHostname != null) {
-            throw new IllegalArgumentException("serverHostname is for a client; sslContext is a server context");
-        }
         checkClosed();
         checkThread("startTls");
-        LoopFuture<Transport> result = createFuture();
-        runOnLoopThread(() -> {
-            Channel channel = stream.channel();
-            SslHandler handler;
-            try {
-                if (sslContext.isServer()) {
-                    handler = TlsHandlers.server(sslContext, channel, handshakeTimeout);
-                } else {
-                    InetSocketAddress remote = channel.remoteAddress() instanceof InetSocketAddress ip ? ip : null;
-                    String host = serverHostname != null ? serverHostname
-                            : remote != null ? remote.getHostString() : null;
-                    handler = TlsHandlers.client(sslContext, channel, host, remote != null ? remote.getPort() : -1,
-                            handshakeTimeout);
-                }
-            } catch (RuntimeException e) {
-                // A context that cannot make an engine fails this call, not the loop; the connection goes on plain.
-                result.setException(e);
-                return;
-            }
-            stream.startTls(handler, result);
-        });
-        return result;
+        return StartTls.start(this, transport, sslContext, serverHostname, handshakeTimeout);
     }
 
     @Override
@@ -915,12 +840,17 @@ public final class BaseEventLoop implements EventLoop {
         return removed[0];
     }
 
+    /** Whether the backend watches {@code SelectableChannel}s, and so a {@code Pipe}'s channels. */
+    public boolean watchesChannels() {
+        return watchers.watchesChannels();
+    }
+
     /**
      * Watches register on the Netty loop's own thread. A loop that has not run yet is bound to the
      * caller first, as {@link #close()} binds it: the thread that sets up its watchers runs it.
      */
     private void onWatcherThread(Runnable op) {
-        if (runningThread == null && CURRENT_TASK.get() == null) {
+        if (runningThread == null && LoopContext.currentTask() == null) {
             bindOwner(Thread.currentThread());
         }
         runOnLoopThread(op);
@@ -965,14 +895,14 @@ public final class BaseEventLoop implements EventLoop {
     }
 
     /** The backend's answer to whether a range of a file goes to a socket without copying. */
-    boolean sendsFileZeroCopy(long offset, long count) {
+    public boolean sendsFileZeroCopy(long offset, long count) {
         return networking.backend().sendsFileZeroCopy(offset, count);
     }
 
     // ---- networking across loops ------------------------------------------------------------
 
     /** This loop's sockets, for a server whose listeners and connections span several loops. */
-    Networking networking() {
+    public Networking networking() {
         return networking;
     }
 
@@ -998,145 +928,69 @@ public final class BaseEventLoop implements EventLoop {
     public <T> LoopFuture<T> runInExecutor(Executor executor, Callable<T> function) {
         Objects.requireNonNull(function, "function");
         checkClosed();
-        Executor target = executor != null ? executor : defaultExecutor();
-        CompletableFuture<T> outcome = new CompletableFuture<>();
-        target.execute(() -> {
-            if (outcome.isDone()) {
-                return; // cancelled before it started
-            }
-            try {
-                outcome.complete(function.call());
-            } catch (Throwable t) {
-                outcome.completeExceptionally(t);
-            }
-        });
-        return LoopFuture.wrap(outcome, this);
+        return this.executor.run(this, executor, function);
     }
 
     @Override
     public void setDefaultExecutor(Executor executor) {
         Objects.requireNonNull(executor, "executor");
         checkClosed();
-        defaultExecutor = executor;
+        this.executor.set(executor);
     }
 
     @Override
     public LoopFuture<Void> shutdownDefaultExecutor(Duration timeout) {
-        long nanos = Durations.waitNanos(timeout, "timeout");
-        LoopFuture<Void> done = createFuture();
-        if (!(defaultExecutor instanceof ExecutorService service)) {
-            done.setResult(null);
-            return done;
-        }
-        service.shutdown();
-        Thread.ofVirtual().name("evloop-executor-shutdown").start(() -> {
-            try {
-                if (!service.awaitTermination(nanos, TimeUnit.NANOSECONDS)) {
-                    LOG.log(System.Logger.Level.WARNING, "the default executor did not finish its work within " + timeout);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                if (!isClosed()) {
-                    done.setResult(null);
-                }
-            }
-        });
-        return done;
-    }
-
-    private Executor defaultExecutor() {
-        Executor executor = defaultExecutor;
-        if (executor == null) {
-            synchronized (this) {
-                executor = defaultExecutor;
-                if (executor == null) {
-                    executor = Executors.newVirtualThreadPerTaskExecutor();
-                    defaultExecutor = executor;
-                }
-            }
-        }
-        return executor;
+        return executor.shutdown(this, timeout, Durations.waitNanos(timeout, "timeout"));
     }
 
     // ---- errors and debugging ---------------------------------------------------------------
 
     @Override
     public void setExceptionHandler(ExceptionHandler handler) {
-        this.exceptionHandler = handler;
+        exceptions.setHandler(handler);
     }
 
     @Override
     public ExceptionHandler getExceptionHandler() {
-        return exceptionHandler;
+        return exceptions.handler();
     }
 
     @Override
     public void callExceptionHandler(ExceptionContext context) {
         Objects.requireNonNull(context, "context");
-        ExceptionHandler handler = exceptionHandler;
-        if (handler == null) {
-            try {
-                defaultExceptionHandler(context);
-            } catch (Throwable t) {
-                LOG.log(System.Logger.Level.ERROR, "Exception in the default exception handler", t);
-            }
-            return;
-        }
-        try {
-            handler.handle(this, context);
-        } catch (Throwable t) {
-            try {
-                defaultExceptionHandler(ExceptionContext.of("Unhandled error in exception handler", t)
-                        .with("context", context));
-            } catch (Throwable t2) {
-                LOG.log(System.Logger.Level.ERROR, "Exception in the default exception handler while"
-                        + " handling an error in the custom exception handler", t2);
-            }
-        }
+        exceptions.report(this, context);
     }
 
     @Override
     public void defaultExceptionHandler(ExceptionContext context) {
         Objects.requireNonNull(context, "context");
-        StringBuilder text = new StringBuilder(context.message());
-        for (Map.Entry<String, Object> e : context.asMap().entrySet()) {
-            String key = e.getKey();
-            if (!key.equals(ExceptionContext.MESSAGE) && !key.equals(ExceptionContext.EXCEPTION)) {
-                text.append('\n').append(key).append(": ").append(e.getValue());
-            }
-        }
-        if (context.get(ExceptionContext.HANDLE) instanceof CallbackHandle h && h.createdAt() != null) {
-            text.append("\nhandle created at:").append(h.createdAt().trace());
-        }
-        LOG.log(System.Logger.Level.ERROR, text.toString(), context.exception());
+        ExceptionReporting.logDefault(context);
     }
 
     @Override
     public void setDebug(boolean enabled) {
-        debug = enabled;
+        debug.setEnabled(enabled);
     }
 
     @Override
     public boolean isDebug() {
-        return debug;
+        return debug.enabled();
     }
 
     @Override
     public void setSlowCallbackDuration(Duration duration) {
-        slowCallbackNanos = Durations.nonNegativeNanos(duration, "duration");
-        slowCallbackDuration = duration;
+        debug.setSlowCallbackDuration(duration);
     }
 
     @Override
     public Duration slowCallbackDuration() {
-        return slowCallbackDuration;
+        return debug.slowCallbackDuration();
     }
 
     @Override
     public LoopMetrics metrics() {
         return new LoopMetrics(iterations, polls, callbacksRun, timersFired, timersCancelled,
-                Duration.ofNanos(pollNanos), ready.size(), timers.size(), taskMode);
+                Duration.ofNanos(pollNanos), ready.size(), timers.size(), tasks.mode());
     }
 
     @Override

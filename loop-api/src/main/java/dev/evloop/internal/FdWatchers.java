@@ -98,6 +98,10 @@ final class FdWatchers {
     }
 
     /** Drops every watcher and releases the backend's registrations; the loop is closing. */
+    boolean watchesChannels() {
+        return factory.watchesChannels();
+    }
+
     void closeAll() {
         for (Watched entry : new ArrayList<>(watched.values())) {
             entry.drop();

@@ -2,6 +2,8 @@ package dev.evloop.internal;
 
 import dev.evloop.TimerHandle;
 
+
+
 /**
  * A callback in the timer heap, ordered by deadline and then by the order it was scheduled in.
  */

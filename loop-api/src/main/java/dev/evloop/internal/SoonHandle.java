@@ -2,6 +2,8 @@ package dev.evloop.internal;
 
 import dev.evloop.Handle;
 
+
+
 /**
  * What {@code callSoon} returns outside debug mode. The ready queue holds only the callback; this
  * handle finds it again by its sequence number. Nothing refers to the handle but the caller, so

@@ -57,6 +57,17 @@ public interface IoWatchFactory {
     IoWatch watchChannel(IoEventLoop loop, SelectableChannel channel, IoWatch.Listener listener) throws IOException;
 
     /**
+     * Whether {@link #watchChannel} works: the core then watches a {@link java.nio.channels.Pipe}'s
+     * channels for {@code connectReadPipe}/{@code connectWritePipe} itself, rather than pumping them
+     * from a thread. A backend that overrides {@code watchChannel} overrides this too.
+     *
+     * @return {@code false} here
+     */
+    default boolean watchesChannels() {
+        return false;
+    }
+
+    /**
      * Registers a handle on the loop's thread, where Netty registers at once, and returns the
      * registration or throws what the registration failed with.
      *

@@ -1,5 +1,7 @@
 package dev.evloop.spi;
 
+import dev.evloop.EventLoop;
+import dev.evloop.net.Transport;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;

@@ -2,8 +2,7 @@ package dev.evloop.bench;
 
 import dev.evloop.BackendInfo;
 import dev.evloop.EventLoops;
-import dev.evloop.Info;
-import dev.evloop.internal.Calibration;
+import dev.evloop.internal.choice.Calibration;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -38,6 +38,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * ./evloop bench --full                  # every shape, longer, for figures to keep
  * ./evloop bench --only Echo             # a regular expression over benchmark names; the echo comparison is Echo
  * ./evloop bench --shapes 500x64,50x1KiB --latency 50x1KiB   # the echo shapes to measure, instead of the profile's
+ * ./evloop bench --placement             # only what the in-process echo suite measured differently ({@link EchoPlacement})
  * </pre>
  */
 public final class Compare {
@@ -48,7 +49,7 @@ public final class Compare {
     private static final String HEAP = "1 GiB";
     private static final Profile FULL_MICRO = new Profile(5, TimeValue.seconds(1), 10, TimeValue.seconds(1));
     private static final String USAGE = "usage: ./evloop bench [--full] [--only REGEX] [--out DIR]"
-            + " [--shapes CONNECTIONSxSIZE,...] [--latency CONNECTIONSxSIZE,...]";
+            + " [--shapes CONNECTIONSxSIZE,...] [--latency CONNECTIONSxSIZE,...] | --placement [--out DIR]";
 
     private Compare() {
     }
@@ -56,12 +57,14 @@ public final class Compare {
     /**
      * Runs the comparison.
      *
-     * @param args {@code [--full] [--only REGEX] [--out DIR] [--shapes LIST] [--latency LIST]}
+     * @param args {@code [--full] [--only REGEX] [--out DIR] [--shapes LIST] [--latency LIST]}, or
+     *             {@code --placement [--out DIR]}
      * @throws RunnerException if JMH fails
      * @throws IOException if a process of the echo comparison fails or the results cannot be written
      */
     public static void main(String[] args) throws RunnerException, IOException {
         boolean full = false;
+        boolean placement = false;
         String only = null;
         Path out = Path.of("loop-bench", "results");
         List<Shape> shapes = null;
@@ -70,6 +73,7 @@ public final class Compare {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--full" -> full = true;
+                    case "--placement" -> placement = true;
                     case "--only" -> only = requireValue(args, ++i, "--only");
                     case "--out" -> out = Path.of(requireValue(args, ++i, "--out"));
                     case "--shapes" -> shapes = Shape.parseList("--shapes", requireValue(args, ++i, "--shapes"));
@@ -109,6 +113,11 @@ public final class Compare {
         }
         Files.createDirectories(out);
         String stem = LocalDate.now() + "-" + host();
+        if (placement) {
+            System.out.println(EchoPlacement.run(runnable, out, stem, System.out));
+            System.out.println("written: " + out.resolve(stem + "-placement.md"));
+            return;
+        }
         Path json = out.resolve(stem + ".json");
         EchoComparison.Results echo = null;
         if (only == null || Pattern.compile(only).matcher(ECHO).find()) {

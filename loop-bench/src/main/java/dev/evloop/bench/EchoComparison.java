@@ -103,8 +103,8 @@ final class EchoComparison {
     record Results(Profile profile, String pinning, List<ShapeResult> shapes) {
         /**
          * Every figure of every round as JSON, for tools and for comparing runs: per shape and
-         * server, round trips per second, server CPU microseconds per round trip and the load
-         * client's share of a CPU, one value per round; and per latency round, the p50, p99 and
+         * server, round trips per second, server CPU microseconds per round trip (the whole process,
+         * and its busiest thread) and the load client's share of a CPU, one value per round; and per latency round, the p50, p99 and
          * p99.9 in microseconds and the messages sent.
          */
         String json() {
@@ -119,7 +119,9 @@ final class EchoComparison {
                     j.append(i == 0 ? "\n" : ",\n").append("   {").append(server(f.server()))
                             .append(", \"roundTripsPerSecond\": ").append(array(f.roundTripsPerSecond()))
                             .append(", \"cpuMicrosPerRoundTrip\": ").append(array(f.cpuMicros()))
-                            .append(", \"clientBusy\": ").append(array(f.clientBusy())).append('}');
+                            .append(", \"clientBusy\": ").append(array(f.clientBusy()))
+                            .append(", \"busiestThreadCpuMicrosPerRoundTrip\": ").append(array(f.threadCpuMicros()))
+                            .append('}');
                 }
                 j.append("],\n   \"latency\": [");
                 for (int i = 0; i < shape.latency().size(); i++) {
@@ -146,7 +148,8 @@ final class EchoComparison {
         private static String array(double[] values) {
             StringBuilder a = new StringBuilder("[");
             for (int i = 0; i < values.length; i++) {
-                a.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", values[i]));
+                a.append(i == 0 ? "" : ", ").append(Double.isNaN(values[i]) ? "null" // not measured here
+                        : String.format(Locale.ROOT, "%.3f", values[i]));
             }
             return a.append(']').toString();
         }

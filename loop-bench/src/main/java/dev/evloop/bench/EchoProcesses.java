@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,8 +15,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,12 +44,34 @@ final class EchoProcesses implements AutoCloseable {
     private static final List<String> CLIENT_FLAGS = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
     private static final Pattern LISTENING = Pattern.compile("listening on .*:(\\d+)$");
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    /**
+     * The kernel's clock ticks per second, {@code USER_HZ}: 100 on every Linux architecture the
+     * JDK runs on (it is fixed in the kernel's ABI, whatever the kernel's own tick rate).
+     */
+    private static final double TICKS_PER_SECOND = 100;
 
-    /** One server to measure: an evloop backend, or raw Netty on that backend. */
-    record Server(String backend, EchoServer.Style style) {
-        /** {@code <backend>.<style>}, as in the JMH results. */
+    /**
+     * One server to measure: an evloop backend, or raw Netty on that backend.
+     *
+     * @param backend  the backend
+     * @param style    evloop's style, or raw Netty
+     * @param variant  what sets this server apart from another of the same backend and style, for
+     *                 its label; empty for none
+     * @param jvmFlags flags its JVM gets besides the usual ones, such as a Netty system property
+     */
+    record Server(String backend, EchoServer.Style style, String variant, List<String> jvmFlags) {
+        Server {
+            jvmFlags = List.copyOf(jvmFlags);
+        }
+
+        /** A server as evloop and Netty run by default. */
+        Server(String backend, EchoServer.Style style) {
+            this(backend, style, "", List.of());
+        }
+
+        /** {@code <backend>.<style>}, as in the JMH results, and {@code +<variant>} if it has one. */
         String label() {
-            return backend + "." + style.label();
+            return backend + "." + style.label() + (variant.isEmpty() ? "" : "+" + variant);
         }
     }
 
@@ -58,8 +83,11 @@ final class EchoProcesses implements AutoCloseable {
      * @param cpuMicros           the server process's CPU microseconds per round trip in each round
      * @param clientBusy          the share of one CPU the load client's process used in each round:
      *                            near 1, the client, not the server, may have set the pace
+     * @param threadCpuMicros     the CPU microseconds per round trip of the server's busiest thread
+     *                            (its loop's) in each round: what a harness that times one thread sees
      */
-    record Figures(Server server, double[] roundTripsPerSecond, double[] cpuMicros, double[] clientBusy) {
+    record Figures(Server server, double[] roundTripsPerSecond, double[] cpuMicros, double[] clientBusy,
+                   double[] threadCpuMicros) {
         double roundTrips() {
             return mean(roundTripsPerSecond);
         }
@@ -99,6 +127,14 @@ final class EchoProcesses implements AutoCloseable {
      * @param note    how it was done, in words for the results
      */
     record Pinning(String servers, String client, String note) {
+        /**
+         * Nothing pinned: servers and client share every CPU, as a load client in the server's own
+         * process does.
+         */
+        static Pinning floating() {
+            return new Pinning(null, null, "not pinned: servers and load client share every CPU");
+        }
+
         /** The servers on every allowed CPU but the last, the client on the last, when taskset and two CPUs exist. */
         static Pinning plan() {
             List<Integer> cpus = allowedCpus();
@@ -193,12 +229,25 @@ final class EchoProcesses implements AutoCloseable {
      * @throws IOException if a process cannot be started or a server does not start listening
      */
     static EchoProcesses start(List<Server> servers) throws IOException {
-        EchoProcesses p = new EchoProcesses(servers, Pinning.plan());
+        return start(servers, Pinning.plan());
+    }
+
+    /**
+     * Starts every server and the load client, placed on the CPUs as {@code pinning} says.
+     *
+     * @param servers the servers, each in a JVM of its own
+     * @param pinning where the processes run
+     * @throws IOException if a process cannot be started or a server does not start listening
+     */
+    static EchoProcesses start(List<Server> servers, Pinning pinning) throws IOException {
+        EchoProcesses p = new EchoProcesses(servers, pinning);
         try {
             List<String> ports = new ArrayList<>();
             for (Server s : servers) {
                 List<String> command = new ArrayList<>(p.pinning.prefix(false));
-                command.addAll(java(SERVER_FLAGS, EchoServerMain.class));
+                List<String> flags = new ArrayList<>(SERVER_FLAGS);
+                flags.addAll(s.jvmFlags());
+                command.addAll(java(flags, EchoServerMain.class));
                 command.addAll(List.of(s.backend(), s.style().label(), "127.0.0.1", "0"));
                 p.serverProcesses.add(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
             }
@@ -249,16 +298,19 @@ final class EchoProcesses implements AutoCloseable {
         double[][] trips = new double[servers.size()][rounds];
         double[][] cpu = new double[servers.size()][rounds];
         double[][] clientBusy = new double[servers.size()][rounds];
+        double[][] threadCpu = new double[servers.size()][rounds];
         ProcessHandle loadClient = client.toHandle();
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < servers.size(); k++) {
                 int i = (r + k) % servers.size(); // the first of a round rotates
                 ProcessHandle server = serverProcesses.get(i).toHandle();
                 long clientBefore = cpuNanos(loadClient);
+                Map<String, Long> threadsBefore = threadTicks(server.pid());
                 long cpuBefore = cpuNanos(server);
                 commands.println("drive " + i + " " + slice.toMillis());
                 String reply = replies.readLine();
                 long cpuAfter = cpuNanos(server);
+                Map<String, Long> threadsAfter = threadTicks(server.pid());
                 long clientAfter = cpuNanos(loadClient);
                 String[] fields = reply == null ? new String[0] : reply.split(" ");
                 if (fields.length != 3 || Integer.parseInt(fields[0]) != i) {
@@ -270,11 +322,12 @@ final class EchoProcesses implements AutoCloseable {
                 trips[i][r] = done * 1e9 / nanos;
                 cpu[i][r] = (cpuAfter - cpuBefore) / 1e3 / done;
                 clientBusy[i][r] = (double) (clientAfter - clientBefore) / nanos;
+                threadCpu[i][r] = busiestThreadTicks(threadsBefore, threadsAfter) * 1e6 / TICKS_PER_SECOND / done;
             }
         }
         List<Figures> figures = new ArrayList<>();
         for (int i = 0; i < servers.size(); i++) {
-            figures.add(new Figures(servers.get(i), trips[i], cpu[i], clientBusy[i]));
+            figures.add(new Figures(servers.get(i), trips[i], cpu[i], clientBusy[i], threadCpu[i]));
         }
         return figures;
     }
@@ -322,6 +375,42 @@ final class EchoProcesses implements AutoCloseable {
             latencies.add(new Latency(servers.get(i), rate, List.copyOf(histograms.get(i)), sent[i], seconds[i]));
         }
         return latencies;
+    }
+
+    /**
+     * Each thread's user and system clock ticks, by thread id, from {@code /proc/<pid>/task/<tid>/stat};
+     * empty where there is no {@code /proc}. Threads that end while this reads are left out.
+     */
+    private static Map<String, Long> threadTicks(long pid) {
+        Map<String, Long> ticks = new HashMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    // after the command name, which may hold spaces, in parentheses: state is field 3,
+                    // utime field 14 and stime field 15 (proc(5))
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.put(task.getFileName().toString(), Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                } catch (IOException | RuntimeException ended) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException noProc) {
+            // not Linux: no per-thread figures
+        }
+        return ticks;
+    }
+
+    /** The most clock ticks any one thread used between the two readings; NaN without readings. */
+    private static double busiestThreadTicks(Map<String, Long> before, Map<String, Long> after) {
+        if (after.isEmpty()) {
+            return Double.NaN;
+        }
+        long most = 0;
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            most = Math.max(most, e.getValue() - before.getOrDefault(e.getKey(), 0L));
+        }
+        return most;
     }
 
     private static long cpuNanos(ProcessHandle process) throws IOException {

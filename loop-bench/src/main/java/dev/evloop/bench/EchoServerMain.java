@@ -1,8 +1,10 @@
 package dev.evloop.bench;
 
-import dev.evloop.AsyncEvent;
 import dev.evloop.EventLoop;
 import dev.evloop.EventLoops;
+import dev.evloop.sync.AsyncEvent;
+
+
 
 /**
  * An echo server for outside load generators (uvloop's {@code echoclient.py}, {@code wrk}-style

@@ -1,7 +1,7 @@
 package dev.evloop.bench;
 
 import dev.evloop.BackendInfo;
-import dev.evloop.internal.Calibration;
+import dev.evloop.internal.choice.Calibration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.evloop.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.evloop.internal.Calibration.Measurement;
+import dev.evloop.internal.choice.Calibration.Measurement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class EchoComparisonTest {
     private static EchoProcesses.Figures figures(String backend, double trips) {
         return new EchoProcesses.Figures(new EchoProcesses.Server(backend, EchoServer.Style.PROTOCOL),
-                new double[] {trips}, new double[] {1}, new double[] {0.5});
+                new double[] {trips}, new double[] {1}, new double[] {0.5}, new double[] {0.9});
     }
 
     @Test
@@ -39,7 +39,7 @@ class EchoComparisonTest {
     void theJsonCarriesEveryRoundsFiguresAndLatencies() {
         EchoProcesses.Server server = new EchoProcesses.Server("epoll", EchoServer.Style.STREAMS);
         EchoProcesses.Figures f = new EchoProcesses.Figures(server, new double[] {100, 120}, new double[] {5, 6},
-                new double[] {0.25, 0.5});
+                new double[] {0.25, 0.5}, new double[] {4, 5});
         Histogram round = new Histogram(3);
         round.recordValue(2_000_000); // 2 ms
         EchoProcesses.Latency l = new EchoProcesses.Latency(server, 50, List.of(round), new long[] {1}, new double[] {0.5});
@@ -50,7 +50,8 @@ class EchoComparisonTest {
         String json = r.json();
         assertTrue(json.contains("\"pinning\": \"pinned \\\"here\\\"\""), json);
         assertTrue(json.contains("{\"backend\": \"epoll\", \"style\": \"streams\", \"roundTripsPerSecond\": [100.000, 120.000],"
-                + " \"cpuMicrosPerRoundTrip\": [5.000, 6.000], \"clientBusy\": [0.250, 0.500]}"), json);
+                + " \"cpuMicrosPerRoundTrip\": [5.000, 6.000], \"clientBusy\": [0.250, 0.500],"
+                + " \"busiestThreadCpuMicrosPerRoundTrip\": [4.000, 5.000]}"), json);
         assertTrue(json.contains("\"offeredPerSecond\": 50.0, \"sent\": [1], \"p50Micros\": [2000.895]"), json);
     }
 

@@ -21,7 +21,8 @@ class ReportTest {
     /** A server measured over two rounds: its mean is {@code trips}, its spread {@code spread}. */
     private void echo(String backend, String style, double trips, double spread, double cpu) {
         figures.add(new EchoProcesses.Figures(new EchoProcesses.Server(backend, EchoServer.Style.of(style)),
-                new double[] {trips - spread, trips + spread}, new double[] {cpu, cpu}, new double[] {0.5, 0.5}));
+                new double[] {trips - spread, trips + spread}, new double[] {cpu, cpu}, new double[] {0.5, 0.5},
+                new double[] {cpu, cpu}));
     }
 
     private final List<EchoProcesses.Latency> latencies = new ArrayList<>();
@@ -124,7 +125,8 @@ class ReportTest {
     @Test
     void aBusyLoadClientIsNamedAsPossiblySettingThePace() {
         figures.add(new EchoProcesses.Figures(new EchoProcesses.Server("epoll", EchoServer.Style.PROTOCOL),
-                new double[] {100, 100}, new double[] {1, 1}, new double[] {0.5, 0.97}));
+                new double[] {100, 100}, new double[] {1, 1}, new double[] {0.5, 0.97},
+                new double[] {1, 1}));
         String md = markdown();
         assertTrue(md.contains("The load client used up to 97% of a CPU. It may have set the pace here"), md);
     }

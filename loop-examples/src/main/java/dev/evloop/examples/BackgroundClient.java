@@ -1,10 +1,10 @@
 package dev.evloop.examples;
 
 import dev.evloop.Async;
-import dev.evloop.AsyncLock;
 import dev.evloop.BackgroundLoop;
-import dev.evloop.SocketOptions;
-import dev.evloop.Streams;
+import dev.evloop.net.SocketOptions;
+import dev.evloop.streams.Streams;
+import dev.evloop.sync.AsyncLock;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

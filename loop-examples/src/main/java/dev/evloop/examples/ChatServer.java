@@ -2,12 +2,12 @@ package dev.evloop.examples;
 
 import dev.evloop.Async;
 import dev.evloop.EventLoops;
-import dev.evloop.LimitOverrunException;
 import dev.evloop.LoopFuture;
-import dev.evloop.Server;
-import dev.evloop.SocketOptions;
-import dev.evloop.StreamReader;
-import dev.evloop.StreamWriter;
+import dev.evloop.net.Server;
+import dev.evloop.net.SocketOptions;
+import dev.evloop.streams.LimitOverrunException;
+import dev.evloop.streams.StreamReader;
+import dev.evloop.streams.StreamWriter;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,12 @@
 package dev.evloop.examples;
 
-import dev.evloop.Connection;
 import dev.evloop.EventLoop;
 import dev.evloop.EventLoops;
 import dev.evloop.LoopFuture;
-import dev.evloop.Protocol;
-import dev.evloop.SocketOptions;
-import dev.evloop.Transport;
+import dev.evloop.net.Connection;
+import dev.evloop.net.Protocol;
+import dev.evloop.net.SocketOptions;
+import dev.evloop.net.Transport;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

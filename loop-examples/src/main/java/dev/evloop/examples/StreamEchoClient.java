@@ -2,8 +2,8 @@ package dev.evloop.examples;
 
 import dev.evloop.Async;
 import dev.evloop.EventLoops;
-import dev.evloop.SocketOptions;
-import dev.evloop.Streams;
+import dev.evloop.net.SocketOptions;
+import dev.evloop.streams.Streams;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

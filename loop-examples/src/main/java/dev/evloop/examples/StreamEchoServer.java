@@ -3,10 +3,10 @@ package dev.evloop.examples;
 import dev.evloop.Async;
 import dev.evloop.EventLoops;
 import dev.evloop.LoopFuture;
-import dev.evloop.Server;
-import dev.evloop.SocketOptions;
-import dev.evloop.StreamReader;
-import dev.evloop.StreamWriter;
+import dev.evloop.net.Server;
+import dev.evloop.net.SocketOptions;
+import dev.evloop.streams.StreamReader;
+import dev.evloop.streams.StreamWriter;
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
 

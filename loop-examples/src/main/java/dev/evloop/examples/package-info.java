@@ -23,3 +23,6 @@
  * {@link dev.evloop.examples.Shutdown} is the small helper the servers share.
  */
 package dev.evloop.examples;
+
+import dev.evloop.Async;
+

@@ -1,5 +1,6 @@
 package dev.evloop.selector;
 
+import dev.evloop.LoopGroup;
 import dev.evloop.spi.AbstractLoopBackend;
 import dev.evloop.spi.Availability;
 import dev.evloop.spi.IoWatchFactory;

@@ -35,6 +35,11 @@ final class SelectorWatches implements IoWatchFactory {
     }
 
     @Override
+    public boolean watchesChannels() {
+        return true;
+    }
+
+    @Override
     public IoWatch watchChannel(IoEventLoop loop, SelectableChannel channel, IoWatch.Listener listener)
             throws IOException {
         if (!channel.isOpen()) {

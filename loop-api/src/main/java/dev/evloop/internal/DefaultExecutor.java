@@ -1,0 +1,91 @@
+package dev.evloop.internal;
+
+import dev.evloop.EventLoop;
+import dev.evloop.LoopFuture;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A loop's default executor and {@code runInExecutor}: asyncio's {@code _default_executor} and
+ * {@code run_in_executor}. The executor is made on first use (a virtual thread per call) unless
+ * the user set one, and is shut down with the loop.
+ */
+final class DefaultExecutor {
+    private static final System.Logger LOG = System.getLogger("dev.evloop");
+
+    private volatile Executor executor;
+
+    /** Runs {@code function} on {@code target}, or on the default executor when it is null. */
+    <T> LoopFuture<T> run(EventLoop loop, Executor target, Callable<T> function) {
+        CompletableFuture<T> outcome = new CompletableFuture<>();
+        (target != null ? target : get()).execute(() -> {
+            if (outcome.isDone()) {
+                return; // cancelled before it started
+            }
+            try {
+                outcome.complete(function.call());
+            } catch (Throwable t) {
+                outcome.completeExceptionally(t);
+            }
+        });
+        return LoopFuture.wrap(outcome, loop);
+    }
+
+    void set(Executor executor) {
+        this.executor = executor;
+    }
+
+    /**
+     * Shuts the executor down and completes the returned future, on the loop, once its work is
+     * done or {@code timeout} has passed (with a warning), as asyncio's
+     * {@code shutdown_default_executor}.
+     */
+    LoopFuture<Void> shutdown(EventLoop loop, Duration timeout, long timeoutNanos) {
+        LoopFuture<Void> done = loop.createFuture();
+        if (!(executor instanceof ExecutorService service)) {
+            done.setResult(null);
+            return done;
+        }
+        service.shutdown();
+        Thread.ofVirtual().name("evloop-executor-shutdown").start(() -> {
+            try {
+                if (!service.awaitTermination(timeoutNanos, TimeUnit.NANOSECONDS)) {
+                    LOG.log(System.Logger.Level.WARNING, "the default executor did not finish its work within " + timeout);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                if (!loop.isClosed()) {
+                    done.setResult(null);
+                }
+            }
+        });
+        return done;
+    }
+
+    /** The loop closes: as asyncio, running work finishes and nothing new starts. */
+    void loopClosed() {
+        if (executor instanceof ExecutorService service) {
+            service.shutdown();
+        }
+    }
+
+    private Executor get() {
+        Executor current = executor;
+        if (current == null) {
+            synchronized (this) {
+                current = executor;
+                if (current == null) {
+                    current = Executors.newVirtualThreadPerTaskExecutor();
+                    executor = current;
+                }
+            }
+        }
+        return current;
+    }
+}

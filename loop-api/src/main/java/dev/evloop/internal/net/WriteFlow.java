@@ -1,0 +1,229 @@
+package dev.evloop.internal.net;
+
+import dev.evloop.internal.BaseEventLoop;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.WriteBufferWaterMark;
+import java.util.Arrays;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The write side every transport shares: writes are batched and flushed once before the loop's
+ * next poll (or at once past {@link #FLUSH_THRESHOLD} bytes), and the channel's writability is
+ * turned into the protocol's {@code pauseWriting}/{@code resumeWriting}, never resuming from inside
+ * the protocol's own write, as asyncio does. It starts the channel at asyncio's default limits.
+ *
+ * <p>Netty takes channel operations only on the loop's own thread: from a task (whose virtual
+ * thread Netty sees as a stranger) it would queue them, out of order with the rest. A task holds
+ * its loop while it runs, though, so a write from a task goes to a pending list here instead and
+ * returns at once; the loop thread hands the list to the channel before its next poll and before
+ * any other operation it makes on the channel, so bytes leave in the order they were written.
+ *
+ * <p>Runs on the loop thread; {@link #checkCaller}, {@link #write} and {@link #bufferSize} also in
+ * the loop's tasks.
+ */
+final class WriteFlow implements FlushOnPoll {
+    /** Past this many unflushed bytes, a write flushes at once. */
+    static final int FLUSH_THRESHOLD = 64 * 1024;
+
+    private final BaseEventLoop loop;
+    private final Channel channel;
+    private final Runnable pause;
+    private final Runnable resume;
+    private final BooleanSupplier open;
+    private long unflushed;
+    private boolean flushScheduled;
+    private boolean paused;
+    /** Inside write(): writability changes then are the protocol's own doing. */
+    private boolean inWrite;
+    private boolean resumeScheduled;
+
+    /** Writes from tasks not yet handed to the channel, oldest first, from {@code pendingHead}. */
+    private Object[] pendingMessages = new Object[8];
+    private ChannelPromise[] pendingPromises = new ChannelPromise[8];
+    private int[] pendingSizes = new int[8];
+    private int pendingHead;
+    private int pendingCount;
+    private long pendingBytes;
+
+    /**
+     * @param pause  tells the protocol to pause writing (guarded by the transport)
+     * @param resume tells it to resume
+     * @param open   whether the connection is still there to resume
+     */
+    WriteFlow(BaseEventLoop loop, Channel channel, Runnable pause, Runnable resume, BooleanSupplier open) {
+        this.loop = loop;
+        this.channel = channel;
+        this.pause = pause;
+        this.resume = resume;
+        this.open = open;
+        channel.config().setWriteBufferWaterMark(WriteLimits.DEFAULTS);
+    }
+
+    /**
+     * Refuses a caller that is neither the loop's thread nor one of its tasks, before a transport
+     * copies anything for it.
+     */
+    void checkCaller() {
+        if (!onLoopThread() && !loop.inLoopThread()) {
+            throw new IllegalStateException("channel operations run on the event loop's thread or in its tasks, not on thread '"
+                    + Thread.currentThread().getName() + "'");
+        }
+    }
+
+    /** Whether the caller is the thread Netty runs this channel on (else it is one of the loop's tasks). */
+    boolean onLoopThread() {
+        return channel.eventLoop().inEventLoop();
+    }
+
+    /**
+     * Writes a message of {@code bytes} bytes and sees that it is flushed soon: from the loop
+     * thread into the channel, from one of the loop's tasks into the pending list. The caller
+     * passed {@link #checkCaller}.
+     */
+    void write(Object message, int bytes, ChannelPromise promise) {
+        if (onLoopThread()) {
+            writeNow(message, bytes, promise);
+        } else {
+            writeFromTask(message, bytes, promise);
+        }
+    }
+
+    private void writeNow(Object message, int bytes, ChannelPromise promise) {
+        inWrite = true;
+        try {
+            movePending();
+            unflushed += bytes;
+            channel.write(message, promise);
+            if (unflushed >= FLUSH_THRESHOLD) {
+                flushNow();
+            } else {
+                scheduleFlush();
+            }
+        } finally {
+            inWrite = false;
+        }
+    }
+
+    /**
+     * A write from one of the loop's tasks waits in the pending list for the loop thread. Past the
+     * high-water mark, counting what waits here, the protocol is paused at once, as a write on the
+     * loop thread would pause it.
+     */
+    private void writeFromTask(Object message, int bytes, ChannelPromise promise) {
+        if (pendingCount == pendingMessages.length) {
+            int larger = pendingCount * 2;
+            pendingMessages = Arrays.copyOf(pendingMessages, larger);
+            pendingPromises = Arrays.copyOf(pendingPromises, larger);
+            pendingSizes = Arrays.copyOf(pendingSizes, larger);
+        }
+        pendingMessages[pendingCount] = message;
+        pendingPromises[pendingCount] = promise;
+        pendingSizes[pendingCount] = bytes;
+        pendingCount++;
+        pendingBytes += bytes;
+        scheduleFlush();
+        // Resuming needs no counterpart here: the pending bytes enter the channel together, before
+        // any of the channel's own bytes can leave (that happens only in a flush or a poll, and
+        // both come after the move), so the channel then holds more than it did now, passes the
+        // mark itself and reports its way back under the low one as usual.
+        if (!paused && overHighMark()) {
+            paused = true;
+            pause.run();
+        }
+    }
+
+    private boolean overHighMark() {
+        return bufferSize() > channel.config().getWriteBufferHighWaterMark();
+    }
+
+    private void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            loop.flushBeforeNextPoll(this);
+        }
+    }
+
+    /**
+     * Hands the writes of tasks to the channel, in order, without flushing them. Every operation
+     * the transport makes on its channel (a write, a flush, a half-close, a close, TLS, a file)
+     * calls it first, so nothing overtakes them.
+     */
+    void movePending() {
+        // A protocol callback fired by one of these writes (pauseWriting) may write and so come
+        // back here: it carries on from the next message, keeping the order.
+        while (pendingHead < pendingCount) {
+            int i = pendingHead++;
+            Object message = pendingMessages[i];
+            ChannelPromise promise = pendingPromises[i];
+            int bytes = pendingSizes[i];
+            pendingMessages[i] = null;
+            pendingPromises[i] = null;
+            pendingBytes -= bytes;
+            unflushed += bytes;
+            channel.write(message, promise);
+        }
+        pendingHead = 0;
+        pendingCount = 0;
+    }
+
+    /**
+     * Sends what was written, the tasks' writes included; the loop calls it before each poll for
+     * a transport that wrote.
+     */
+    @Override
+    public void flushNow() {
+        flushScheduled = false;
+        movePending();
+        if (unflushed > 0) {
+            unflushed = 0;
+            channel.flush();
+        }
+    }
+
+    /** Bytes written and not sent yet: those waiting here and those in the channel. */
+    long bufferSize() {
+        return channelBytes() + pendingBytes;
+    }
+
+    private long channelBytes() {
+        ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
+        return outbound == null ? 0 : outbound.totalPendingWriteBytes();
+    }
+
+    /** Sets the limits, after the tasks' writes went in under the old ones (see {@link #writeFromTask}). */
+    void setLimits(WriteBufferWaterMark marks) {
+        movePending();
+        channel.config().setWriteBufferWaterMark(marks);
+    }
+
+    /** The channel's writability changed: pause or resume the protocol. */
+    void writabilityChanged() {
+        if (!channel.isWritable() && !paused) {
+            paused = true;
+            pause.run();
+        } else if (channel.isWritable() && paused) {
+            if (inWrite) {
+                // A flush inside write() drained the buffer: tell the protocol from the loop.
+                if (!resumeScheduled) {
+                    resumeScheduled = true;
+                    loop.callSoon(this::resumeIfWritable);
+                }
+                return;
+            }
+            paused = false;
+            resume.run();
+        }
+    }
+
+    private void resumeIfWritable() {
+        resumeScheduled = false;
+        // A task may have written past the mark meanwhile: its move into the channel will pause
+        // the channel and bring the resume then.
+        if (open.getAsBoolean() && paused && channel.isWritable() && !overHighMark()) {
+            paused = false;
+            resume.run();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.evloop.internal.tasks;
+
+import dev.evloop.LoopFuture;
+
+
+
+/**
+ * How one task's thread takes turns with its loop: the part of a task that depends on the
+ * {@link dev.evloop.TaskMode}. Every method but {@link #wake()} is called on the task's own thread
+ * while it holds the loop.
+ */
+public interface TaskRun {
+
+    /** The task's thread. */
+    Thread thread();
+
+    /** Schedules the task's first step; called once, on the loop. */
+    void start();
+
+    /**
+     * Suspends the task until {@code future} is done. The caller has already registered a listener
+     * on the future that calls {@link #wake()}.
+     */
+    void suspendUntilDone(LoopFuture<?> future);
+
+    /** Makes the task's next step run on the loop; safe from any thread. */
+    void wake();
+
+    /** Lets every callback already ready run, then resumes: asyncio's {@code sleep(0)}. */
+    void yieldNow();
+
+    /** The task's body has returned; called last on the task's thread. */
+    void finished();
+}

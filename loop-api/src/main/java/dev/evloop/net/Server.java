@@ -1,0 +1,65 @@
+package dev.evloop.net;
+
+import dev.evloop.EventLoop;
+import dev.evloop.LoopFuture;
+import java.net.SocketAddress;
+import java.util.List;
+
+/**
+ * A listening socket made by {@link EventLoop#createServer} or {@link EventLoop#createUnixServer}:
+ * each connection it accepts gets a new protocol and transport. Mirrors asyncio's {@code Server}.
+ *
+ * <pre>{@code
+ * Server server = loop.runUntilComplete(loop.createServer(Echo::new, "127.0.0.1", 0, SocketOptions.defaults()));
+ * System.out.println("listening on " + server.addresses());
+ * server.close();
+ * loop.runUntilComplete(server.waitClosed());
+ * }</pre>
+ *
+ * <p>evloop implements this interface; users do not.
+ */
+public interface Server extends AutoCloseable {
+
+    /**
+     * Stops listening; connections already accepted stay open. Mirrors {@code close()}.
+     */
+    @Override
+    void close();
+
+    /**
+     * A future that completes once the server is closed and every connection it accepted is
+     * gone. Mirrors {@code await server.wait_closed()}.
+     *
+     * @return the future
+     */
+    LoopFuture<Void> waitClosed();
+
+    /**
+     * Starts accepting connections, if the server was created with {@code startServing(false)}.
+     * Mirrors {@code await server.start_serving()}.
+     */
+    void startServing();
+
+    /**
+     * Accepts connections until the server is closed or the calling task is cancelled (which
+     * closes it). Mirrors {@code await server.serve_forever()}.
+     *
+     * @throws IllegalStateException if not called inside a task
+     * @throws java.util.concurrent.CancellationException when the task is cancelled
+     */
+    void serveForever();
+
+    /**
+     * Whether the server is accepting connections. Mirrors {@code is_serving()}.
+     *
+     * @return {@code true} while accepting
+     */
+    boolean isServing();
+
+    /**
+     * The addresses it listens on. Mirrors {@code server.sockets}.
+     *
+     * @return the addresses
+     */
+    List<SocketAddress> addresses();
+}

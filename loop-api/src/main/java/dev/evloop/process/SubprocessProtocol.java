@@ -1,0 +1,65 @@
+package dev.evloop.process;
+
+import dev.evloop.EventLoop;
+import dev.evloop.net.BaseProtocol;
+import dev.evloop.net.Transport;
+import java.nio.ByteBuffer;
+
+/**
+ * What a child process started by {@link EventLoop#subprocessExec} reports to: asyncio's
+ * {@code SubprocessProtocol}. Every method runs on the loop's thread. The order is asyncio's:
+ * {@link #subprocessMade} first (asyncio's {@code connection_made}; {@link #connectionMade(Transport)}
+ * is not called, since a {@link SubprocessTransport} is not a {@link Transport}), then
+ * {@link #pipeDataReceived} for each chunk of the child's stdout (fd 1) and stderr (fd 2),
+ * {@link #pipeConnectionLost} once per pipe, and {@link #processExited()} only after the child
+ * exited and both of its output pipes reached their end, so no output arrives after it; then
+ * {@link #connectionLost(Throwable)} with {@code null}. {@link #pauseWriting()} and
+ * {@link #resumeWriting()} follow the child's stdin pipe.
+ *
+ * <pre>{@code
+ * class Collect implements SubprocessProtocol {
+ *     final ByteArrayOutputStream out = new ByteArrayOutputStream();
+ *     public void pipeDataReceived(int fd, ByteBuffer data) {
+ *         if (fd == 1) out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
+ *     }
+ *     public void processExited() { System.out.println("exited, " + out.size() + " bytes"); }
+ * }
+ * }</pre>
+ */
+public interface SubprocessProtocol extends BaseProtocol {
+
+    /**
+     * The child started and its pipes are connected; the first call. evloop's form of asyncio's
+     * {@code connection_made(transport)} for a subprocess transport.
+     *
+     * @param transport the child's transport
+     */
+    default void subprocessMade(SubprocessTransport transport) {
+    }
+
+    /**
+     * The child wrote to its stdout or stderr. Mirrors {@code pipe_data_received(fd, data)}.
+     *
+     * @param fd   1 for stdout, 2 for stderr
+     * @param data the bytes, from its position to its limit; valid only during the call
+     */
+    default void pipeDataReceived(int fd, ByteBuffer data) {
+    }
+
+    /**
+     * One of the child's pipes closed. Mirrors {@code pipe_connection_lost(fd, exc)}.
+     *
+     * @param fd    0 for stdin, 1 for stdout, 2 for stderr
+     * @param cause {@code null} at the end of file or a close, else the error (a broken pipe on
+     *              stdin once the child stopped reading)
+     */
+    default void pipeConnectionLost(int fd, Throwable cause) {
+    }
+
+    /**
+     * The child exited and its output pipes are drained; its return code is in
+     * {@link SubprocessTransport#getReturncode()}. Mirrors {@code process_exited()}.
+     */
+    default void processExited() {
+    }
+}

@@ -1,0 +1,355 @@
+package dev.evloop.streams;
+
+import dev.evloop.Async;
+import dev.evloop.EventLoop;
+import dev.evloop.LoopFuture;
+import dev.evloop.internal.Failures;
+import dev.evloop.net.Transport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Reads bytes from a connection inside a task, waiting for them to arrive: asyncio's
+ * {@code StreamReader}.
+ *
+ * <pre>{@code
+ * Streams s = Async.openConnection("127.0.0.1", 6379, SocketOptions.defaults());
+ * s.writer().write("PING\r\n".getBytes());
+ * byte[] reply = s.reader().readLine();      // "+PONG\r\n"
+ * }</pre>
+ *
+ * <p>Data waits in a buffer until read. Past twice the {@linkplain #limit() limit} (64 KiB by
+ * default) the transport stops reading until the buffer is back under the limit, so a slow reader
+ * holds the sender back instead of filling memory: the buffer never holds more than twice the
+ * limit plus one read (at most 256 KiB; over TLS, what one read decrypts to), at the peer's close
+ * too. Methods that wait work inside a task, one task
+ * at a time; a connection error is thrown by the read that meets it, as an
+ * {@link UncheckedIOException} when it is an I/O error.
+ */
+public final class StreamReader {
+    /** asyncio's default limit. */
+    public static final int DEFAULT_LIMIT = 64 * 1024;
+
+    private static final byte[] NONE = new byte[0];
+
+    private final EventLoop loop;
+    private final int limit;
+
+    /**
+     * What arrived and was not read yet, from {@code start} to {@code end}. When data arrives to an
+     * empty buffer too small for it, the buffer becomes an array of exactly that size, and a read
+     * that takes all of it takes the array itself: the common case (one arrival, one read of it)
+     * copies the bytes once instead of twice.
+     */
+    private byte[] buffer = NONE;
+    private int start;
+    private int end;
+    private boolean eof;
+    private Throwable exception;
+    private LoopFuture<Void> waiter;
+    private Transport transport;
+    private boolean paused;
+
+    /**
+     * A reader fed by {@link #feedData}; {@code Async.openConnection} makes one per connection.
+     *
+     * @param loop  the loop whose tasks read it
+     * @param limit the buffer limit in bytes
+     * @throws IllegalArgumentException if {@code limit} is not positive
+     */
+    public StreamReader(EventLoop loop, int limit) {
+        this.loop = Objects.requireNonNull(loop, "loop");
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive, got " + limit);
+        }
+        this.limit = limit;
+    }
+
+    /**
+     * The buffer limit.
+     *
+     * @return the limit in bytes
+     */
+    public int limit() {
+        return limit;
+    }
+
+    /**
+     * The transport to pause and resume; set by the stream protocol.
+     *
+     * @param transport the transport
+     */
+    public void setTransport(Transport transport) {
+        this.transport = transport;
+    }
+
+    /**
+     * Adds received bytes. Mirrors {@code feed_data}.
+     *
+     * @param data the bytes, from position to limit; they are copied
+     * @throws IllegalStateException after {@link #feedEof()}
+     */
+    public void feedData(java.nio.ByteBuffer data) {
+        if (eof) {
+            throw new IllegalStateException("feedData after feedEof");
+        }
+        int n = data.remaining();
+        if (n == 0) {
+            return;
+        }
+        ensureRoom(n);
+        data.duplicate().get(buffer, end, n);
+        end += n;
+        wakeWaiter();
+        if (transport != null && !paused && size() > 2 * limit) {
+            paused = true;
+            transport.pauseReading();
+        }
+    }
+
+    /** Marks the end of the stream. Mirrors {@code feed_eof}. */
+    public void feedEof() {
+        eof = true;
+        wakeWaiter();
+    }
+
+    /**
+     * Makes every later read fail with {@code error}. Mirrors {@code set_exception}.
+     *
+     * @param error the connection's error
+     */
+    public void setException(Throwable error) {
+        exception = Objects.requireNonNull(error, "error");
+        LoopFuture<Void> w = waiter;
+        if (w != null) {
+            waiter = null;
+            if (!w.isDone()) {
+                w.setException(error);
+            }
+        }
+    }
+
+    /**
+     * Whether the stream ended and every byte was read. Mirrors {@code at_eof()}.
+     *
+     * @return {@code true} at the end
+     */
+    public boolean atEof() {
+        return eof && size() == 0;
+    }
+
+    /**
+     * Reads up to {@code n} bytes, waiting until at least one is there or the stream ends; with
+     * {@code n < 0}, reads until the end of the stream. Mirrors {@code read(n)}.
+     *
+     * @param n the most bytes to read, or -1 for all
+     * @return the bytes; empty at the end of the stream
+     */
+    public byte[] read(int n) {
+        throwIfFailed();
+        if (n == 0) {
+            return new byte[0];
+        }
+        if (n < 0) {
+            // As asyncio: read in chunks of the limit, so the buffer keeps draining and the
+            // transport is not left paused while waiting for the end of the stream.
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            byte[] block;
+            while ((block = read(limit)).length > 0) {
+                all.write(block, 0, block.length);
+            }
+            return all.toByteArray();
+        }
+        while (size() == 0 && !eof) {
+            waitForData("read");
+        }
+        return take(Math.min(n, size()));
+    }
+
+    /**
+     * Reads until the end of the stream. Mirrors {@code read()}.
+     *
+     * @return every remaining byte
+     */
+    public byte[] read() {
+        return read(-1);
+    }
+
+    /**
+     * Reads exactly {@code n} bytes, waiting for them. Mirrors {@code readexactly(n)}.
+     *
+     * @param n how many
+     * @return the bytes
+     * @throws IncompleteReadException if the stream ends first; it carries what arrived
+     * @throws IllegalArgumentException if {@code n} is negative
+     */
+    public byte[] readExactly(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must not be negative, got " + n);
+        }
+        throwIfFailed();
+        while (size() < n) {
+            if (eof) {
+                byte[] partial = take(size());
+                throw new IncompleteReadException(partial, n);
+            }
+            waitForData("readExactly");
+        }
+        return take(n);
+    }
+
+    /**
+     * Reads one line, ending with {@code \n} (kept), or what is left at the end of the stream.
+     * Mirrors {@code readline()}, except that an overlong line stays in the buffer, as
+     * {@link #readUntil} leaves it.
+     *
+     * @return the line, possibly without a final {@code \n} at the end of the stream; empty at the end
+     * @throws LimitOverrunException if the line is longer than the limit
+     */
+    public byte[] readLine() {
+        try {
+            return readUntil(new byte[] {'\n'});
+        } catch (IncompleteReadException e) {
+            return e.partial();
+        }
+    }
+
+    /**
+     * Reads up to and including {@code separator}. Mirrors {@code readuntil(separator)}.
+     *
+     * @param separator the bytes that end the chunk
+     * @return the chunk, separator included
+     * @throws LimitOverrunException if no separator is found within the limit; the data stays
+     * @throws IncompleteReadException if the stream ends first; it carries (and consumes) the rest
+     * @throws IllegalArgumentException if {@code separator} is empty
+     */
+    public byte[] readUntil(byte[] separator) {
+        Objects.requireNonNull(separator, "separator");
+        if (separator.length == 0) {
+            throw new IllegalArgumentException("separator must not be empty");
+        }
+        throwIfFailed();
+        int searchFrom = 0;
+        while (true) {
+            int found = indexOf(separator, searchFrom);
+            if (found >= 0) {
+                if (found > limit) {
+                    throw new LimitOverrunException("separator is found, but the chunk is longer than the limit", found);
+                }
+                return take(found + separator.length);
+            }
+            searchFrom = Math.max(0, size() + 1 - separator.length);
+            if (searchFrom > limit) {
+                throw new LimitOverrunException("separator is not found, and the chunk exceeds the limit", searchFrom);
+            }
+            if (eof) {
+                byte[] rest = take(size());
+                throw new IncompleteReadException(rest, -1);
+            }
+            waitForData("readUntil");
+        }
+    }
+
+    /**
+     * The error the connection ended with, if any. Mirrors {@code exception()}.
+     *
+     * @return the error, or {@code null}
+     */
+    public Throwable exception() {
+        return exception;
+    }
+
+    private int size() {
+        return end - start;
+    }
+
+    private int indexOf(byte[] separator, int from) {
+        outer:
+        for (int i = start + from; i <= end - separator.length; i++) {
+            for (int j = 0; j < separator.length; j++) {
+                if (buffer[i + j] != separator[j]) {
+                    continue outer;
+                }
+            }
+            return i - start;
+        }
+        return -1;
+    }
+
+    private byte[] take(int n) {
+        byte[] out;
+        if (start == 0 && n == buffer.length) {
+            out = buffer; // every byte of it, and nothing else: hand it over
+            buffer = NONE;
+            end = 0;
+        } else {
+            out = Arrays.copyOfRange(buffer, start, start + n);
+            start += n;
+            if (start == end) {
+                start = 0;
+                end = 0;
+            }
+        }
+        if (paused && size() <= limit) {
+            paused = false;
+            transport.resumeReading();
+        }
+        return out;
+    }
+
+    private void ensureRoom(int n) {
+        if (end + n <= buffer.length) {
+            return;
+        }
+        int size = size();
+        if (size == 0) {
+            buffer = new byte[n];
+        } else if (size + n <= buffer.length / 2) {
+            System.arraycopy(buffer, start, buffer, 0, size);
+        } else {
+            byte[] bigger = new byte[Math.max(buffer.length * 2, size + n)];
+            System.arraycopy(buffer, start, bigger, 0, size);
+            buffer = bigger;
+        }
+        start = 0;
+        end = size;
+    }
+
+    private void waitForData(String method) {
+        if (waiter != null) {
+            throw new IllegalStateException(method + "() called while another task is already waiting for incoming data");
+        }
+        // The waiter is in place before reading resumes: data that arrives meanwhile wakes it.
+        LoopFuture<Void> w = loop.createFuture();
+        waiter = w;
+        if (paused) {
+            paused = false;
+            transport.resumeReading();
+        }
+        try {
+            w.await();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw Failures.unchecked(e.getCause());
+        } finally {
+            waiter = null;
+        }
+    }
+
+    private void wakeWaiter() {
+        LoopFuture<Void> w = waiter;
+        if (w != null) {
+            waiter = null;
+            if (!w.isDone()) {
+                w.setResult(null);
+            }
+        }
+    }
+
+    private void throwIfFailed() {
+        if (exception != null) {
+            throw Failures.unchecked(exception);
+        }
+    }
+}

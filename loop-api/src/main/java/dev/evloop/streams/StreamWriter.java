@@ -1,0 +1,157 @@
+package dev.evloop.streams;
+
+import dev.evloop.EventLoops;
+import dev.evloop.net.SocketOptions;
+import dev.evloop.net.Transport;
+import io.netty.handler.ssl.SslContext;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Writes bytes to a connection from a task, with {@link #drain()} to wait while the peer is slow:
+ * asyncio's {@code StreamWriter}.
+ *
+ * <pre>{@code
+ * writer.write(payload);
+ * writer.drain();          // suspends while the transport is over its high-water mark
+ * writer.close();
+ * writer.waitClosed();
+ * }</pre>
+ */
+public final class StreamWriter {
+    private final Transport transport;
+    private final StreamProtocol protocol;
+
+    StreamWriter(Transport transport, StreamProtocol protocol) {
+        this.transport = transport;
+        this.protocol = protocol;
+    }
+
+    /**
+     * Writes bytes; they are copied. Mirrors {@code write(data)}.
+     *
+     * @param data the bytes
+     * @throws NullPointerException if {@code data} is null
+     */
+    public void write(byte[] data) {
+        transport.write(data);
+    }
+
+    /**
+     * Writes several byte arrays in order. Mirrors {@code writelines(data)}.
+     *
+     * @param lines the arrays
+     * @throws NullPointerException if {@code lines} or one of them is null
+     */
+    public void writeLines(List<byte[]> lines) {
+        Objects.requireNonNull(lines, "lines");
+        for (byte[] line : lines) {
+            transport.write(line);
+        }
+    }
+
+    /**
+     * Waits inside the current task while the transport's buffer is over its high-water mark.
+     * Mirrors {@code await writer.drain()}.
+     *
+     * @throws UncheckedIOException if the connection is lost, carrying its error
+     * @throws IllegalStateException if it must wait outside a task
+     */
+    public void drain() {
+        protocol.drain();
+    }
+
+    /**
+     * Upgrades the connection to TLS and waits inside the current task for the handshake; the
+     * reader and writer go on over it. Mirrors {@code await writer.start_tls(sslcontext,
+     * server_hostname=)}.
+     *
+     * @param sslContext     the TLS context; a server context for the accepting side
+     * @param serverHostname for a client, the name to check in the server's certificate;
+     *                       {@code null} for the remote IP address
+     * @throws NullPointerException if {@code sslContext} is null
+     * @throws java.util.concurrent.CompletionException carrying the handshake's
+     *         {@link javax.net.ssl.SSLException} if it fails (the connection is then aborted)
+     * @throws IllegalStateException if it must wait outside a task
+     */
+    public void startTls(SslContext sslContext, String serverHostname) {
+        EventLoops.getRunningLoop().startTls(transport, sslContext, serverHostname,
+                SocketOptions.defaults().sslHandshakeTimeout()).await();
+    }
+
+    /**
+     * Closes the write side after the buffered data. Mirrors {@code write_eof()}.
+     */
+    public void writeEof() {
+        transport.writeEof();
+    }
+
+    /**
+     * Whether {@link #writeEof()} is supported. Mirrors {@code can_write_eof()}.
+     *
+     * @return {@code true} for TCP
+     */
+    public boolean canWriteEof() {
+        return transport.canWriteEof();
+    }
+
+    /** Closes the connection after the buffered data. Mirrors {@code close()}. */
+    public void close() {
+        transport.close();
+    }
+
+    /**
+     * Whether the connection is closing or closed. Mirrors {@code is_closing()}.
+     *
+     * @return {@code true} once closing
+     */
+    public boolean isClosing() {
+        return transport.isClosing();
+    }
+
+    /**
+     * Waits inside the current task until the connection is closed. Mirrors
+     * {@code await writer.wait_closed()}.
+     */
+    public void waitClosed() {
+        protocol.closed().await();
+    }
+
+    /**
+     * The transport underneath. Mirrors {@code writer.transport}.
+     *
+     * @return the transport
+     */
+    public Transport transport() {
+        return transport;
+    }
+
+    /**
+     * The local address.
+     *
+     * @return the address
+     */
+    public SocketAddress localAddress() {
+        return transport.localAddress();
+    }
+
+    /**
+     * The peer's address.
+     *
+     * @return the address
+     */
+    public SocketAddress remoteAddress() {
+        return transport.remoteAddress();
+    }
+
+    static UncheckedIOException connectionLost(Throwable cause) {
+        SocketException e = new SocketException("Connection lost");
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        return new UncheckedIOException(e.getMessage(), e);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.evloop.sync;
+
+import dev.evloop.LoopFuture;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A condition variable for tasks: wait until notified, holding an {@link AsyncLock} before and
+ * after. Mirrors {@code asyncio.Condition}.
+ *
+ * <pre>{@code
+ * AsyncCondition changed = new AsyncCondition();
+ * try (var held = changed.acquire()) {
+ *     changed.waitFor(() -> !queue.isEmpty());
+ *     item = queue.poll();
+ * }
+ * }</pre>
+ */
+public final class AsyncCondition extends LoopBound implements AutoCloseable {
+    private final AsyncLock lock;
+    private final Deque<LoopFuture<Boolean>> waiters = new ArrayDeque<>();
+
+    /** A condition with its own lock. */
+    public AsyncCondition() {
+        this(new AsyncLock());
+    }
+
+    /**
+     * A condition on a given lock, which several conditions may share.
+     *
+     * @param lock the lock
+     * @throws NullPointerException if {@code lock} is null
+     */
+    public AsyncCondition(AsyncLock lock) {
+        this.lock = Objects.requireNonNull(lock, "lock");
+    }
+
+    /**
+     * Acquires the underlying lock. Mirrors {@code await condition.acquire()}.
+     *
+     * @return this condition, to release in a try-with-resources block
+     */
+    public AsyncCondition acquire() {
+        lock.acquire();
+        return this;
+    }
+
+    /** Releases the underlying lock. Mirrors {@code condition.release()}. */
+    public void release() {
+        lock.release();
+    }
+
+    /**
+     * Whether the underlying lock is held. Mirrors {@code condition.locked()}.
+     *
+     * @return {@code true} if held
+     */
+    public boolean isLocked() {
+        return lock.isLocked();
+    }
+
+    /**
+     * Releases the lock, waits until notified, and acquires the lock again, even if the task is
+     * cancelled meanwhile. Mirrors {@code await condition.wait()}.
+     *
+     * @throws IllegalStateException if the lock is not held
+     * @throws CancellationException if the task was cancelled (the lock is held again)
+     */
+    public void await() {
+        if (!lock.isLocked()) {
+            throw new IllegalStateException("cannot wait on an un-acquired lock");
+        }
+        boundLoop();
+        lock.release();
+        try {
+            awaitTurn(waiters);
+        } finally {
+            CancellationException cancelled = null;
+            while (true) {
+                try {
+                    lock.acquire();
+                    break;
+                } catch (CancellationException e) {
+                    cancelled = e;
+                }
+            }
+            if (cancelled != null) {
+                throw cancelled;
+            }
+        }
+    }
+
+    /**
+     * Waits until {@code predicate} is true, checking it first and after each notification.
+     * Mirrors {@code await condition.wait_for(predicate)}.
+     *
+     * @param predicate the condition to reach
+     * @throws NullPointerException if {@code predicate} is null
+     * @throws IllegalStateException if the lock is not held
+     */
+    public void waitFor(BooleanSupplier predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        while (!predicate.getAsBoolean()) {
+            await();
+        }
+    }
+
+    /**
+     * Wakes one waiting task. Mirrors {@code condition.notify()}.
+     *
+     * @throws IllegalStateException if the lock is not held
+     */
+    public void signal() {
+        signal(1);
+    }
+
+    /**
+     * Wakes up to {@code n} waiting tasks. Mirrors {@code condition.notify(n)}.
+     *
+     * @param n how many
+     * @throws IllegalStateException if the lock is not held
+     * @throws IllegalArgumentException if {@code n} is negative
+     */
+    public void signal(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must not be negative, got " + n);
+        }
+        if (!lock.isLocked()) {
+            throw new IllegalStateException("cannot notify on an un-acquired lock");
+        }
+        int woken = 0;
+        for (LoopFuture<Boolean> waiter : waiters) {
+            if (woken >= n) {
+                break;
+            }
+            if (!waiter.isDone()) {
+                woken++;
+                waiter.setResult(false);
+            }
+        }
+    }
+
+    /**
+     * Wakes every waiting task. Mirrors {@code condition.notify_all()}.
+     *
+     * @throws IllegalStateException if the lock is not held
+     */
+    public void signalAll() {
+        signal(waiters.size());
+    }
+
+    /** Releases the lock: the end of a try-with-resources block around {@link #acquire()}. */
+    @Override
+    public void close() {
+        release();
+    }
+}

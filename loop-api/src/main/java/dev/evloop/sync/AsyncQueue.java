@@ -1,0 +1,236 @@
+package dev.evloop.sync;
+
+import dev.evloop.LoopFuture;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.Queue;
+
+/**
+ * A queue between tasks: {@link #put} waits while it is full, {@link #get} while it is empty,
+ * and {@link #join} until every item taken was marked done. FIFO, LIFO or by priority. Mirrors
+ * {@code asyncio.Queue}, {@code LifoQueue} and {@code PriorityQueue}.
+ *
+ * <pre>{@code
+ * AsyncQueue<String> jobs = AsyncQueue.fifo(100);      // at most 100 waiting: backpressure
+ * Async.spawn(() -> { while (true) { handle(jobs.get()); jobs.taskDone(); } });
+ * jobs.put("a");
+ * jobs.join();                                           // until every job is handled
+ * }</pre>
+ *
+ * @param <T> the item type
+ */
+public final class AsyncQueue<T> extends LoopBound {
+    private final Queue<T> items;
+    private final Deque<T> stack;
+    private final int maxSize;
+    private final Deque<LoopFuture<Boolean>> getters = new ArrayDeque<>();
+    private final Deque<LoopFuture<Boolean>> putters = new ArrayDeque<>();
+    private final AsyncEvent finished = new AsyncEvent();
+    private int unfinished;
+
+    private AsyncQueue(int maxSize, Queue<T> items, Deque<T> stack) {
+        if (maxSize < 0) {
+            throw new IllegalArgumentException("maxSize must not be negative (0 means unbounded), got " + maxSize);
+        }
+        this.maxSize = maxSize;
+        this.items = items;
+        this.stack = stack;
+        finished.set();
+    }
+
+    /**
+     * A first-in, first-out queue. Mirrors {@code asyncio.Queue(maxsize)}.
+     *
+     * @param maxSize how many items it holds before {@code put} waits; 0 for no limit
+     * @param <T>     the item type
+     * @return the queue
+     * @throws IllegalArgumentException if {@code maxSize} is negative
+     */
+    public static <T> AsyncQueue<T> fifo(int maxSize) {
+        return new AsyncQueue<>(maxSize, new ArrayDeque<>(), null);
+    }
+
+    /**
+     * A last-in, first-out queue. Mirrors {@code asyncio.LifoQueue(maxsize)}.
+     *
+     * @param maxSize how many items it holds before {@code put} waits; 0 for no limit
+     * @param <T>     the item type
+     * @return the queue
+     * @throws IllegalArgumentException if {@code maxSize} is negative
+     */
+    public static <T> AsyncQueue<T> lifo(int maxSize) {
+        ArrayDeque<T> stack = new ArrayDeque<>();
+        return new AsyncQueue<>(maxSize, stack, stack);
+    }
+
+    /**
+     * A queue that hands out the smallest item first. Mirrors {@code asyncio.PriorityQueue(maxsize)}.
+     *
+     * @param maxSize    how many items it holds before {@code put} waits; 0 for no limit
+     * @param comparator the order, or {@code null} for the items' natural order
+     * @param <T>        the item type
+     * @return the queue
+     * @throws IllegalArgumentException if {@code maxSize} is negative
+     */
+    public static <T> AsyncQueue<T> priority(int maxSize, Comparator<? super T> comparator) {
+        return new AsyncQueue<>(maxSize, new PriorityQueue<>(comparator), null);
+    }
+
+    /**
+     * How many items are in the queue. Mirrors {@code queue.qsize()}.
+     *
+     * @return the count
+     */
+    public int size() {
+        return items.size();
+    }
+
+    /**
+     * The most items it holds, 0 for no limit. Mirrors {@code queue.maxsize}.
+     *
+     * @return the limit
+     */
+    public int maxSize() {
+        return maxSize;
+    }
+
+    /**
+     * Whether it holds no item. Mirrors {@code queue.empty()}.
+     *
+     * @return {@code true} if empty
+     */
+    public boolean isEmpty() {
+        return items.isEmpty();
+    }
+
+    /**
+     * Whether it holds {@link #maxSize()} items. Mirrors {@code queue.full()}.
+     *
+     * @return {@code true} if full
+     */
+    public boolean isFull() {
+        return maxSize > 0 && items.size() >= maxSize;
+    }
+
+    /**
+     * Adds an item, waiting inside the current task while the queue is full. Mirrors
+     * {@code await queue.put(item)}.
+     *
+     * @param item the item
+     * @throws NullPointerException if {@code item} is null
+     * @throws java.util.concurrent.CancellationException if the task is cancelled while waiting
+     */
+    public void put(T item) {
+        Objects.requireNonNull(item, "item");
+        while (isFull()) {
+            waitIn(putters, () -> !isFull());
+        }
+        putNowait(item);
+    }
+
+    /**
+     * Adds an item without waiting. Mirrors {@code queue.put_nowait(item)}.
+     *
+     * @param item the item
+     * @throws QueueFullException if the queue is full
+     * @throws NullPointerException if {@code item} is null
+     */
+    public void putNowait(T item) {
+        Objects.requireNonNull(item, "item");
+        if (isFull()) {
+            throw new QueueFullException();
+        }
+        if (stack != null) {
+            stack.push(item);
+        } else {
+            items.add(item);
+        }
+        unfinished++;
+        finished.clear();
+        wakeNext(getters);
+    }
+
+    /**
+     * Takes an item, waiting inside the current task while the queue is empty. Mirrors
+     * {@code await queue.get()}.
+     *
+     * @return the item
+     * @throws java.util.concurrent.CancellationException if the task is cancelled while waiting
+     */
+    public T get() {
+        while (isEmpty()) {
+            waitIn(getters, () -> !isEmpty());
+        }
+        return getNowait();
+    }
+
+    /**
+     * Takes an item without waiting. Mirrors {@code queue.get_nowait()}.
+     *
+     * @return the item
+     * @throws QueueEmptyException if the queue is empty
+     */
+    public T getNowait() {
+        if (isEmpty()) {
+            throw new QueueEmptyException();
+        }
+        T item = stack != null ? stack.pop() : items.poll();
+        wakeNext(putters);
+        return item;
+    }
+
+    /**
+     * Marks one item taken with {@code get} as handled. Mirrors {@code queue.task_done()}.
+     *
+     * @throws IllegalStateException if called more often than items were put
+     */
+    public void taskDone() {
+        if (unfinished <= 0) {
+            throw new IllegalStateException("taskDone() called too many times");
+        }
+        if (--unfinished == 0) {
+            finished.set();
+        }
+    }
+
+    /**
+     * Waits inside the current task until every item put has been marked done. Mirrors
+     * {@code await queue.join()}.
+     *
+     * @throws java.util.concurrent.CancellationException if the task is cancelled while waiting
+     */
+    public void join() {
+        if (unfinished > 0) {
+            finished.await();
+        }
+    }
+
+    /** Waits for a turn; on cancellation passes the turn on if the queue could serve someone. */
+    private void waitIn(Deque<LoopFuture<Boolean>> waiters, java.util.function.BooleanSupplier couldServe) {
+        LoopFuture<Boolean> waiter = boundLoop().createFuture();
+        waiters.addLast(waiter);
+        try {
+            waiter.await();
+        } catch (RuntimeException e) {
+            waiter.cancel();
+            waiters.remove(waiter);
+            if (couldServe.getAsBoolean() && !waiter.isCancelled()) {
+                wakeNext(waiters);
+            }
+            throw e;
+        }
+    }
+
+    private static void wakeNext(Deque<LoopFuture<Boolean>> waiters) {
+        while (!waiters.isEmpty()) {
+            LoopFuture<Boolean> waiter = waiters.pollFirst();
+            if (!waiter.isDone()) {
+                waiter.setResult(true);
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.evloop.sync;
+
+/**
+ * A semaphore that refuses to be released more often than acquired, which catches a double
+ * release. Mirrors {@code asyncio.BoundedSemaphore}.
+ *
+ * <pre>{@code
+ * BoundedSemaphore slots = new BoundedSemaphore(2);
+ * slots.release();   // IllegalStateException: released too many times
+ * }</pre>
+ */
+public final class BoundedSemaphore extends AsyncSemaphore {
+    private final int bound;
+
+    /**
+     * Creates a bounded semaphore.
+     *
+     * @param permits the initial, and largest, number of permits
+     * @throws IllegalArgumentException if {@code permits} is negative
+     */
+    public BoundedSemaphore(int permits) {
+        super(permits);
+        this.bound = permits;
+    }
+
+    /**
+     * Gives a permit back.
+     *
+     * @throws IllegalStateException if that would exceed the initial number of permits
+     */
+    @Override
+    public void release() {
+        if (availablePermits() >= bound) {
+            throw new IllegalStateException("BoundedSemaphore released too many times");
+        }
+        super.release();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.evloop.conformance;
+
+import dev.evloop.Async;
+import dev.evloop.Task;
+import dev.evloop.sync.AsyncQueue;
+import dev.evloop.sync.QueueEmptyException;
+import dev.evloop.sync.QueueFullException;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import org.junit.jupiter.api.Test;
+
+/** AsyncQueue: asyncio.Queue's rules, in FIFO, LIFO and priority order. */
+class AsyncQueueTest extends BackendTest {
+
+    private <T> List<T> drain(AsyncQueue<T> queue) {
+        List<T> out = new ArrayList<>();
+        while (!queue.isEmpty()) {
+            out.add(queue.getNowait());
+        }
+        return out;
+    }
+
+    @Test
+    void fifoLifoAndPriorityQueuesHandOutInTheirOrder() {
+        AsyncQueue<Integer> fifo = AsyncQueue.fifo(0);
+        AsyncQueue<Integer> lifo = AsyncQueue.lifo(0);
+        AsyncQueue<Integer> priority = AsyncQueue.priority(0, Comparator.naturalOrder());
+        for (int i : new int[] {2, 3, 1}) {
+            fifo.putNowait(i);
+            lifo.putNowait(i);
+            priority.putNowait(i);
+        }
+        assertEquals(List.of(2, 3, 1), drain(fifo));
+        assertEquals(List.of(1, 3, 2), drain(lifo));
+        assertEquals(List.of(1, 2, 3), drain(priority));
+    }
+
+    @Test
+    void getWaitsForAnItem() {
+        AsyncQueue<String> queue = AsyncQueue.fifo(0);
+        Task<String> getter = loop.createTask(queue::get);
+        loop.callLater(0.005, () -> queue.putNowait("late"));
+        assertEquals("late", loop.runUntilComplete(getter));
+    }
+
+    @Test
+    void putWaitsWhileTheQueueIsFull() {
+        AsyncQueue<Integer> queue = AsyncQueue.fifo(2);
+        List<String> ran = new ArrayList<>();
+        Task<?> producer = loop.createTask(() -> {
+            for (int i = 0; i < 4; i++) {
+                queue.put(i);
+                ran.add("put " + i);
+            }
+            return null;
+        });
+        Task<?> consumer = loop.createTask(() -> {
+            Async.sleep(0.005);
+            ran.add("got " + queue.get());
+            ran.add("got " + queue.get());
+            return null;
+        });
+        loop.runUntilComplete(consumer);
+        loop.runUntilComplete(producer);
+        assertEquals(List.of("put 0", "put 1", "got 0", "got 1", "put 2", "put 3"), ran);
+        assertEquals(2, queue.size());
+        assertTrue(queue.isFull());
+    }
+
+    @Test
+    void theNowaitMethodsFailWithQueueEmptyAndQueueFull() {
+        AsyncQueue<Integer> queue = AsyncQueue.fifo(1);
+        assertThrows(QueueEmptyException.class, queue::getNowait);
+        queue.putNowait(1);
+        assertThrows(QueueFullException.class, () -> queue.putNowait(2));
+    }
+
+    @Test
+    void joinWaitsUntilEveryItemIsMarkedDone() {
+        AsyncQueue<Integer> queue = AsyncQueue.fifo(0);
+        List<Integer> handled = new ArrayList<>();
+        loop.createTask(() -> {
+            while (true) {
+                int item = queue.get();
+                Async.sleep(0.001);
+                handled.add(item);
+                queue.taskDone();
+            }
+        });
+        loop.runUntilComplete(() -> {
+            for (int i = 0; i < 5; i++) {
+                queue.put(i);
+            }
+            queue.join();
+            return null;
+        });
+        assertEquals(List.of(0, 1, 2, 3, 4), handled);
+    }
+
+    @Test
+    void taskDoneMoreOftenThanPutFails() {
+        AsyncQueue<Integer> queue = AsyncQueue.fifo(0);
+        assertThrows(IllegalStateException.class, queue::taskDone);
+    }
+
+    @Test
+    void aCancelledGetterDoesNotSwallowAnItem() {
+        AsyncQueue<String> queue = AsyncQueue.fifo(0);
+        Task<String> cancelled = loop.createTask(queue::get);
+        Task<String> other = loop.createTask(queue::get);
+        loop.callLater(0.002, cancelled::cancel);
+        loop.callLater(0.004, () -> queue.putNowait("item"));
+        assertEquals("item", loop.runUntilComplete(other));
+        assertThrows(CancellationException.class, cancelled::result);
+    }
+
+    @Test
+    void aNegativeMaxSizeIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> AsyncQueue.fifo(-1));
+    }
+}

@@ -1,0 +1,75 @@
+package dev.evloop.conformance;
+
+import dev.evloop.BackendInfo;
+import dev.evloop.DefaultEventLoopPolicy;
+import dev.evloop.EventLoop;
+import dev.evloop.EventLoops;
+import dev.evloop.TaskMode;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.time.Duration;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The base of every conformance test. The build runs the whole suite once per backend, each run
+ * its own surefire execution named after the backend, with {@value #PROPERTY} naming it; a backend
+ * that cannot run here is skipped, test by test, with its reason. Without the property (a single
+ * test run from an IDE) the policy's default backend is used. Each test gets a fresh loop on the
+ * backend, closed after it, and a policy that makes loops on the same backend. A class fails if
+ * Netty's leak detector reported a buffer nobody released ({@link LeakWatch}).
+ */
+@ExtendWith(LeakWatch.class)
+abstract class BackendTest {
+    /** The system property naming the backend under test. */
+    static final String PROPERTY = "evloop.conformance.backend";
+    /** The system property naming the task mode this run's JVM flags give. */
+    static final String MODE_PROPERTY = "evloop.conformance.mode";
+    /** No test waits on the loop longer than this: a lost wake-up fails instead of hanging. */
+    static final Duration GUARD = Duration.ofSeconds(30);
+
+    EventLoop loop;
+
+    /** The backend this run tests. */
+    static String backend() {
+        String name = System.getProperty(PROPERTY);
+        return name == null || name.isBlank() ? EventLoops.defaultBackend() : name;
+    }
+
+    @BeforeEach
+    final void openLoop() {
+        String name = backend();
+        BackendInfo info = EventLoops.backends().stream().filter(b -> b.name().equals(name)).findFirst().orElse(null);
+        assumeTrue(info != null, () -> name + " is not on the class path");
+        assumeTrue(info.available(), () -> name + " cannot run here: " + info.unavailabilityReason());
+        EventLoops.setPolicy(new DefaultEventLoopPolicy(name)); // code that asks the policy gets this backend too
+        loop = EventLoops.newEventLoop(name);
+        String mode = System.getProperty(MODE_PROPERTY);
+        if (mode != null && !mode.isBlank()) {
+            assertEquals(TaskMode.valueOf(mode.toUpperCase(Locale.ROOT)), loop.metrics().taskMode(),
+                    "this run's JVM flags should give that task mode");
+        }
+    }
+
+    /** The task mode of this run. */
+    final TaskMode mode() {
+        return loop.metrics().taskMode();
+    }
+
+    @AfterEach
+    final void closeLoop() {
+        EventLoops.setPolicy(null);
+        if (loop != null && !loop.isRunning()) {
+            loop.close();
+        }
+    }
+
+    /** Runs the loop until a callback stops it, or until {@link #GUARD} passes. */
+    final void runGuarded() {
+        loop.callLater(GUARD, loop::stop);
+        loop.runForever();
+    }
+}

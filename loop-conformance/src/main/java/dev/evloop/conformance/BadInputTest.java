@@ -1,0 +1,79 @@
+package dev.evloop.conformance;
+
+import dev.evloop.ExceptionContext;
+import dev.evloop.LoopFuture;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Bad input is rejected at the call, with a message naming the argument. */
+class BadInputTest extends BackendTest {
+
+    @Test
+    void nullCallbacksAreRejectedNamingTheArgument() {
+        assertNamed("callback", NullPointerException.class, () -> loop.callSoon(null));
+        assertNamed("callback", NullPointerException.class, () -> loop.callSoonThreadsafe(null));
+        assertNamed("callback", NullPointerException.class, () -> loop.callLater(Duration.ZERO, null));
+        assertNamed("callback", NullPointerException.class, () -> loop.callLater(1.0, null));
+        assertNamed("callback", NullPointerException.class, () -> loop.callAt(loop.time(), null));
+    }
+
+    @Test
+    void nanAndInfiniteTimesAreRejectedNamingTheArgument() {
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+            assertNamed("delaySeconds", IllegalArgumentException.class, () -> loop.callLater(bad, () -> { }));
+            assertNamed("when", IllegalArgumentException.class, () -> loop.callAt(bad, () -> { }));
+        }
+        assertEquals(0, loop.metrics().scheduledTimers());
+    }
+
+    @Test
+    void aNullDelayIsRejectedNamingTheArgument() {
+        assertNamed("delay", NullPointerException.class, () -> loop.callLater((Duration) null, () -> { }));
+    }
+
+    @Test
+    void aDelayTooLongForNanosecondsMeansNever() {
+        var t = loop.callLater(Duration.ofSeconds(Long.MAX_VALUE), () -> { });
+        assertTrue(t.when() > loop.time() + 86_400.0 * 365 * 50);
+        assertEquals(0, loop.runOnce(false));
+    }
+
+    @Test
+    void aNullFutureIsRejectedNamingTheArgument() {
+        assertNamed("future", NullPointerException.class, () -> loop.runUntilComplete((LoopFuture<?>) null));
+    }
+
+    @Test
+    void aNullOrNegativeSlowCallbackDurationIsRejectedNamingTheArgument() {
+        assertNamed("duration", NullPointerException.class, () -> loop.setSlowCallbackDuration(null));
+        assertNamed("duration", IllegalArgumentException.class, () -> loop.setSlowCallbackDuration(Duration.ofMillis(-1)));
+    }
+
+    @Test
+    void aNullExceptionContextIsRejectedNamingTheArgument() {
+        assertNamed("context", NullPointerException.class, () -> loop.callExceptionHandler(null));
+        assertNamed("context", NullPointerException.class, () -> loop.defaultExceptionHandler(null));
+        assertNamed("message", NullPointerException.class, () -> ExceptionContext.of(null));
+    }
+
+    @Test
+    void futureMethodsRejectNullsNamingTheArgument() {
+        LoopFuture<String> f = loop.createFuture();
+        assertNamed("exception", NullPointerException.class, () -> f.setException(null));
+        assertNamed("callback", NullPointerException.class, () -> f.addDoneCallback(null));
+        assertNamed("callback", NullPointerException.class, () -> f.removeDoneCallback(null));
+        assertNamed("stage", NullPointerException.class, () -> LoopFuture.wrap(null, loop));
+        assertNamed("loop", NullPointerException.class, () -> new LoopFuture<String>(null));
+    }
+
+    private static void assertNamed(String argument, Class<? extends RuntimeException> type,
+                                    org.junit.jupiter.api.function.Executable call) {
+        RuntimeException e = assertThrows(type, call);
+        assertTrue(e.getMessage() != null && e.getMessage().startsWith(argument),
+                () -> "expected a message naming '" + argument + "', got: " + e.getMessage());
+    }
+}

@@ -1,0 +1,302 @@
+package dev.evloop.conformance;
+
+import dev.evloop.Async;
+import dev.evloop.Task;
+import dev.evloop.net.Server;
+import dev.evloop.net.SocketOptions;
+import dev.evloop.streams.IncompleteReadException;
+import dev.evloop.streams.LimitOverrunException;
+import dev.evloop.streams.StreamHandler;
+import dev.evloop.streams.StreamReader;
+import dev.evloop.streams.Streams;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** StreamReader and StreamWriter over TCP: asyncio's streams. */
+class StreamsTest extends BackendTest {
+    private static final SocketOptions OPTIONS = SocketOptions.defaults();
+
+    /** Echoes until the peer's EOF, then closes. */
+    static final StreamHandler ECHO = (reader, writer) -> {
+        while (true) {
+            byte[] chunk = reader.read(64 * 1024);
+            if (chunk.length == 0) {
+                break;
+            }
+            writer.write(chunk);
+            writer.drain();
+        }
+        writer.close();
+    };
+
+    private static int port(Server server) {
+        return ((InetSocketAddress) server.addresses().get(0)).getPort();
+    }
+
+    @Test
+    void streamsEchoIsByteExactFromOneByteToEightMebibytes() {
+        loop.runUntilComplete(() -> {
+            Server server = Async.startServer(ECHO, "127.0.0.1", 0, OPTIONS);
+            for (int size : new int[] {1, 1000, 100 * 1024, 1 << 20, 8 << 20}) {
+                byte[] data = new byte[size];
+                new Random(size).nextBytes(data);
+                Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+                Task<byte[]> reading = Async.spawn(() -> s.reader().read());
+                s.writer().write(data);
+                s.writer().drain();
+                s.writer().writeEof();
+                assertArrayEquals(data, reading.await(), "echo of " + size + " bytes");
+                assertTrue(s.reader().atEof());
+                s.writer().close();
+                s.writer().waitClosed();
+            }
+            server.close();
+            server.waitClosed().await();
+            return null;
+        });
+    }
+
+    @Test
+    void aThousandConcurrentStreamConnectionsAllEcho() {
+        int n = 1000;
+        List<byte[]> echoed = loop.runUntilComplete(() -> {
+            Server server = Async.startServer(ECHO, "127.0.0.1", 0, OPTIONS.backlog(n));
+            List<Task<byte[]>> clients = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                byte[] data = payload(i);
+                clients.add(Async.spawn(() -> {
+                    Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+                    s.writer().write(data);
+                    s.writer().writeEof();
+                    byte[] back = s.reader().read();
+                    s.writer().close();
+                    return back;
+                }));
+            }
+            List<byte[]> results = Async.gather(clients).await();
+            server.close();
+            server.waitClosed().await();
+            return results;
+        });
+        for (int i = 0; i < n; i++) {
+            assertArrayEquals(payload(i), echoed.get(i), "connection " + i);
+        }
+    }
+
+    private static byte[] payload(int seed) {
+        byte[] data = new byte[64];
+        new Random(seed).nextBytes(data);
+        return data;
+    }
+
+    @Test
+    void aReadThatTakesEverythingKeepsItsBytesWhenMoreArrive() {
+        StreamReader reader = new StreamReader(loop, StreamReader.DEFAULT_LIMIT);
+        byte[] first = payload(1);
+        byte[] second = payload(2);
+        reader.feedData(ByteBuffer.wrap(first));
+        byte[] got = reader.read(4096);
+        reader.feedData(ByteBuffer.wrap(second));
+        assertArrayEquals(first, got);
+        assertArrayEquals(second, reader.read(4096));
+    }
+
+    @Test
+    void partialReadsAndLaterArrivalsComeOutInOrder() {
+        StreamReader reader = new StreamReader(loop, StreamReader.DEFAULT_LIMIT);
+        reader.feedData(ByteBuffer.wrap("abcdef".getBytes()));
+        assertEquals("ab", new String(reader.read(2)));
+        reader.feedData(ByteBuffer.wrap("ghij".getBytes()));
+        assertEquals("cdefghij", new String(reader.read(100)));
+        reader.feedData(ByteBuffer.wrap("kl\nmn".getBytes()));
+        assertEquals("kl\n", new String(reader.readLine()));
+        reader.feedEof();
+        assertEquals("mn", new String(reader.read(100)));
+        assertTrue(reader.atEof());
+    }
+
+    @Test
+    void readLineReturnsLinesWithTheirNewlineAndTheRestAtEof() {
+        List<String> lines = loop.runUntilComplete(() -> {
+            Server server = Async.startServer((r, w) -> {
+                w.write("one\ntwo\nthree".getBytes());
+                w.close();
+            }, "127.0.0.1", 0, OPTIONS);
+            Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+            List<String> got = new ArrayList<>();
+            byte[] line;
+            while ((line = s.reader().readLine()).length > 0) {
+                got.add(new String(line));
+            }
+            server.close();
+            return got;
+        });
+        assertEquals(List.of("one\n", "two\n", "three"), lines);
+    }
+
+    @Test
+    void aLineOverTheLimitRaisesLimitOverrunAndItsBytesCanStillBeRead() {
+        byte[] longLine = new byte[70_001];
+        Arrays.fill(longLine, (byte) 'a');
+        longLine[70_000] = '\n';
+        byte[] got = loop.runUntilComplete(() -> {
+            Server server = Async.startServer((r, w) -> {
+                w.write(longLine);
+                w.write("next\n".getBytes());
+                w.close();
+            }, "127.0.0.1", 0, OPTIONS);
+            Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+            assertThrows(LimitOverrunException.class, () -> s.reader().readLine());
+            byte[] all = s.reader().readExactly(longLine.length);
+            assertEquals("next\n", new String(s.reader().readLine()));
+            server.close();
+            return all;
+        });
+        assertArrayEquals(longLine, got);
+    }
+
+    @Test
+    void readExactlyAtEofRaisesIncompleteReadWithThePartialBytes() {
+        IncompleteReadException e = loop.runUntilComplete(() -> {
+            Server server = Async.startServer((r, w) -> {
+                w.write("0123456789".getBytes());
+                w.close();
+            }, "127.0.0.1", 0, OPTIONS);
+            Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+            try {
+                s.reader().readExactly(20);
+                return null;
+            } catch (IncompleteReadException incomplete) {
+                return incomplete;
+            } finally {
+                server.close();
+            }
+        });
+        assertEquals("0123456789", new String(e.partial()));
+        assertEquals(20, e.expected());
+    }
+
+    @Test
+    void openConnectionToAClosedPortFailsWithConnectException() throws IOException {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Throwable e = loop.runUntilComplete(() -> {
+            try {
+                Async.openConnection("127.0.0.1", port, OPTIONS);
+                return null;
+            } catch (UncheckedIOException failure) {
+                return failure.getCause();
+            }
+        });
+        assertTrue(e instanceof ConnectException, String.valueOf(e));
+    }
+
+    @Test
+    void drainSuspendsWhileThePeerIsSlowAndNothingIsLost() {
+        int total = 16 << 20;
+        long[] maxAfterDrain = new long[1];
+        int[] received = loop.runUntilComplete(() -> {
+            int[] count = new int[1];
+            Server server = Async.startServer((r, w) -> {
+                Async.sleep(0.05); // a slow reader at first
+                byte[] chunk;
+                while ((chunk = r.read(1 << 16)).length > 0) {
+                    count[0] += chunk.length;
+                }
+                w.close();
+            }, "127.0.0.1", 0, OPTIONS);
+            Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+            byte[] chunk = new byte[64 * 1024];
+            for (int sent = 0; sent < total; sent += chunk.length) {
+                s.writer().write(chunk);
+                s.writer().drain();
+                maxAfterDrain[0] = Math.max(maxAfterDrain[0], s.writer().transport().writeBufferSize());
+            }
+            s.writer().writeEof();
+            s.writer().waitClosed();
+            server.close();
+            return count;
+        });
+        assertEquals(total, received[0]);
+        assertTrue(maxAfterDrain[0] <= 2 * 64 * 1024, "drain let the buffer grow to " + maxAfterDrain[0]);
+    }
+
+    @Test
+    void aReaderThatFallsBehindPausesTheTransportAndResumesItWhenRead() {
+        boolean[] pausedSeen = new boolean[1];
+        int size = 1 << 20;
+        int got = loop.runUntilComplete(() -> {
+            Server server = Async.startServer((r, w) -> {
+                w.write(new byte[size]);
+                w.drain();
+                w.close();
+            }, "127.0.0.1", 0, OPTIONS);
+            Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+            for (int i = 0; i < 200 && !pausedSeen[0]; i++) {
+                Async.sleep(0.002);
+                pausedSeen[0] = !s.writer().transport().isReading();
+            }
+            int n = s.reader().read().length;
+            server.close();
+            return n;
+        });
+        assertTrue(pausedSeen[0], "the transport paused reading past twice the limit");
+        assertEquals(size, got);
+    }
+
+    @Test
+    void aFailingHandlerIsReportedAndItsConnectionAborted() {
+        List<String> reported = new ArrayList<>();
+        loop.setExceptionHandler((l, c) -> reported.add(c.message()));
+        byte[] rest = loop.runUntilComplete(() -> {
+            Server server = Async.startServer((r, w) -> {
+                throw new IllegalStateException("handler bug");
+            }, "127.0.0.1", 0, OPTIONS);
+            Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+            byte[] all = s.reader().read();
+            server.close();
+            return all;
+        });
+        assertEquals(0, rest.length);
+        assertEquals(List.of("Unhandled exception in a stream handler"), reported);
+    }
+
+    @Test
+    void writingAfterTheConnectionIsLostFailsInDrain() {
+        Throwable e = loop.runUntilComplete(() -> {
+            Server server = Async.startServer((r, w) -> w.transport().abort(), "127.0.0.1", 0, OPTIONS);
+            Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+            s.reader().read(); // the peer is gone; our side is still open for writing
+            server.close();
+            try {
+                for (int i = 0; i < 500; i++) { // the peer answers our data with a reset
+                    s.writer().write(new byte[1024]);
+                    s.writer().drain();
+                    Async.sleep(0.002);
+                }
+                return null;
+            } catch (UncheckedIOException lost) {
+                return lost;
+            }
+        });
+        assertTrue(e instanceof UncheckedIOException, String.valueOf(e));
+        assertFalse(e.getMessage().isEmpty());
+    }
+}

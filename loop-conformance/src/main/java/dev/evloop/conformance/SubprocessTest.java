@@ -1,0 +1,391 @@
+package dev.evloop.conformance;
+
+import dev.evloop.Async;
+import dev.evloop.EventLoop;
+import dev.evloop.EventLoops;
+import dev.evloop.Task;
+import dev.evloop.process.Subprocess;
+import dev.evloop.process.SubprocessConnection;
+import dev.evloop.process.SubprocessOptions;
+import dev.evloop.process.SubprocessProtocol;
+import dev.evloop.process.SubprocessTransport;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.evloop.process.SubprocessOptions.Stdio;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Child processes, streams style and protocol style, on every backend and task mode. */
+class SubprocessTest extends BackendTest {
+    private static final SubprocessOptions PIPES = SubprocessOptions.pipes();
+
+    private <T> T inTask(Callable<T> body) {
+        return loop.runUntilComplete(loop.createTask(body));
+    }
+
+    private static byte[] random(int size) {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void catEchoesEveryByteFromOneByteToEightMebibytes() {
+        for (int size : new int[] {1, 64 * 1024 + 1, 8 * 1024 * 1024}) {
+            byte[] input = random(size);
+            Subprocess.Output out = inTask(() -> Async.createSubprocessExec(List.of("cat"), PIPES).communicate(input));
+            assertArrayEquals(input, out.stdout(), size + " bytes");
+            assertEquals(0, out.stderr().length);
+        }
+    }
+
+    @Test
+    void theExitStatusIsTheReturnCode() {
+        assertEquals(3, inTask(() -> Async.createSubprocessShell("exit 3", PIPES).waitFor()));
+    }
+
+    @Test
+    void returncodeIsNullWhileTheChildRunsAndMinusNineAfterKill() {
+        List<Integer> seen = inTask(() -> {
+            Subprocess child = Async.createSubprocessExec(List.of("sleep", "30"), PIPES);
+            Integer running = child.returncode();
+            child.kill();
+            int code = child.waitFor();
+            return java.util.Arrays.asList(running, code, child.returncode());
+        });
+        assertEquals(java.util.Arrays.asList(null, -9, -9), seen);
+    }
+
+    @Test
+    void terminateAndOtherSignalsGiveMinusTheirNumber() {
+        assertEquals(List.of(-15, -10), inTask(() -> {
+            Subprocess a = Async.createSubprocessExec(List.of("sleep", "30"), PIPES);
+            a.terminate();
+            Subprocess b = Async.createSubprocessExec(List.of("sleep", "30"), PIPES);
+            b.sendSignal(10);
+            return List.of(a.waitFor(), b.waitFor());
+        }));
+    }
+
+    @Test
+    void aProgramThatDoesNotExistFailsWithAnIOExceptionNamingIt() {
+        IOException e = inTask(() -> assertThrows(IOException.class,
+                () -> Async.createSubprocessExec(List.of("no-such-program-evloop"), PIPES)));
+        assertTrue(e.getMessage().contains("no-such-program-evloop"), e.getMessage());
+    }
+
+    @Test
+    void aThousandFailedStartsLeaveTheOpenDescriptorsWhereTheyWere() throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        inTask(() -> assertThrows(IOException.class, () -> Async.createSubprocessExec(List.of("no-such-program-evloop"), PIPES)));
+        long before = OpenFileDescriptors.count();
+        int failed = inTask(() -> {
+            int n = 0;
+            for (int i = 0; i < 1000; i++) {
+                try {
+                    Async.createSubprocessExec(List.of("no-such-program-evloop"), PIPES);
+                } catch (IOException expected) {
+                    n++;
+                }
+            }
+            return n;
+        });
+        assertEquals(1000, failed);
+        OpenFileDescriptors.assertNoMoreThan(before, "after 1,000 failed starts");
+    }
+
+    @Test
+    void badArgumentsFailAtTheCallNamingThem() {
+        inTask(() -> {
+            IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                    () -> Async.createSubprocessExec(List.of(), PIPES));
+            assertTrue(empty.getMessage().startsWith("command"), empty.getMessage());
+            NullPointerException noOptions = assertThrows(NullPointerException.class,
+                    () -> Async.createSubprocessExec(List.of("true"), null));
+            assertEquals("options", noOptions.getMessage());
+            return null;
+        });
+        IllegalArgumentException stdout = assertThrows(IllegalArgumentException.class,
+                () -> PIPES.withStdout(Stdio.STDOUT));
+        assertTrue(stdout.getMessage().contains("stdout"), stdout.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> PIPES.withLimit(0));
+    }
+
+    @Test
+    void drainAfterTheChildExitedRaisesConnectionLost() {
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> inTask(() -> {
+            Subprocess child = Async.createSubprocessExec(List.of("true"), PIPES.withStdout(Stdio.DEVNULL).withStderr(Stdio.DEVNULL));
+            child.waitFor();
+            for (int i = 0; i < 100; i++) {
+                child.stdin().write(new byte[64 * 1024]);
+                child.stdin().drain();
+            }
+            return null;
+        }));
+        assertEquals("Connection lost", e.getMessage());
+    }
+
+    @Test
+    void aWriterToAChildThatNeverReadsGetsAnErrorWhenTheChildIsKilled() {
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> inTask(() -> {
+            Subprocess child = Async.createSubprocessExec(List.of("sleep", "30"), PIPES);
+            loop.callLater(0.2, child::kill);
+            for (int i = 0; i < 10_000; i++) {
+                child.stdin().write(new byte[32 * 1024]);
+                child.stdin().drain();
+            }
+            return null;
+        }));
+        assertTrue(e.getCause() != null);
+        assertTrue(loop.isClosed() == false, "the loop still runs tasks");
+        assertEquals(1, inTask(() -> 1));
+    }
+
+    @Test
+    void communicateReturnsSeveralMebibytesOnBothStreamsWithoutDeadlock() {
+        Subprocess.Output out = inTask(() -> Async.createSubprocessShell(
+                "head -c 4194304 /dev/zero; head -c 3145728 /dev/zero >&2", PIPES).communicate(null));
+        assertEquals(4 * 1024 * 1024, out.stdout().length);
+        assertEquals(3 * 1024 * 1024, out.stderr().length);
+    }
+
+    @Test
+    void stderrMergedIntoStdoutArrivesOnStdout() {
+        Subprocess.Output out = inTask(() -> Async.createSubprocessShell("echo out; echo err >&2",
+                PIPES.withStderr(Stdio.STDOUT)).communicate(null));
+        assertEquals("out\nerr\n", text(out.stdout()));
+        assertNull(out.stderr());
+    }
+
+    @Test
+    void devnullGivesAnEmptyStdinAndSwallowsOutput() {
+        Subprocess.Output out = inTask(() -> Async.createSubprocessShell("wc -c; echo lost >&2",
+                PIPES.withStdin(Stdio.DEVNULL).withStderr(Stdio.DEVNULL)).communicate(null));
+        assertEquals("0", text(out.stdout()).trim());
+        assertNull(out.stderr());
+    }
+
+    @Test
+    void filesCanBeStdinAndStdout(@TempDir Path dir) throws IOException {
+        Path in = Files.writeString(dir.resolve("in"), "from a file\n");
+        Path out = dir.resolve("out");
+        int code = inTask(() -> Async.createSubprocessExec(List.of("cat"),
+                PIPES.withStdin(Stdio.file(in)).withStdout(Stdio.file(out))).waitFor());
+        assertEquals(0, code);
+        assertEquals("from a file\n", Files.readString(out));
+    }
+
+    @Test
+    void inheritedStreamsHaveNoPipes() {
+        assertTrue(inTask(() -> {
+            Subprocess child = Async.createSubprocessExec(List.of("true"), SubprocessOptions.defaults());
+            boolean none = child.stdin() == null && child.stdout() == null && child.stderr() == null;
+            return none && child.waitFor() == 0;
+        }));
+    }
+
+    @Test
+    void theEnvironmentCanBeAddedToOrReplacedAndTheDirectoryChosen(@TempDir Path dir) throws IOException {
+        String added = text(inTask(() -> Async.createSubprocessShell("echo $EVLOOP_X:${HOME:+home}",
+                PIPES.withAddedEnvironment(Map.of("EVLOOP_X", "1"))).communicate(null).stdout()));
+        String replaced = text(inTask(() -> Async.createSubprocessExec(List.of("/usr/bin/env"),
+                PIPES.withEnvironment(Map.of("ONLY", "this"))).communicate(null).stdout()));
+        String where = text(inTask(() -> Async.createSubprocessExec(List.of("pwd"),
+                PIPES.withDirectory(dir)).communicate(null).stdout()));
+        assertEquals("1:home\n", added);
+        assertEquals("ONLY=this\n", replaced);
+        assertEquals(dir.toRealPath().toString() + "\n", where);
+    }
+
+    @Test
+    void cancellingATaskWaitingInCommunicateLeavesTheChildRunning() {
+        Subprocess child = inTask(() -> Async.createSubprocessExec(List.of("sleep", "30"), PIPES));
+        Task<?> waiting = loop.createTask(() -> child.communicate(null));
+        loop.callLater(0.1, waiting::cancel);
+        assertThrows(CancellationException.class, () -> loop.runUntilComplete(waiting));
+        assertNull(child.returncode());
+        assertTrue(ProcessHandle.of(child.pid()).map(ProcessHandle::isAlive).orElse(false), "still running");
+        child.kill();
+        assertEquals(-9, inTask(child::waitFor));
+    }
+
+    @Test
+    void cancellingATaskWaitingForTheExitLeavesTheChildRunning() {
+        Subprocess child = inTask(() -> Async.createSubprocessExec(List.of("sleep", "30"), PIPES));
+        Task<?> waiting = loop.createTask(child::waitFor);
+        loop.callLater(0.1, waiting::cancel);
+        assertThrows(CancellationException.class, () -> loop.runUntilComplete(waiting));
+        assertTrue(ProcessHandle.of(child.pid()).map(ProcessHandle::isAlive).orElse(false), "still running");
+        child.kill();
+        assertEquals(-9, inTask(child::waitFor));
+    }
+
+    @Test
+    void twoHundredConcurrentChildrenEachAnswerWithTheirOwnOutput() {
+        List<String> answers = inTask(() -> {
+            List<Task<String>> children = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                String word = "child-" + i;
+                children.add(loop.createTask(() -> text(Async.createSubprocessExec(List.of("echo", word), PIPES)
+                        .communicate(null).stdout())));
+            }
+            List<String> all = new ArrayList<>();
+            for (Task<String> child : children) {
+                all.add(child.await());
+            }
+            return all;
+        });
+        for (int i = 0; i < 200; i++) {
+            assertEquals("child-" + i + "\n", answers.get(i));
+        }
+    }
+
+    @Test
+    void descriptorsAreBackToBaselineAfterManySpawnAndCommunicateCycles() throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        inTask(() -> Async.createSubprocessExec(List.of("cat"), PIPES).communicate(new byte[10]));
+        long before = OpenFileDescriptors.count();
+        inTask(() -> {
+            for (int i = 0; i < 200; i++) {
+                assertEquals(10, Async.createSubprocessExec(List.of("cat"), PIPES).communicate(new byte[10]).stdout().length);
+            }
+            return null;
+        });
+        // The pump threads close their pipes as they end, just after the loop heard the end of file.
+        OpenFileDescriptors.assertNoMoreThan(before, "after 200 spawn and communicate cycles");
+    }
+
+    @Test
+    void aTickerKeepsTickingWhileAChildRuns() {
+        int[] ticks = {0};
+        boolean[] done = {false};
+        Task<?> ticker = loop.createTask(() -> {
+            while (!done[0]) {
+                Async.sleep(0.005);
+                ticks[0]++;
+            }
+            return null;
+        });
+        int code = inTask(() -> {
+            Subprocess child = Async.createSubprocessShell("sleep 0.3; echo done", PIPES);
+            int before = ticks[0];
+            byte[] out = child.communicate(null).stdout();
+            assertEquals("done\n", text(out));
+            assertTrue(ticks[0] - before >= 5, "ticked " + (ticks[0] - before) + " times while the child ran");
+            return child.waitFor();
+        });
+        done[0] = true;
+        loop.runUntilComplete(ticker);
+        assertEquals(0, code);
+    }
+
+    /** Records a protocol's events in order. */
+    static final class Recorder implements SubprocessProtocol {
+        final List<String> events = new ArrayList<>();
+        final StringBuilder out = new StringBuilder();
+        SubprocessTransport transport;
+
+        @Override
+        public void subprocessMade(SubprocessTransport transport) {
+            this.transport = transport;
+            events.add("made");
+        }
+
+        @Override
+        public void pipeDataReceived(int fd, ByteBuffer data) {
+            out.append(StandardCharsets.UTF_8.decode(data));
+        }
+
+        @Override
+        public void pipeConnectionLost(int fd, Throwable cause) {
+            events.add("pipe " + fd + " lost");
+        }
+
+        @Override
+        public void processExited() {
+            events.add("exited " + transport.getReturncode());
+        }
+
+        @Override
+        public void connectionLost(Throwable cause) {
+            events.add("lost");
+        }
+    }
+
+    @Test
+    void processExitedComesAfterBothOutputPipesReachedTheirEnd() {
+        SubprocessConnection<Recorder> c = loop.runUntilComplete(loop.subprocessExec(Recorder::new,
+                List.of("sh", "-c", "echo hi; exit 4"), PIPES.withStdin(Stdio.DEVNULL)));
+        long deadline = System.nanoTime() + GUARD.toNanos();
+        while (!c.protocol().events.contains("lost") && System.nanoTime() < deadline) {
+            loop.runOnce(false);
+            Thread.onSpinWait();
+        }
+        List<String> events = c.protocol().events;
+        assertEquals("made", events.getFirst());
+        assertEquals(List.of("exited 4", "lost"), events.subList(events.size() - 2, events.size()));
+        assertTrue(events.containsAll(List.of("pipe 1 lost", "pipe 2 lost")), events.toString());
+        assertEquals("hi\n", c.protocol().out.toString());
+        assertNull(c.transport().getPipeTransport(0));
+        assertThrows(IllegalArgumentException.class, () -> c.transport().getPipeTransport(3));
+    }
+
+    @Test
+    void aThrowingProtocolFactoryFailsTheCallAndTheChildAndItsPipesGo() throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        long before = OpenFileDescriptors.count();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> loop.subprocessExec(() -> {
+            throw new IllegalStateException("no protocol");
+        }, List.of("sleep", "30"), PIPES));
+        assertEquals("no protocol", e.getMessage());
+        OpenFileDescriptors.assertNoMoreThan(before, "the child's pipes are closed");
+    }
+
+    @Test
+    void aClosedLoopRefusesToStartAChild() throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        EventLoop other = EventLoops.newEventLoop(backend());
+        other.close();
+        long before = OpenFileDescriptors.count();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> other.subprocessExec(Recorder::new, List.of("sleep", "30"), PIPES));
+        assertEquals("event loop is closed", e.getMessage());
+        OpenFileDescriptors.assertNoMoreThan(before, "no child, no pipes");
+    }
+
+    @Test
+    void closingTheLoopClosesThePipesAndLeavesARunningChildRunning() {
+        EventLoop other = EventLoops.newEventLoop(backend());
+        Subprocess child = other.runUntilComplete(other.createTask(
+                () -> Async.createSubprocessExec(List.of("sleep", "30"), PIPES)));
+        other.close();
+        ProcessHandle handle = ProcessHandle.of(child.pid()).orElseThrow();
+        try {
+            assertTrue(handle.isAlive(), "a child still running is left running");
+            assertTrue(child.stdin().transport().isClosing(), "its stdin pipe is closed");
+        } finally {
+            handle.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package dev.evloop.conformance;
+
+import dev.evloop.Async;
+import dev.evloop.EventLoop;
+import dev.evloop.EventLoops;
+import dev.evloop.Task;
+import dev.evloop.sync.AsyncCondition;
+import dev.evloop.sync.AsyncEvent;
+import dev.evloop.sync.AsyncLock;
+import dev.evloop.sync.AsyncSemaphore;
+import dev.evloop.sync.BoundedSemaphore;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import org.junit.jupiter.api.Test;
+
+/** Locks, events, conditions and semaphores for tasks: asyncio's rules. */
+class SyncPrimitivesTest extends BackendTest {
+
+    @Test
+    void aLockIsGrantedInFifoOrderAndExcludesOthers() {
+        AsyncLock lock = new AsyncLock();
+        List<String> ran = new ArrayList<>();
+        List<Task<?>> tasks = new ArrayList<>();
+        for (String name : List.of("a", "b", "c")) {
+            tasks.add(loop.createTask(() -> {
+                try (var held = lock.acquire()) {
+                    ran.add(name + " in");
+                    Async.sleep(Duration.ofMillis(2));
+                    ran.add(name + " out");
+                }
+                return null;
+            }));
+        }
+        loop.runUntilComplete(() -> {
+            for (Task<?> t : tasks) {
+                t.await();
+            }
+            return null;
+        });
+        assertEquals(List.of("a in", "a out", "b in", "b out", "c in", "c out"), ran);
+        assertFalse(lock.isLocked());
+    }
+
+    @Test
+    void releasingAnUnlockedLockFails() {
+        AsyncLock lock = new AsyncLock();
+        assertThrows(IllegalStateException.class, lock::release);
+    }
+
+    @Test
+    void aCancelledWaiterPassesTheLockOn() {
+        AsyncLock lock = new AsyncLock();
+        List<String> ran = new ArrayList<>();
+        Task<?> holder = loop.createTask(() -> {
+            lock.acquire();
+            Async.sleep(Duration.ofMillis(10));
+            lock.release();
+            return null;
+        });
+        Task<?> cancelled = loop.createTask(() -> {
+            lock.acquire();
+            ran.add("cancelled waiter got the lock");
+            return null;
+        });
+        Task<?> next = loop.createTask(() -> {
+            try (var held = lock.acquire()) {
+                ran.add("next got the lock");
+            }
+            return null;
+        });
+        loop.callLater(0.002, cancelled::cancel);
+        loop.runUntilComplete(next);
+        assertTrue(holder.isDone() && cancelled.isCancelled());
+        assertEquals(List.of("next got the lock"), ran);
+    }
+
+    @Test
+    void aLockBelongsToTheLoopItWasFirstUsedOn() {
+        AsyncLock lock = new AsyncLock();
+        loop.runUntilComplete(() -> lock.acquire());
+        try (EventLoop other = EventLoops.newEventLoop(backend())) {
+            Task<?> t = other.createTask(lock::acquire);
+            assertThrows(IllegalStateException.class, () -> other.runUntilComplete(t));
+        }
+    }
+
+    @Test
+    void anEventWakesEveryWaiter() {
+        AsyncEvent event = new AsyncEvent();
+        List<String> woke = new ArrayList<>();
+        for (String name : List.of("a", "b")) {
+            loop.createTask(() -> {
+                event.await();
+                woke.add(name);
+                return null;
+            });
+        }
+        loop.runUntilComplete(() -> {
+            Async.sleep(Duration.ofMillis(2));
+            event.set();
+            Async.yieldNow();
+            return null;
+        });
+        assertEquals(List.of("a", "b"), woke);
+        assertTrue(event.isSet());
+        event.clear();
+        assertFalse(event.isSet());
+    }
+
+    @Test
+    void waitingForASetEventReturnsAtOnce() {
+        AsyncEvent event = new AsyncEvent();
+        event.set();
+        assertTrue(loop.runUntilComplete(event::await));
+    }
+
+    @Test
+    void aConditionWakesWaitersWhenSignalledAndTheyHoldTheLockAgain() {
+        AsyncCondition condition = new AsyncCondition();
+        List<Integer> box = new ArrayList<>();
+        Task<Integer> consumer = loop.createTask(() -> {
+            try (var held = condition.acquire()) {
+                condition.waitFor(() -> !box.isEmpty());
+                assertTrue(condition.isLocked());
+                return box.remove(0);
+            }
+        });
+        loop.createTask(() -> {
+            Async.sleep(Duration.ofMillis(2));
+            try (var held = condition.acquire()) {
+                box.add(7);
+                condition.signal();
+            }
+            return null;
+        });
+        assertEquals(7, loop.runUntilComplete(consumer));
+    }
+
+    @Test
+    void signalAllWakesEveryWaiter() {
+        AsyncCondition condition = new AsyncCondition();
+        int[] woke = new int[1];
+        List<Task<?>> waiters = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            waiters.add(loop.createTask(() -> {
+                try (var held = condition.acquire()) {
+                    condition.await();
+                    woke[0]++;
+                }
+                return null;
+            }));
+        }
+        loop.runUntilComplete(() -> {
+            Async.sleep(Duration.ofMillis(2));
+            try (var held = condition.acquire()) {
+                condition.signalAll();
+            }
+            for (Task<?> t : waiters) {
+                t.await();
+            }
+            return null;
+        });
+        assertEquals(3, woke[0]);
+    }
+
+    @Test
+    void waitingOnAConditionWithoutTheLockFails() {
+        AsyncCondition condition = new AsyncCondition();
+        Task<?> t = loop.createTask(() -> {
+            condition.await();
+            return null;
+        });
+        assertThrows(IllegalStateException.class, () -> loop.runUntilComplete(t));
+    }
+
+    @Test
+    void aCancelledConditionWaiterStillHoldsTheLockAfterwards() {
+        AsyncCondition condition = new AsyncCondition();
+        boolean[] heldAfterCancel = new boolean[1];
+        Task<?> t = loop.createTask(() -> {
+            condition.acquire();
+            try {
+                condition.await();
+            } catch (CancellationException e) {
+                heldAfterCancel[0] = condition.isLocked();
+                condition.release();
+                throw e;
+            }
+            return null;
+        });
+        loop.callLater(0.002, t::cancel);
+        assertThrows(CancellationException.class, () -> loop.runUntilComplete(t));
+        assertTrue(heldAfterCancel[0]);
+    }
+
+    @Test
+    void aSemaphoreLetsAtMostItsPermitsIn() {
+        AsyncSemaphore semaphore = new AsyncSemaphore(2);
+        int[] inside = new int[1];
+        int[] most = new int[1];
+        List<Task<?>> tasks = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            tasks.add(loop.createTask(() -> {
+                try (var permit = semaphore.acquire()) {
+                    most[0] = Math.max(most[0], ++inside[0]);
+                    Async.sleep(Duration.ofMillis(2));
+                    inside[0]--;
+                }
+                return null;
+            }));
+        }
+        loop.runUntilComplete(() -> {
+            for (Task<?> t : tasks) {
+                t.await();
+            }
+            return null;
+        });
+        assertEquals(2, most[0]);
+        assertEquals(2, semaphore.availablePermits());
+    }
+
+    @Test
+    void aBoundedSemaphoreRefusesOneReleaseTooMany() {
+        BoundedSemaphore semaphore = new BoundedSemaphore(1);
+        loop.runUntilComplete(() -> {
+            semaphore.acquire();
+            semaphore.release();
+            return null;
+        });
+        IllegalStateException e = assertThrows(IllegalStateException.class, semaphore::release);
+        assertTrue(e.getMessage().contains("too many"), e.getMessage());
+    }
+
+    @Test
+    void aNegativeNumberOfPermitsIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> new AsyncSemaphore(-1));
+    }
+}
