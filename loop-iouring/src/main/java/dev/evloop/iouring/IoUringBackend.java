@@ -26,10 +26,12 @@ import java.time.Duration;
 /**
  * Linux's io_uring through Netty's io_uring transport: completion-based I/O with batched system
  * calls. Needs a kernel that has io_uring enabled (Netty checks by creating a ring); where it has
- * not, the policy falls back to epoll. Ranked first on Linux because the bundled benchmarks measured
- * it ahead of epoll (see the README): the same echo servers cost 8-10% less server CPU per round
- * trip at 1-16 KiB. Its one gap: Netty 4.2.18 closes its Unix-domain connections at the peer's
- * half-close, so a Unix-socket server that replies after its client's {@code writeEof} needs epoll.
+ * not, the default is epoll anyway. Ranked after epoll: the bundled benchmarks, measured from outside
+ * the server's process, find it ahead with many small messages (1.25 x epoll's round trips at 500
+ * connections of 64 B) but find evloop on io_uring collapsing when much data is in flight (0.27 x
+ * at 500 connections of 16 KiB; see the README). Name it, or calibrate, for a small-message
+ * workload. Netty 4.2.18 closes its Unix-domain connections at the peer's half-close, so a
+ * Unix-socket server that replies after its client's {@code writeEof} needs epoll.
  * Loading this class sets {@code io.netty.iouring.pollAddMultishotEnabled=false} unless it is set
  * already, before Netty's io_uring classes read it: with multishot polls, connections reset just
  * after sending data were never closed (see the README).
@@ -60,7 +62,7 @@ public final class IoUringBackend extends AbstractLoopBackend {
 
     /** Creates the backend; {@link java.util.ServiceLoader} calls this. */
     public IoUringBackend() {
-        super("io_uring", 50, AVAILABILITY);
+        super("io_uring", 40, AVAILABILITY);
     }
 
     @Override

@@ -26,7 +26,8 @@ import java.time.Duration;
 /**
  * kqueue through Netty's native kqueue transport: macOS and the BSDs. The native library ships
  * for macOS on x86_64 and aarch64; elsewhere Netty's own check says why it cannot load. libuv
- * (and so uvloop) polls with kqueue on these systems too.
+ * (and so uvloop) polls with kqueue on these systems too. It ranks with epoll, its counterpart,
+ * above the portable selector.
  *
  * <pre>{@code
  * java -Dloop.backend=kqueue -cp ... MyApp
@@ -39,7 +40,7 @@ public final class KQueueBackend extends AbstractLoopBackend {
 
     /** Creates the backend; {@link java.util.ServiceLoader} calls this. */
     public KQueueBackend() {
-        super("kqueue", 40, AVAILABILITY);
+        super("kqueue", 50, AVAILABILITY);
     }
 
     @Override
