@@ -15,6 +15,8 @@ package dev.evloop;
  *     }
  * });
  * }</pre>
+ *
+ * <p>Users implement this interface, usually by extending {@link DefaultEventLoopPolicy}.
  */
 public interface EventLoopPolicy {
 

@@ -4,6 +4,7 @@ import dev.evloop.Async;
 import dev.evloop.EventLoop;
 import dev.evloop.EventLoops;
 import dev.evloop.Runner;
+import dev.evloop.Task;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -103,5 +104,67 @@ class RunTest extends BackendTest {
         Runner runner = new Runner();
         runner.close();
         assertThrows(IllegalStateException.class, () -> runner.run(() -> 1));
+    }
+
+    @Test
+    void runWithALoopFactoryRunsMainOnTheFactorysLoopAndClosesIt() {
+        EventLoop[] made = new EventLoop[1];
+        EventLoop[] used = new EventLoop[1];
+        int r = EventLoops.run(() -> {
+            used[0] = Async.currentLoop();
+            Async.sleep(Duration.ofMillis(1));
+            return 42;
+        }, () -> made[0] = EventLoops.newEventLoop(backend()));
+        assertEquals(42, r);
+        assertSame(made[0], used[0]);
+        assertTrue(made[0].isClosed());
+    }
+
+    @Test
+    void aLoopFromAFactoryIsNotMadeThePolicysCurrentLoop() {
+        try (Runner runner = new Runner(() -> EventLoops.newEventLoop(backend()))) {
+            runner.run(() -> 1);
+            assertThrows(IllegalStateException.class, EventLoops::getEventLoop,
+                    "asyncio.Runner with a loop_factory leaves the policy's loop alone");
+        }
+    }
+
+    @Test
+    void aRunnerCallsItsLoopFactoryOnceAndCancelsTheLeftoverTasksOnClose() {
+        int[] calls = new int[1];
+        Task<?>[] leftover = new Task<?>[1];
+        try (Runner runner = new Runner(() -> {
+            calls[0]++;
+            return EventLoops.newEventLoop(backend());
+        })) {
+            runner.run(() -> leftover[0] = Async.spawn(() -> {
+                Async.sleep(Duration.ofHours(1));
+                return null;
+            }));
+            assertSame(runner.loop(), runner.run(Async::currentLoop));
+        }
+        assertEquals(1, calls[0]);
+        assertTrue(leftover[0].isCancelled());
+    }
+
+    @Test
+    void aLoopFactoryThatReturnsNothingIsRefusedByName() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> EventLoops.run(() -> 1, () -> null));
+        assertTrue(e.getMessage().contains("loopFactory"), e.getMessage());
+    }
+
+    @Test
+    void aLoopFactoryThatReturnsAClosedLoopIsRefused() {
+        EventLoop closed = EventLoops.newEventLoop(backend());
+        closed.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> EventLoops.run(() -> 1, () -> closed));
+        assertTrue(e.getMessage().contains("closed loop"), e.getMessage());
+    }
+
+    @Test
+    void runWithANullLoopFactoryIsRefusedByName() {
+        NullPointerException e = assertThrows(NullPointerException.class, () -> EventLoops.run(() -> 1, null));
+        assertEquals("loopFactory", e.getMessage());
     }
 }

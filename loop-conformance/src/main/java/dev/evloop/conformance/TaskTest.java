@@ -300,6 +300,46 @@ class TaskTest extends BackendTest {
     }
 
     @Test
+    void allTasksOfALoopListsItsPendingTasksWhileItIsNotRunning() {
+        LoopFuture<String> gate = loop.createFuture();
+        Task<String> waiting = loop.createTask("waiting", gate::await);
+        assertEquals(java.util.Set.of(waiting), Async.allTasks(loop));
+        gate.setResult("open");
+        loop.runUntilComplete(waiting);
+        assertEquals(java.util.Set.of(), Async.allTasks(loop));
+    }
+
+    @Test
+    void allTasksOfALoopRunningOnAnotherThreadIsRefused() throws Exception {
+        LoopFuture<Void> release = loop.createFuture();
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        loop.callSoon(running::countDown);
+        Thread runner = new Thread(() -> {
+            loop.runUntilComplete(release);
+            loop.close(); // on the thread it is bound to
+        });
+        runner.start();
+        running.await();
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Async.allTasks(loop));
+            assertTrue(e.getMessage().contains("another thread"), e.getMessage());
+        } finally {
+            loop.callSoonThreadsafe(() -> release.setResult(null));
+            runner.join();
+        }
+    }
+
+    @Test
+    void allTasksOfALoopEvloopDidNotMakeIsRefused() {
+        EventLoop foreign = (EventLoop) java.lang.reflect.Proxy.newProxyInstance(EventLoop.class.getClassLoader(),
+                new Class<?>[] {EventLoop.class}, (proxy, method, args) -> {
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Async.allTasks(foreign));
+        assertTrue(e.getMessage().startsWith("loop: not an evloop event loop"), e.getMessage());
+    }
+
+    @Test
     void aTaskHasANameThatShowsInItsDescription() {
         Task<Integer> t = loop.createTask("worker-1", () -> 1);
         assertEquals("worker-1", t.getName());

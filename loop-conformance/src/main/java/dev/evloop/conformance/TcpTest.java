@@ -450,11 +450,14 @@ class TcpTest extends BackendTest {
     @Test
     void serveForeverEndsWhenItsTaskIsCancelledAndClosesTheServer() {
         Server server = serve(Echo::new);
+        LoopFuture<Void> entering = loop.createFuture();
         var task = loop.createTask(() -> {
+            entering.setResult(null); // its callbacks run after this step, which suspends in serveForever
             server.serveForever();
             return null;
         });
-        loop.callLater(0.01, task::cancel);
+        // Not a timer: on a loaded host a timer can fire before the task's first step has run.
+        entering.addDoneCallback(f -> task.cancel());
         assertThrows(java.util.concurrent.CancellationException.class, () -> loop.runUntilComplete(task));
         assertFalse(server.isServing());
     }

@@ -48,7 +48,7 @@ import java.util.Objects;
  * unpaused read costs one more branch and nothing more. A transport the user closes while paused
  * drops what it held, as asyncio never reads a closing transport.
  */
-public final class StreamTransport extends ChannelInboundHandlerAdapter implements Transport {
+final class StreamTransport extends ChannelInboundHandlerAdapter implements Transport {
     private static final System.Logger LOG = System.getLogger("dev.evloop");
 
     private final BaseEventLoop loop;
