@@ -347,8 +347,8 @@ public final class GroupServer implements Server {
         if (task == null) {
             throw new IllegalStateException("serveForever() works only inside a task");
         }
-        startServing();
         try {
+            startServing();
             LoopFuture.wrap(stoppedListening.copy(), task.loop()).await();
         } catch (CancellationException e) {
             close();

@@ -91,8 +91,10 @@ final class TcpServer implements Server {
 
     @Override
     public void serveForever() {
-        startServing();
         try {
+            // Inside the try: from a task, startServing suspends it while the loop's thread turns
+            // accepting on, and a cancellation there must close the server too.
+            startServing();
             // A future of this call's own: cancelling the waiting task must not cancel the server's.
             LoopFuture<Void> closedFuture = loop.createFuture();
             listenersClosed.addDoneCallback(f -> {
