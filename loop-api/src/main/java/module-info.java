@@ -5,7 +5,8 @@
 module dev.evloop {
     requires transitive io.netty.transport;
     requires transitive io.netty.common;
-    requires io.netty.buffer;
+    // ByteBuf appears in Transport.write and DatagramTransport.sendTo
+    requires transitive io.netty.buffer;
     // SslContext appears in SocketOptions and EventLoop.startTls
     requires transitive io.netty.handler;
     // sun.misc.Signal: the JDK's only supported way for a program to handle SIGINT, SIGTERM, ...
