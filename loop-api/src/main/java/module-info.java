@@ -5,10 +5,12 @@
 module dev.evloop {
     requires transitive io.netty.transport;
     requires transitive io.netty.common;
-    requires io.netty.buffer;
+    // ByteBuf appears in Transport.write and DatagramTransport.sendTo
+    requires transitive io.netty.buffer;
     // SslContext appears in SocketOptions and EventLoop.startTls
     requires transitive io.netty.handler;
-    // sun.misc.Signal: the JDK's only supported way for a program to handle SIGINT, SIGTERM, ...
+    // sun.misc.Signal, reached at run time (internal/JvmSignals): the JDK's only way for a program
+    // to handle SIGINT, SIGTERM, ...
     requires jdk.unsupported;
 
     exports dev.evloop;

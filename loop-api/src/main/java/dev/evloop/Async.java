@@ -213,6 +213,7 @@ public final class Async {
      * @return a future of their results
      */
     @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read, and gather(List) copies it before use
     public static <T> LoopFuture<List<T>> gather(LoopFuture<? extends T>... futures) {
         return gather(Arrays.asList(futures));
     }

@@ -66,6 +66,10 @@ public class Task<T> extends LoopFuture<T> {
      * @throws NullPointerException if {@code loop} or {@code body} is null
      * @throws IllegalStateException if the loop is closed
      */
+    // The loop gets this task before a subclass's constructor has run, but only registers it and
+    // schedules its first step, which runs on a later iteration of the loop, on this same thread
+    // (taskCreated checks it), so after every constructor has returned.
+    @SuppressWarnings("this-escape")
     public Task(EventLoop loop, String name, Callable<T> body) {
         super(loop);
         this.body = Objects.requireNonNull(body, "callable");

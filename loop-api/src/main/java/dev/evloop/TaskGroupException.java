@@ -20,13 +20,16 @@ import java.util.List;
 public class TaskGroupException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    private final List<Throwable> failures = new ArrayList<>();
+    private final ArrayList<Throwable> failures = new ArrayList<>();
 
     /**
      * Creates the exception with its first failure.
      *
      * @param first the first child failure
      */
+    // add() only calls Throwable's final addSuppressed, which records the failure: no subclass
+    // code runs before the subclass is initialized.
+    @SuppressWarnings("this-escape")
     public TaskGroupException(Throwable first) {
         super("a task group's child failed", first);
         add(first);

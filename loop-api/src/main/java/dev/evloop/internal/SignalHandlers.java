@@ -6,8 +6,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * One loop's signal handlers: the JVM delivers a signal on a thread of its own, and the handler
@@ -18,7 +16,7 @@ import sun.misc.SignalHandler;
  * handlers. So each signal evloop handles has one process-wide {@link Dispatch}, installed with
  * the first loop's handler and handing the signal to every loop that has one; the disposition it
  * replaced comes back only when the last of them is removed. A loop's handlers are independent of
- * the order other loops add and remove theirs in.
+ * the order other loops add and remove theirs in. The JVM's side is {@link JvmSignals}.
  */
 final class SignalHandlers {
     private static final System.Logger LOG = System.getLogger("dev.evloop");
@@ -48,9 +46,9 @@ final class SignalHandlers {
         if (UNCATCHABLE.contains(signal)) {
             throw new IllegalArgumentException("signal: SIG" + signal + " cannot be caught by any process");
         }
-        Signal sig;
+        Object sig;
         try {
-            sig = new Signal(signal);
+            sig = JvmSignals.signal(signal);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("signal: unknown signal '" + name + "' on this system", e);
         }
@@ -125,36 +123,39 @@ final class SignalHandlers {
     }
 
     /** The JVM's handler for one signal while any loop handles it: hands it to every loop's. */
-    private static final class Dispatch implements SignalHandler {
-        private final Signal signal;
+    private static final class Dispatch {
+        /** The JVM's signal. */
+        private final Object signal;
+        /** The JVM's handler that runs {@link #deliver}. */
+        private final Object handler = JvmSignals.handler(this::deliver);
         /** The disposition this replaced, given back when the last registration goes. */
-        private SignalHandler original;
+        private Object original;
         /** Copied on change, so the JVM's signal thread reads it without the lock. */
         private volatile Registration[] registrations = new Registration[0];
 
-        private Dispatch(Signal signal) {
+        private Dispatch(Object signal) {
             this.signal = signal;
         }
 
-        static Dispatch install(Signal sig) {
+        static Dispatch install(Object sig) {
             Dispatch dispatch = new Dispatch(sig);
             try {
-                dispatch.original = Signal.handle(sig, dispatch);
+                dispatch.original = JvmSignals.handle(sig, dispatch.handler);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("signal: the JVM will not hand SIG" + sig.getName()
+                throw new IllegalArgumentException("signal: the JVM will not hand SIG" + JvmSignals.name(sig)
                         + " over (" + e.getMessage() + ")", e);
             }
-            if (dispatch.original == SignalHandler.SIG_IGN) {
+            if (JvmSignals.isIgnore(dispatch.original)) {
                 // A process started with the signal ignored (a shell's background job, nohup) keeps it
                 // ignored: the JVM does not take it over, so this handler would wait in vain.
-                LOG.log(System.Logger.Level.WARNING, "SIG" + sig.getName() + " was ignored when this process"
+                LOG.log(System.Logger.Level.WARNING, "SIG" + JvmSignals.name(sig) + " was ignored when this process"
                         + " started (a background job or nohup?); the JVM may never deliver it to this handler");
             }
             return dispatch;
         }
 
-        @Override
-        public void handle(Signal received) {
+        /** On the JVM's signal thread: hands the signal to every loop that handles it. */
+        private void deliver() {
             for (Registration registration : registrations) {
                 registration.deliver();
             }
@@ -175,7 +176,7 @@ final class SignalHandlers {
         }
 
         void restore() {
-            Signal.handle(signal, original);
+            JvmSignals.handle(signal, original);
         }
     }
 }

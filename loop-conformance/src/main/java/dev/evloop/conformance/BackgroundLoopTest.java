@@ -16,6 +16,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** A loop on its own thread, fed from others: run_coroutine_threadsafe. */
@@ -92,20 +93,22 @@ class BackgroundLoopTest extends BackendTest {
     @Test
     void runCoroutineThreadsafeFeedsALoopFromAnotherThread() throws Exception {
         LoopFuture<String> done = loop.createFuture();
-        CompletableFuture<Integer>[] answer = new CompletableFuture[1];
-        Thread feeder = Thread.ofPlatform().start(() -> answer[0] = EventLoops.runCoroutineThreadsafe(loop, () -> {
+        AtomicReference<CompletableFuture<Integer>> answer = new AtomicReference<>();
+        Thread feeder = Thread.ofPlatform().start(() -> answer.set(EventLoops.runCoroutineThreadsafe(loop, () -> {
             done.setResult("fed");
             return 42;
-        }));
+        })));
         assertEquals("fed", loop.runUntilComplete(done));
         feeder.join();
         loop.runOnce(false);
-        assertEquals(42, answer[0].get(0, TimeUnit.SECONDS));
+        assertEquals(42, answer.get().get(0, TimeUnit.SECONDS));
     }
 
     @Test
     void closingABackgroundLoopFromItsOwnTaskFails() throws Exception {
-        try (BackgroundLoop worker = new BackgroundLoop()) {
+        // Not a try-with-resources: the test closes the loop from its own task.
+        BackgroundLoop worker = new BackgroundLoop();
+        try {
             CompletableFuture<String> attempt = worker.submit(() -> {
                 try {
                     worker.close();
@@ -116,6 +119,8 @@ class BackgroundLoopTest extends BackendTest {
             });
             assertEquals("refused", attempt.get(30, TimeUnit.SECONDS));
             assertNotSame(null, worker.loop());
+        } finally {
+            worker.close();
         }
     }
 }

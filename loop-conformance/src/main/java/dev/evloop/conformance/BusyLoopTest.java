@@ -76,6 +76,7 @@ class BusyLoopTest extends BackendTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the client only has to connect and stay open for its block
     void aConnectionIsAcceptedWhileTheLoopStaysBusy() throws IOException {
         AtomicBoolean accepted = new AtomicBoolean();
         Server server = loop.runUntilComplete(loop.createServer(() -> new Protocol() {

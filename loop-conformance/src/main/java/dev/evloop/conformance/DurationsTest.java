@@ -284,6 +284,7 @@ class DurationsTest extends BackendTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the capture only silences the log for its block
     void shutdownDefaultExecutorWithAZeroOrNegativeTimeoutDoesNotWait() {
         for (Duration now : NOW) {
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();

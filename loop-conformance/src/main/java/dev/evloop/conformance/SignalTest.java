@@ -22,8 +22,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * Signal handlers run on the loop's thread, and the handlers of several loops are independent
@@ -32,20 +30,19 @@ import sun.misc.SignalHandler;
  * no loop handles the signal any more.
  */
 class SignalTest extends BackendTest {
-    private static final Signal WINCH = new Signal("WINCH");
-
     /** Released each time the signal reaches the disposition from before any loop's handler. */
     private final Semaphore originalRan = new Semaphore(0);
     /** The handlers that ran, by name, in order; appended to on the loops' thread (this one). */
     private final List<String> ran = new ArrayList<>();
-    private SignalHandler before;
+    /** Puts back the disposition the test replaced. */
+    private Runnable restoreBefore;
     /** A second loop on the same backend. */
     private EventLoop other;
 
     @BeforeEach
     void posixOnly() {
         assumeTrue(!System.getProperty("os.name").startsWith("Windows"), "POSIX signals");
-        before = Signal.handle(WINCH, s -> originalRan.release());
+        restoreBefore = ProcessSignals.replaceHandler("WINCH", originalRan::release);
         other = EventLoops.newEventLoop(backend());
     }
 
@@ -54,8 +51,8 @@ class SignalTest extends BackendTest {
         if (other != null) {
             other.close();
         }
-        if (before != null) {
-            Signal.handle(WINCH, before);
+        if (restoreBefore != null) {
+            restoreBefore.run();
         }
     }
 
@@ -69,7 +66,7 @@ class SignalTest extends BackendTest {
 
     /** Raises SIGWINCH and runs each loop until its handler has stopped it (or the guard has). */
     private static void raiseAndRun(EventLoop... handling) {
-        Signal.raise(WINCH);
+        ProcessSignals.raise("WINCH");
         for (EventLoop l : handling) {
             TimerHandle guard = l.callLater(GUARD, l::stop);
             l.runForever();
@@ -125,7 +122,7 @@ class SignalTest extends BackendTest {
         other.addSignalHandler("WINCH", handler(other, "B"));
         assertTrue(loop.removeSignalHandler("WINCH"));
         assertTrue(other.removeSignalHandler("WINCH"));
-        Signal.raise(WINCH);
+        ProcessSignals.raise("WINCH");
         awaitOriginalDisposition();
         drain(loop);
         drain(other);
@@ -139,7 +136,7 @@ class SignalTest extends BackendTest {
         other.addSignalHandler("WINCH", handler(other, "B"));
         assertTrue(other.removeSignalHandler("WINCH"));
         assertTrue(loop.removeSignalHandler("WINCH"));
-        Signal.raise(WINCH);
+        ProcessSignals.raise("WINCH");
         awaitOriginalDisposition();
         drain(loop);
         drain(other);
@@ -155,7 +152,7 @@ class SignalTest extends BackendTest {
         assertEquals(List.of("B"), ran);
         assertEquals(0, originalRan.availablePermits(), "the open loop still handles the signal");
         other.close();
-        Signal.raise(WINCH);
+        ProcessSignals.raise("WINCH");
         awaitOriginalDisposition();
     }
 
@@ -181,7 +178,7 @@ class SignalTest extends BackendTest {
         assertTrue(loop.removeSignalHandler("WINCH"));
         assertFalse(loop.removeSignalHandler("WINCH"), "one removal takes the loop's only handler");
         assertTrue(other.removeSignalHandler("WINCH"));
-        Signal.raise(WINCH);
+        ProcessSignals.raise("WINCH");
         awaitOriginalDisposition();
     }
 
@@ -192,7 +189,7 @@ class SignalTest extends BackendTest {
             ranOn.set(Thread.currentThread());
             loop.stop();
         });
-        loop.callSoon(() -> Signal.raise(new Signal("WINCH")));
+        loop.callSoon(() -> ProcessSignals.raise("WINCH"));
         runGuarded();
         assertSame(Thread.currentThread(), ranOn.get());
         assertEquals(0, loop.metrics().timersFired(), "woken by the signal, not the guard");
@@ -261,7 +258,7 @@ class SignalTest extends BackendTest {
                     }));
                 }
                 Async.spawn(() -> {
-                    Signal.raise(new Signal("TERM"));
+                    ProcessSignals.raise("TERM");
                     return null;
                 });
                 stopping.await();

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class SyncPrimitivesTest extends BackendTest {
 
     @Test
+    @SuppressWarnings("try") // a guard is held for its block, as asyncio's `async with lock:`, unnamed in it
     void aLockIsGrantedInFifoOrderAndExcludesOthers() {
         AsyncLock lock = new AsyncLock();
         List<String> ran = new ArrayList<>();
@@ -55,6 +56,7 @@ class SyncPrimitivesTest extends BackendTest {
     }
 
     @Test
+    @SuppressWarnings("try") // a guard is held for its block, as asyncio's `async with lock:`, unnamed in it
     void aCancelledWaiterPassesTheLockOn() {
         AsyncLock lock = new AsyncLock();
         List<String> ran = new ArrayList<>();
@@ -122,6 +124,7 @@ class SyncPrimitivesTest extends BackendTest {
     }
 
     @Test
+    @SuppressWarnings("try") // a guard is held for its block, as asyncio's `async with lock:`, unnamed in it
     void aConditionWakesWaitersWhenSignalledAndTheyHoldTheLockAgain() {
         AsyncCondition condition = new AsyncCondition();
         List<Integer> box = new ArrayList<>();
@@ -144,6 +147,7 @@ class SyncPrimitivesTest extends BackendTest {
     }
 
     @Test
+    @SuppressWarnings("try") // a guard is held for its block, as asyncio's `async with lock:`, unnamed in it
     void signalAllWakesEveryWaiter() {
         AsyncCondition condition = new AsyncCondition();
         int[] woke = new int[1];
@@ -201,6 +205,7 @@ class SyncPrimitivesTest extends BackendTest {
     }
 
     @Test
+    @SuppressWarnings("try") // a guard is held for its block, as asyncio's `async with lock:`, unnamed in it
     void aSemaphoreLetsAtMostItsPermitsIn() {
         AsyncSemaphore semaphore = new AsyncSemaphore(2);
         int[] inside = new int[1];

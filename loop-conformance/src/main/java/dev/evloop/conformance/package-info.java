@@ -41,6 +41,7 @@
  * {@link dev.evloop.conformance.TestCertificates} (a CA and certificates for TLS),
  * {@link dev.evloop.conformance.LogCapture} (records of {@code System.Logger}),
  * {@link dev.evloop.conformance.TestNames} (test-only host names with known addresses),
+ * {@link dev.evloop.conformance.ProcessSignals} (signals to this process),
  * {@link dev.evloop.conformance.SameIteration}.
  */
 package dev.evloop.conformance;

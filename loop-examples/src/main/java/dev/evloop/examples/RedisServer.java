@@ -64,6 +64,8 @@ public final class RedisServer {
 
     /** A reply of {@code -ERR message}: the command failed, the connection goes on. */
     private static final class CommandError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         CommandError(String message) {
             super(message, null, false, false);
         }
@@ -71,6 +73,8 @@ public final class RedisServer {
 
     /** A request that is not RESP: Redis replies with the error and closes the connection. */
     private static final class ProtocolError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         ProtocolError(String message) {
             super("Protocol error: " + message, null, false, false);
         }

@@ -13,8 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * An example server running on a thread of its own as its {@code main} runs it, on 127.0.0.1 and
@@ -33,10 +31,8 @@ final class RunningExample implements AutoCloseable {
         void serve(String host, int port, Consumer<InetSocketAddress> listening) throws Exception;
     }
 
-    private static final Signal TERM = new Signal("TERM");
-
-    /** The JVM's own SIGTERM handler, put back once the example has ended. */
-    private final SignalHandler jvmHandler;
+    /** Puts the JVM's own SIGTERM handler back once the example has ended. */
+    private final Runnable restoreJvmHandler;
     private final Thread thread;
     private final InetSocketAddress address;
     private volatile Throwable failure;
@@ -45,7 +41,7 @@ final class RunningExample implements AutoCloseable {
     private RunningExample(String name, Serve serve) {
         // While the example runs, its loop holds SIGTERM; a signal that reaches no example (one that
         // failed, say) must not end the test JVM, so meanwhile the fallback is to ignore it.
-        jvmHandler = Signal.handle(TERM, signal -> { });
+        restoreJvmHandler = ProcessSignals.replaceHandler("TERM", () -> { });
         CompletableFuture<InetSocketAddress> listening = new CompletableFuture<>();
         thread = Thread.ofPlatform().name(name).start(() -> {
             try {
@@ -58,7 +54,7 @@ final class RunningExample implements AutoCloseable {
         try {
             address = listening.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            Signal.handle(TERM, jvmHandler);
+            restoreJvmHandler.run();
             throw new AssertionError(name + " failed to start", e.getCause());
         } catch (InterruptedException | TimeoutException e) {
             throw new AssertionError(name + " did not start listening", e);
@@ -95,7 +91,7 @@ final class RunningExample implements AutoCloseable {
     void signal() {
         if (!signalled) {
             signalled = true;
-            Signal.raise(TERM);
+            ProcessSignals.raise("TERM");
         }
     }
 
@@ -110,7 +106,7 @@ final class RunningExample implements AutoCloseable {
             throw new AssertionError("interrupted while " + thread.getName() + " shut down", e);
         }
         assertFalse(thread.isAlive(), thread.getName() + " did not end after SIGTERM");
-        Signal.handle(TERM, jvmHandler);
+        restoreJvmHandler.run();
         if (failure != null) {
             throw new AssertionError(thread.getName() + " failed", failure);
         }

@@ -91,7 +91,7 @@ public final class DatagramEndpoints {
                 .group(loop.ioEventLoop())
                 .channel(backend.datagramChannelClass())
                 .option(ChannelOption.SO_BROADCAST, options.broadcast())
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
         if (reusePort != null) {
             bootstrap.option(reusePort, true);
         }

@@ -288,7 +288,7 @@ public final class Networking {
     /** Options of every stream channel, TCP or Unix: those that are not about TCP. */
     static void applyChannelOptions(OptionSink sink, SocketOptions options) {
         sink.set(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        sink.set(ChannelOption.RCVBUF_ALLOCATOR, receiveBuffers());
+        sink.set(ChannelOption.RECVBUF_ALLOCATOR, receiveBuffers());
         if (options.sendBufferSize() > 0) {
             sink.set(ChannelOption.SO_SNDBUF, options.sendBufferSize());
         }
