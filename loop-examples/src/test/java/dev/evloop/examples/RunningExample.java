@@ -1,5 +1,6 @@
 package dev.evloop.examples;
 
+import dev.evloop.conformance.ProcessSignals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.IOException;
