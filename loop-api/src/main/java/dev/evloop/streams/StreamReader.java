@@ -157,8 +157,15 @@ public final class StreamReader {
             // transport is not left paused while waiting for the end of the stream.
             java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
             byte[] block;
-            while ((block = read(limit)).length > 0) {
-                all.write(block, 0, block.length);
+            try {
+                while ((block = read(limit)).length > 0) {
+                    all.write(block, 0, block.length);
+                }
+            } catch (RuntimeException | Error e) {
+                // asyncio drops the chunks it already took; a cancelled read to the end puts them
+                // back, so a later read still sees every byte in order.
+                unread(all.toByteArray());
+                throw e;
             }
             return all.toByteArray();
         }
@@ -297,6 +304,28 @@ public final class StreamReader {
             transport.resumeReading();
         }
         return out;
+    }
+
+    /** Puts bytes already taken back in front of the buffer, pausing the transport if that is too much. */
+    private void unread(byte[] taken) {
+        int n = taken.length;
+        if (n == 0) {
+            return;
+        }
+        if (start >= n) {
+            start -= n;
+        } else {
+            byte[] joined = new byte[n + size()];
+            System.arraycopy(buffer, start, joined, n, size());
+            buffer = joined;
+            end = joined.length;
+            start = 0;
+        }
+        System.arraycopy(taken, 0, buffer, start, n);
+        if (transport != null && !paused && size() > 2 * limit) {
+            paused = true;
+            transport.pauseReading();
+        }
     }
 
     private void ensureRoom(int n) {
