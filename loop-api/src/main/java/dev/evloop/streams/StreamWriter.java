@@ -1,5 +1,6 @@
 package dev.evloop.streams;
 
+import dev.evloop.Async;
 import dev.evloop.EventLoops;
 import dev.evloop.net.SocketOptions;
 import dev.evloop.net.Transport;
@@ -117,7 +118,9 @@ public final class StreamWriter {
      * {@code await writer.wait_closed()}.
      */
     public void waitClosed() {
-        protocol.closed().await();
+        // Through a shield: a cancelled wait must not cancel the connection's own closed future,
+        // which every later waitClosed awaits.
+        Async.shield(protocol.closed()).await();
     }
 
     /**
