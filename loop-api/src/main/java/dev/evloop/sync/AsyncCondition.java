@@ -73,23 +73,32 @@ public final class AsyncCondition extends LoopBound implements AutoCloseable {
         if (!lock.isLocked()) {
             throw new IllegalStateException("cannot wait on an un-acquired lock");
         }
-        boundLoop();
+        LoopFuture<Boolean> waiter = boundLoop().createFuture();
         lock.release();
         try {
-            awaitTurn(waiters);
-        } finally {
-            CancellationException cancelled = null;
-            while (true) {
-                try {
-                    lock.acquire();
-                    break;
-                } catch (CancellationException e) {
-                    cancelled = e;
+            try {
+                awaitTurn(waiters, waiter);
+            } finally {
+                CancellationException cancelled = null;
+                while (true) {
+                    try {
+                        lock.acquire();
+                        break;
+                    } catch (CancellationException e) {
+                        cancelled = e;
+                    }
+                }
+                if (cancelled != null) {
+                    throw cancelled;
                 }
             }
-            if (cancelled != null) {
-                throw cancelled;
+        } catch (RuntimeException | Error e) {
+            if (waiter.isDone() && !waiter.isCancelled()) {
+                // It was notified but will not act on it: as asyncio 3.13, hand the notification
+                // to the next waiter so that it is not lost.
+                wakeFirst(waiters, false);
             }
+            throw e;
         }
     }
 
