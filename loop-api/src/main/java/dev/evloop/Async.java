@@ -480,13 +480,8 @@ public final class Async {
     public static Streams openConnection(String host, int port, SocketOptions options) {
         Task<?> task = requireTask("openConnection");
         EventLoop loop = task.taskLoop();
-        Connection<StreamProtocol> c;
-        try {
-            c = loop.createConnection(() -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT),
-                    host, port, options).await();
-        } catch (CompletionException e) {
-            throw Failures.unchecked(e.getCause());
-        }
+        Connection<StreamProtocol> c = connected(loop.createConnection(
+                () -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT), host, port, options));
         return new Streams(c.protocol().reader(), c.protocol().writer());
     }
 
@@ -536,14 +531,27 @@ public final class Async {
     public static Streams openUnixConnection(Path path, SocketOptions options) {
         Task<?> task = requireTask("openUnixConnection");
         EventLoop loop = task.taskLoop();
-        Connection<StreamProtocol> c;
+        Connection<StreamProtocol> c = connected(loop.createUnixConnection(
+                () -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT), path, options));
+        return new Streams(c.protocol().reader(), c.protocol().writer());
+    }
+
+    /**
+     * Awaits a connection; if the task is cancelled once it is up but before it resumes, closes
+     * it, since no caller will ever get it (one that comes up after the cancellation the core
+     * closes itself).
+     */
+    private static Connection<StreamProtocol> connected(LoopFuture<Connection<StreamProtocol>> connecting) {
         try {
-            c = loop.createUnixConnection(() -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT),
-                    path, options).await();
+            return connecting.await();
         } catch (CompletionException e) {
             throw Failures.unchecked(e.getCause());
+        } catch (CancellationException e) {
+            if (connecting.isDone() && !connecting.isCancelled() && connecting.exception() == null) {
+                connecting.result().transport().close();
+            }
+            throw e;
         }
-        return new Streams(c.protocol().reader(), c.protocol().writer());
     }
 
     /**
