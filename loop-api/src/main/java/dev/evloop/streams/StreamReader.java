@@ -27,6 +27,14 @@ import java.util.Objects;
  * too. Methods that wait work inside a task, one task
  * at a time; a connection error is thrown by the read that meets it, as an
  * {@link UncheckedIOException} when it is an I/O error.
+ *
+ * <h2>Cancel safety</h2>
+ * Every read is cancel safe, as Tokio says: a read whose task is cancelled while it waits returns
+ * no bytes and takes none, so whatever had arrived, a partial line or part of an exact count,
+ * stays in the buffer for the next read, in order; the next read may come from another task.
+ * This holds even when the data arrived and woke the read just before the cancellation, and for
+ * {@link #read()} to the end of the stream, which puts back the bytes it had already taken
+ * (asyncio's {@code read()} loses them).
  */
 public final class StreamReader {
     /** asyncio's default limit. */
@@ -144,6 +152,9 @@ public final class StreamReader {
      * Reads up to {@code n} bytes, waiting until at least one is there or the stream ends; with
      * {@code n < 0}, reads until the end of the stream. Mirrors {@code read(n)}.
      *
+     * <p><b>Cancel safety.</b> Cancelled while it waits, it takes nothing: the bytes that arrive stay in the
+     * buffer for the next read.
+     *
      * @param n the most bytes to read, or -1 for all
      * @return the bytes; empty at the end of the stream
      */
@@ -178,6 +189,9 @@ public final class StreamReader {
     /**
      * Reads until the end of the stream. Mirrors {@code read()}.
      *
+     * <p><b>Cancel safety.</b> Cancelled midway, it puts every byte it had taken back in front of the buffer:
+     * nothing is lost, and a later read sees the stream from where this one started.
+     *
      * @return every remaining byte
      */
     public byte[] read() {
@@ -186,6 +200,9 @@ public final class StreamReader {
 
     /**
      * Reads exactly {@code n} bytes, waiting for them. Mirrors {@code readexactly(n)}.
+     *
+     * <p><b>Cancel safety.</b> Cancelled while it waits, it takes nothing: the fewer than {@code n} bytes
+     * that had arrived stay in the buffer.
      *
      * @param n how many
      * @return the bytes
@@ -212,6 +229,9 @@ public final class StreamReader {
      * Mirrors {@code readline()}, except that an overlong line stays in the buffer, as
      * {@link #readUntil} leaves it.
      *
+     * <p><b>Cancel safety.</b> Cancelled mid-line, it takes nothing: the partial line stays in the buffer,
+     * and the next {@code readLine} returns the whole line.
+     *
      * @return the line, possibly without a final {@code \n} at the end of the stream; empty at the end
      * @throws LimitOverrunException if the line is longer than the limit
      */
@@ -225,6 +245,9 @@ public final class StreamReader {
 
     /**
      * Reads up to and including {@code separator}. Mirrors {@code readuntil(separator)}.
+     *
+     * <p><b>Cancel safety.</b> Cancelled before the separator arrives, it takes nothing: the chunk read so far
+     * stays in the buffer.
      *
      * @param separator the bytes that end the chunk
      * @return the chunk, separator included
