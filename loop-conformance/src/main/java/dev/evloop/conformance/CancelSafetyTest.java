@@ -3,6 +3,7 @@ package dev.evloop.conformance;
 import dev.evloop.Async;
 import dev.evloop.LoopFuture;
 import dev.evloop.Task;
+import dev.evloop.TaskGroup;
 import dev.evloop.net.Server;
 import dev.evloop.net.SocketOptions;
 import dev.evloop.process.Subprocess;
@@ -151,20 +152,24 @@ class CancelSafetyTest extends BackendTest {
 
     @Test
     void aDrainCancelledWhileThePeerIsSlowStillSendsEveryWrittenByte() {
-        int total = 4 << 20;
-        int received = loop.runUntilComplete(() -> {
+        int[] sentAndReceived = loop.runUntilComplete(() -> {
             AsyncEvent go = new AsyncEvent();
-            int[] count = new int[1];
+            int[] counts = new int[2];
             Server server = Async.startServer((r, w) -> {
-                go.await(); // not reading yet: the client's buffer fills
+                go.await(); // not reading yet: the kernel's buffers fill, then the client's
                 byte[] chunk;
                 while ((chunk = r.read(1 << 16)).length > 0) {
-                    count[0] += chunk.length;
+                    counts[1] += chunk.length;
                 }
                 w.close();
             }, "127.0.0.1", 0, OPTIONS);
             Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
-            s.writer().write(new byte[total]);
+            byte[] chunk = new byte[1 << 20];
+            for (int i = 0; i < 256 && s.writer().transport().writeBufferSize() <= chunk.length; i++) {
+                s.writer().write(chunk);
+                counts[0] += chunk.length;
+                Async.sleep(0.001);
+            }
             cancelWhileWaiting(Async.spawn(() -> {
                 s.writer().drain();
                 return null;
@@ -173,9 +178,9 @@ class CancelSafetyTest extends BackendTest {
             s.writer().writeEof();
             s.writer().waitClosed();
             server.close();
-            return count[0];
+            return counts;
         });
-        assertEquals(total, received);
+        assertEquals(sentAndReceived[0], sentAndReceived[1]);
     }
 
     @Test
@@ -635,6 +640,32 @@ class CancelSafetyTest extends BackendTest {
             });
             cancelWhileWaiting(Async.spawn(inner::await));
             return List.of(inner.isCancelled(), cleanedUp[0]);
+        });
+        assertEquals(List.of(true, true), seen);
+    }
+
+    // TaskGroup
+
+    @Test
+    void aTaskGroupCancelledWhileClosingCancelsItsChildrenAndRaisesOnceTheyAreDone() {
+        List<Boolean> seen = loop.runUntilComplete(() -> {
+            boolean[] cleanedUp = new boolean[1];
+            Task<?>[] child = new Task<?>[1];
+            cancelWhileWaiting(Async.spawn(() -> {
+                try (TaskGroup group = new TaskGroup()) {
+                    child[0] = group.spawn(() -> {
+                        try {
+                            Async.sleep(FOREVER);
+                        } finally {
+                            Async.sleep(0.01);
+                            cleanedUp[0] = true;
+                        }
+                        return null;
+                    });
+                }
+                return null;
+            }));
+            return List.of(child[0].isCancelled(), cleanedUp[0]);
         });
         assertEquals(List.of(true, true), seen);
     }
