@@ -25,11 +25,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a cancellation leaves behind in each method that waits, as the methods' "Cancel safety"
@@ -219,31 +222,51 @@ class CancelSafetyTest extends BackendTest {
     @Test
     void anOpenConnectionCancelledAtAnyPointLeavesNoConnectionOpen() {
         OpenFileDescriptors.assumeCountable();
-        long after = loop.runUntilComplete(() -> {
+        long left = loop.runUntilComplete(() -> {
             Server server = Async.startServer(StreamsTest.ECHO, "127.0.0.1", 0, OPTIONS);
-            long listening = OpenFileDescriptors.count();
-            // Cancelled after 0, 1, 2... yields: while resolving, while connecting, once connected.
-            for (int yields = 0; yields < 12; yields++) {
-                Task<Streams> connecting = Async.spawn(() -> Async.openConnection("127.0.0.1", port(server), OPTIONS));
-                for (int i = 0; i < yields; i++) {
-                    Async.yieldNow();
-                }
-                if (connecting.isDone()) {
-                    connecting.await().writer().close();
-                } else {
-                    connecting.cancel();
-                    assertThrows(CancellationException.class, connecting::await);
-                }
-            }
-            // Closes finish on the loop, and the server closes its side on our EOF.
-            for (int i = 0; i < 500 && OpenFileDescriptors.count() > listening; i++) {
-                Async.sleep(0.01);
-            }
-            long open = OpenFileDescriptors.count() - listening;
-            server.close(); // not waiting for it: a leaked connection would hold it forever
-            return open;
+            return descriptorsLeftByCancelledOpens(server,
+                    () -> Async.openConnection("127.0.0.1", port(server), OPTIONS));
         });
-        assertEquals(0, after, "descriptors left open by cancelled connections");
+        assertEquals(0, left, "descriptors left open by cancelled connections");
+    }
+
+    @Test
+    void anOpenUnixConnectionCancelledAtAnyPointLeavesNoConnectionOpen(@TempDir Path dir) {
+        OpenFileDescriptors.assumeCountable();
+        Path socket = dir.resolve("cancel.sock");
+        long left = loop.runUntilComplete(() -> {
+            Server server = Async.startUnixServer(StreamsTest.ECHO, socket, OPTIONS);
+            return descriptorsLeftByCancelledOpens(server, () -> Async.openUnixConnection(socket, OPTIONS));
+        });
+        assertEquals(0, left, "descriptors left open by cancelled connections");
+    }
+
+    /**
+     * Cancels opens after 0, 1, 2... yields (while resolving, while connecting, once connected),
+     * closes the ones that finished first, closes the server and counts the descriptors still
+     * open beyond the listening server's.
+     */
+    private static long descriptorsLeftByCancelledOpens(Server server, Callable<Streams> open) throws Exception {
+        long listening = OpenFileDescriptors.count();
+        for (int yields = 0; yields < 12; yields++) {
+            Task<Streams> connecting = Async.spawn(open);
+            for (int i = 0; i < yields; i++) {
+                Async.yieldNow();
+            }
+            if (connecting.isDone()) {
+                connecting.await().writer().close();
+            } else {
+                connecting.cancel();
+                assertThrows(CancellationException.class, connecting::await);
+            }
+        }
+        // Closes finish on the loop, and the server closes its side on our EOF.
+        for (int i = 0; i < 500 && OpenFileDescriptors.count() > listening; i++) {
+            Async.sleep(0.01);
+        }
+        long left = OpenFileDescriptors.count() - listening;
+        server.close(); // not waiting for it: a leaked connection would hold it forever
+        return left;
     }
 
     // AsyncQueue
