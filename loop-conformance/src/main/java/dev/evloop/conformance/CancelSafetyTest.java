@@ -2,6 +2,7 @@ package dev.evloop.conformance;
 
 import dev.evloop.Async;
 import dev.evloop.LoopFuture;
+import dev.evloop.ReturnWhen;
 import dev.evloop.Task;
 import dev.evloop.TaskGroup;
 import dev.evloop.net.Server;
@@ -599,6 +600,37 @@ class CancelSafetyTest extends BackendTest {
             return List.of(done.result(), sleeping.isCancelled());
         });
         assertEquals(List.of("done", true), seen);
+    }
+
+    @Test
+    void aGatherCancelledRaisesAsSoonAsOneChildEndsCancelledWhileSlowerChildrenStillUnwind() {
+        List<Boolean> seen = loop.runUntilComplete(() -> {
+            AsyncEvent cleanUpMayEnd = new AsyncEvent();
+            Task<?> quick = Async.spawn(() -> {
+                Async.sleep(FOREVER);
+                return null;
+            });
+            Task<?> slow = Async.spawn(() -> {
+                try {
+                    Async.sleep(FOREVER);
+                } finally {
+                    cleanUpMayEnd.await();
+                }
+                return null;
+            });
+            Task<List<Object>> awaiting = Async.spawn(() -> Async.gather(quick, slow).await());
+            letThemWait();
+            awaiting.cancel();
+            // Not awaiting it: a gather that waited for the slow child would never end here.
+            Async.wait(List.of(awaiting), Duration.ofSeconds(10), ReturnWhen.ALL_COMPLETED);
+            boolean slowStillUnwinding = awaiting.isCancelled() && !slow.isDone();
+            cleanUpMayEnd.set();
+            for (int i = 0; i < 1000 && !slow.isDone(); i++) {
+                Async.sleep(0.01);
+            }
+            return List.of(quick.isCancelled(), slowStillUnwinding);
+        });
+        assertEquals(List.of(true, true), seen);
     }
 
     @Test
