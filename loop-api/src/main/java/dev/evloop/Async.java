@@ -50,8 +50,9 @@ public final class Async {
     /**
      * Suspends the current task for a while; zero or negative means {@link #yieldNow()}, as in
      * asyncio, and 73 years or more (up to {@code ChronoUnit.FOREVER}) means until the task is
-     * cancelled. Mirrors {@code asyncio.sleep(delay)}. A cancellation during the sleep leaves
-     * nothing behind: its timer is cancelled.
+     * cancelled. Mirrors {@code asyncio.sleep(delay)}.
+     *
+     * <p><b>Cancel safety.</b> A cancellation during the sleep leaves nothing behind: its timer is cancelled.
      *
      * @param delay how long
      * @throws NullPointerException if {@code delay} is null
@@ -190,6 +191,11 @@ public final class Async {
      * at once (the other futures go on). Cancelling it cancels every future not yet done.
      * Mirrors {@code asyncio.gather(*fs)}.
      *
+     * <p><b>Cancel safety.</b> Cancelling the task that awaits the gather cancels the gather, which cancels
+     * every future not yet done; those already done keep their results. As in asyncio, the gather
+     * ends cancelled as soon as one of them ends cancelled, so the awaiting task may resume while
+     * others still unwind; {@link #gatherSettled} waits for all of them.
+     *
      * <pre>{@code
      * List<Integer> sizes = Async.gather(List.of(fetchA, fetchB)).await();
      * }</pre>
@@ -224,6 +230,9 @@ public final class Async {
      * Nothing fails it but its own cancellation, which cancels the futures. Mirrors
      * {@code asyncio.gather(*fs, return_exceptions=True)}.
      *
+     * <p><b>Cancel safety.</b> Cancelling the task that awaits it cancels every future not yet done, and the
+     * task resumes, cancelled, only once every one of them has finished.
+     *
      * @param futures the futures, all of one loop
      * @param <T>     their result type
      * @return a future of the settled futures
@@ -239,8 +248,11 @@ public final class Async {
      * throws. Mirrors {@code asyncio.wait_for(fut, timeout)}, and follows {@link #timeout}'s
      * rules: a future already done returns its result whatever the timeout; zero or negative
      * cancels a pending future at once and throws; 73 years or more (up to
-     * {@code ChronoUnit.FOREVER}) means no limit. A cancellation of the calling task during the wait
-     * cancels the future too, as in asyncio.
+     * {@code ChronoUnit.FOREVER}) means no limit.
+     *
+     * <p><b>Cancel safety.</b> A cancellation of the calling task during the wait cancels the future too, as
+     * in asyncio; when the future is a task, the cancellation is raised only once that task has
+     * finished unwinding. Pass an {@link #shield} of the future to keep it running.
      *
      * @param future  the future
      * @param timeout how long to wait
@@ -268,6 +280,10 @@ public final class Async {
      * that never suspends finishes and returns its result. A delay of 73 years or more (up to
      * {@code ChronoUnit.FOREVER}) means no deadline. Whatever ends the code, the deadline is
      * cancelled and nothing is left behind.
+     *
+     * <p><b>Cancel safety.</b> A cancellation of the task from elsewhere during the body stays a
+     * {@link CancellationException} (it is not turned into a time-out), and the deadline is
+     * cancelled.
      *
      * <pre>{@code
      * String reply = Async.timeout(Duration.ofSeconds(2), () -> {
@@ -446,6 +462,9 @@ public final class Async {
      * shield from a task that gets cancelled raises in the task, while the work goes on. Mirrors
      * {@code asyncio.shield(fut)}.
      *
+     * <p><b>Cancel safety.</b> A task awaiting the shield and cancelled leaves {@code future} pending, to
+     * complete as it would have.
+     *
      * @param future the future to protect
      * @param <T>    its result type
      * @return the shield, or {@code future} itself if it is already done
@@ -471,6 +490,9 @@ public final class Async {
      * Opens a TCP connection as a reader and a writer, waiting inside the current task until it
      * is up. Mirrors {@code await asyncio.open_connection(host, port)}.
      *
+     * <p><b>Cancel safety.</b> A cancelled open leaves no connection open: one still being made is closed
+     * when it completes, and one that came up just before the cancellation is closed too.
+     *
      * @param host    the peer, a name or an IP literal
      * @param port    the peer's port
      * @param options socket options
@@ -481,13 +503,8 @@ public final class Async {
     public static Streams openConnection(String host, int port, SocketOptions options) {
         Task<?> task = requireTask("openConnection");
         EventLoop loop = task.taskLoop();
-        Connection<StreamProtocol> c;
-        try {
-            c = loop.createConnection(() -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT),
-                    host, port, options).await();
-        } catch (CompletionException e) {
-            throw Failures.unchecked(e.getCause());
-        }
+        Connection<StreamProtocol> c = connected(loop.createConnection(
+                () -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT), host, port, options));
         return new Streams(c.protocol().reader(), c.protocol().writer());
     }
 
@@ -519,6 +536,8 @@ public final class Async {
      * Opens a Unix domain socket connection as a reader and a writer, waiting inside the current
      * task until it is up. Mirrors {@code await asyncio.open_unix_connection(path)}.
      *
+     * <p><b>Cancel safety.</b> As {@link #openConnection}'s: a cancelled open leaves no connection open.
+     *
      * <pre>{@code
      * Streams s = Async.openUnixConnection(Path.of("/run/app.sock"), SocketOptions.defaults());
      * s.writer().write("ping\n".getBytes());
@@ -537,14 +556,27 @@ public final class Async {
     public static Streams openUnixConnection(Path path, SocketOptions options) {
         Task<?> task = requireTask("openUnixConnection");
         EventLoop loop = task.taskLoop();
-        Connection<StreamProtocol> c;
+        Connection<StreamProtocol> c = connected(loop.createUnixConnection(
+                () -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT), path, options));
+        return new Streams(c.protocol().reader(), c.protocol().writer());
+    }
+
+    /**
+     * Awaits a connection; if the task is cancelled once it is up but before it resumes, closes
+     * it, since no caller will ever get it (one that comes up after the cancellation the core
+     * closes itself).
+     */
+    private static Connection<StreamProtocol> connected(LoopFuture<Connection<StreamProtocol>> connecting) {
         try {
-            c = loop.createUnixConnection(() -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT),
-                    path, options).await();
+            return connecting.await();
         } catch (CompletionException e) {
             throw Failures.unchecked(e.getCause());
+        } catch (CancellationException e) {
+            if (connecting.isDone() && !connecting.isCancelled() && connecting.exception() == null) {
+                connecting.result().transport().close();
+            }
+            throw e;
         }
-        return new Streams(c.protocol().reader(), c.protocol().writer());
     }
 
     /**

@@ -269,6 +269,11 @@ public class LoopFuture<T> implements Future<T> {
      * callbacks run meanwhile. A done future returns at once, without suspending. This is
      * asyncio's {@code await future}.
      *
+     * <p><b>Cancel safety.</b> Cancelling the awaiting task cancels this future, as in asyncio: a future
+     * shared with other waiters is cancelled for them too, so await an
+     * {@link Async#shield} of it to keep it. A {@link Task} awaited so is cancelled, and the await
+     * raises once that task has finished unwinding.
+     *
      * <pre>{@code
      * loop.createTask(() -> {
      *     LoopFuture<String> reply = client.request("ping");

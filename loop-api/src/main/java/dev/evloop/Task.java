@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * or ready to run. In fast mode a task blocked in a JDK call is interrupted instead, and a task
  * that ends with the {@link InterruptedException} counts as cancelled. {@code finally} blocks run;
  * a task may catch the exception and go on, as in asyncio. A task whose function lets a
- * {@code CancellationException} out is cancelled.
+ * {@code CancellationException} out is cancelled. A task cancelled while it awaits another task
+ * cancels that task too, and resumes once it has finished: see {@link LoopFuture#await()}.
  *
  * @param <T> the result type
  */

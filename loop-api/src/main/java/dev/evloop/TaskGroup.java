@@ -128,9 +128,10 @@ public final class TaskGroup implements AutoCloseable {
     }
 
     /**
-     * Waits for every child, then throws the group's failures, if any, together. If the task is
-     * cancelled while it waits, the children are cancelled too, and the cancellation is raised
-     * once they are done.
+     * Waits for every child, then throws the group's failures, if any, together.
+     *
+     * <p><b>Cancel safety.</b> If the task is cancelled while it waits, the children are cancelled too, and
+     * the cancellation is raised once they are all done: no child outlives the block.
      *
      * @throws TaskGroupException if a child failed, unless the body already raised it
      * @throws CancellationException if the task was cancelled while waiting

@@ -30,6 +30,9 @@ public interface Server extends AutoCloseable {
      * A future that completes once the server is closed and every connection it accepted is
      * gone. Mirrors {@code await server.wait_closed()}.
      *
+     * <p><b>Cancel safety.</b> Each call returns a future of its own: cancelling it, or a task awaiting it,
+     * leaves the server and every other waiter as they were.
+     *
      * @return the future
      */
     LoopFuture<Void> waitClosed();

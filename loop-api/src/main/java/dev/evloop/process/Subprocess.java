@@ -146,7 +146,9 @@ public final class Subprocess {
      * Waits inside the current task until the child exits and its stdout and stderr pipes reach
      * their end, and returns its return code. Mirrors {@code await Process.wait()}; as there, a
      * child that fills a pipe nobody reads never exits: read it, or use {@link #communicate}.
-     * Cancelling the waiting task leaves the child running and its pipes as they were.
+     *
+     * <p><b>Cancel safety.</b> Cancelling the waiting task leaves the child running and its pipes as they
+     * were, and a later {@code waitFor} still gets the return code.
      *
      * @return the return code
      * @throws IllegalStateException if called outside a task of the child's loop

@@ -27,6 +27,14 @@ import java.util.Objects;
  * too. Methods that wait work inside a task, one task
  * at a time; a connection error is thrown by the read that meets it, as an
  * {@link UncheckedIOException} when it is an I/O error.
+ *
+ * <h2>Cancel safety</h2>
+ * Every read is cancel safe, as Tokio says: a read whose task is cancelled while it waits returns
+ * no bytes and takes none, so whatever had arrived, a partial line or part of an exact count,
+ * stays in the buffer for the next read, in order; the next read may come from another task.
+ * This holds even when the data arrived and woke the read just before the cancellation, and for
+ * {@link #read()} to the end of the stream, which puts back the bytes it had already taken
+ * (asyncio's {@code read()} loses them).
  */
 public final class StreamReader {
     /** asyncio's default limit. */
@@ -144,6 +152,9 @@ public final class StreamReader {
      * Reads up to {@code n} bytes, waiting until at least one is there or the stream ends; with
      * {@code n < 0}, reads until the end of the stream. Mirrors {@code read(n)}.
      *
+     * <p><b>Cancel safety.</b> Cancelled while it waits, it takes nothing: the bytes that arrive stay in the
+     * buffer for the next read.
+     *
      * @param n the most bytes to read, or -1 for all
      * @return the bytes; empty at the end of the stream
      */
@@ -157,8 +168,15 @@ public final class StreamReader {
             // transport is not left paused while waiting for the end of the stream.
             java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
             byte[] block;
-            while ((block = read(limit)).length > 0) {
-                all.write(block, 0, block.length);
+            try {
+                while ((block = read(limit)).length > 0) {
+                    all.write(block, 0, block.length);
+                }
+            } catch (RuntimeException | Error e) {
+                // asyncio drops the chunks it already took; a cancelled read to the end puts them
+                // back, so a later read still sees every byte in order.
+                unread(all.toByteArray());
+                throw e;
             }
             return all.toByteArray();
         }
@@ -171,6 +189,9 @@ public final class StreamReader {
     /**
      * Reads until the end of the stream. Mirrors {@code read()}.
      *
+     * <p><b>Cancel safety.</b> Cancelled midway, it puts every byte it had taken back in front of the buffer:
+     * nothing is lost, and a later read sees the stream from where this one started.
+     *
      * @return every remaining byte
      */
     public byte[] read() {
@@ -179,6 +200,9 @@ public final class StreamReader {
 
     /**
      * Reads exactly {@code n} bytes, waiting for them. Mirrors {@code readexactly(n)}.
+     *
+     * <p><b>Cancel safety.</b> Cancelled while it waits, it takes nothing: the fewer than {@code n} bytes
+     * that had arrived stay in the buffer.
      *
      * @param n how many
      * @return the bytes
@@ -205,6 +229,9 @@ public final class StreamReader {
      * Mirrors {@code readline()}, except that an overlong line stays in the buffer, as
      * {@link #readUntil} leaves it.
      *
+     * <p><b>Cancel safety.</b> Cancelled mid-line, it takes nothing: the partial line stays in the buffer,
+     * and the next {@code readLine} returns the whole line.
+     *
      * @return the line, possibly without a final {@code \n} at the end of the stream; empty at the end
      * @throws LimitOverrunException if the line is longer than the limit
      */
@@ -218,6 +245,9 @@ public final class StreamReader {
 
     /**
      * Reads up to and including {@code separator}. Mirrors {@code readuntil(separator)}.
+     *
+     * <p><b>Cancel safety.</b> Cancelled before the separator arrives, it takes nothing: the chunk read so far
+     * stays in the buffer.
      *
      * @param separator the bytes that end the chunk
      * @return the chunk, separator included
@@ -297,6 +327,28 @@ public final class StreamReader {
             transport.resumeReading();
         }
         return out;
+    }
+
+    /** Puts bytes already taken back in front of the buffer, pausing the transport if that is too much. */
+    private void unread(byte[] taken) {
+        int n = taken.length;
+        if (n == 0) {
+            return;
+        }
+        if (start >= n) {
+            start -= n;
+        } else {
+            byte[] joined = new byte[n + size()];
+            System.arraycopy(buffer, start, joined, n, size());
+            buffer = joined;
+            end = joined.length;
+            start = 0;
+        }
+        System.arraycopy(taken, 0, buffer, start, n);
+        if (transport != null && !paused && size() > 2 * limit) {
+            paused = true;
+            transport.pauseReading();
+        }
     }
 
     private void ensureRoom(int n) {

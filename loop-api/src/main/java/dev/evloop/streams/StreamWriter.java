@@ -1,5 +1,6 @@
 package dev.evloop.streams;
 
+import dev.evloop.Async;
 import dev.evloop.EventLoops;
 import dev.evloop.net.SocketOptions;
 import dev.evloop.net.Transport;
@@ -56,6 +57,9 @@ public final class StreamWriter {
     /**
      * Waits inside the current task while the transport's buffer is over its high-water mark.
      * Mirrors {@code await writer.drain()}.
+     *
+     * <p><b>Cancel safety.</b> A cancellation ends only the wait: the bytes written stay in the transport's
+     * buffer and are all still sent, and the connection stays open.
      *
      * @throws UncheckedIOException if the connection is lost, carrying its error
      * @throws IllegalStateException if it must wait outside a task
@@ -115,9 +119,17 @@ public final class StreamWriter {
     /**
      * Waits inside the current task until the connection is closed. Mirrors
      * {@code await writer.wait_closed()}.
+     *
+     * <p><b>Cancel safety.</b> A cancellation leaves the connection as it was (open stays open) and a later
+     * {@code waitClosed} still works: each call waits on a future of its own (asyncio's waits on the
+     * connection's one future, which a cancellation cancels).
+     *
+     * @throws IllegalStateException if it must wait outside a task
      */
     public void waitClosed() {
-        protocol.closed().await();
+        // Through a shield: a cancelled wait must not cancel the connection's own closed future,
+        // which every later waitClosed awaits.
+        Async.shield(protocol.closed()).await();
     }
 
     /**

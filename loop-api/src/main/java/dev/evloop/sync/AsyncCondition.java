@@ -66,6 +66,11 @@ public final class AsyncCondition extends LoopBound implements AutoCloseable {
      * Releases the lock, waits until notified, and acquires the lock again, even if the task is
      * cancelled meanwhile. Mirrors {@code await condition.wait()}.
      *
+     * <p><b>Cancel safety.</b> The {@link CancellationException} is raised with the lock held again (the task
+     * waits for it first), so the caller's {@code finally} releases it as usual. A notification
+     * that had reached the task passes to the next waiter instead, so none is lost, as in asyncio
+     * 3.13.
+     *
      * @throws IllegalStateException if the lock is not held
      * @throws CancellationException if the task was cancelled (the lock is held again)
      */
@@ -73,23 +78,32 @@ public final class AsyncCondition extends LoopBound implements AutoCloseable {
         if (!lock.isLocked()) {
             throw new IllegalStateException("cannot wait on an un-acquired lock");
         }
-        boundLoop();
+        LoopFuture<Boolean> waiter = boundLoop().createFuture();
         lock.release();
         try {
-            awaitTurn(waiters);
-        } finally {
-            CancellationException cancelled = null;
-            while (true) {
-                try {
-                    lock.acquire();
-                    break;
-                } catch (CancellationException e) {
-                    cancelled = e;
+            try {
+                awaitTurn(waiters, waiter);
+            } finally {
+                CancellationException cancelled = null;
+                while (true) {
+                    try {
+                        lock.acquire();
+                        break;
+                    } catch (CancellationException e) {
+                        cancelled = e;
+                    }
+                }
+                if (cancelled != null) {
+                    throw cancelled;
                 }
             }
-            if (cancelled != null) {
-                throw cancelled;
+        } catch (RuntimeException | Error e) {
+            if (waiter.isDone() && !waiter.isCancelled()) {
+                // It was notified but will not act on it: as asyncio 3.13, hand the notification
+                // to the next waiter so that it is not lost.
+                wakeFirst(waiters, false);
             }
+            throw e;
         }
     }
 
@@ -97,9 +111,12 @@ public final class AsyncCondition extends LoopBound implements AutoCloseable {
      * Waits until {@code predicate} is true, checking it first and after each notification.
      * Mirrors {@code await condition.wait_for(predicate)}.
      *
+     * <p><b>Cancel safety.</b> As {@link #await()}'s: the cancellation is raised with the lock held again.
+     *
      * @param predicate the condition to reach
      * @throws NullPointerException if {@code predicate} is null
      * @throws IllegalStateException if the lock is not held
+     * @throws CancellationException if the task was cancelled (the lock is held again)
      */
     public void waitFor(BooleanSupplier predicate) {
         Objects.requireNonNull(predicate, "predicate");

@@ -51,6 +51,8 @@ public final class AsyncEvent extends LoopBound {
      * Waits inside the current task until the event is set; returns at once if it is. Mirrors
      * {@code await event.wait()}.
      *
+     * <p><b>Cancel safety.</b> A cancelled wait leaves the event as it was, and the other waiters waiting.
+     *
      * @return {@code true}
      * @throws java.util.concurrent.CancellationException if the task is cancelled while waiting
      * @throws IllegalStateException if it must wait outside a task, or the event belongs to another loop

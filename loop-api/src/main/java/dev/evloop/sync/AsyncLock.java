@@ -29,6 +29,9 @@ public final class AsyncLock extends LoopBound implements AutoCloseable {
      * Acquires the lock, waiting inside the current task until it is free. Mirrors
      * {@code await lock.acquire()}.
      *
+     * <p><b>Cancel safety.</b> A cancelled acquire does not hold the lock: it stays with its holder, or, if it
+     * had just been handed to this task, passes to the next waiter, as in asyncio.
+     *
      * @return this lock, to release in a try-with-resources block
      * @throws java.util.concurrent.CancellationException if the task is cancelled while waiting
      * @throws IllegalStateException if it must wait outside a task, or the lock belongs to another loop

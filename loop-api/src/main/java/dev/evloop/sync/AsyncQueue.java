@@ -119,6 +119,9 @@ public final class AsyncQueue<T> extends LoopBound {
      * Adds an item, waiting inside the current task while the queue is full. Mirrors
      * {@code await queue.put(item)}.
      *
+     * <p><b>Cancel safety.</b> Cancelled while it waits, it adds nothing; if a free slot had just woken it,
+     * the slot passes to the next waiting putter.
+     *
      * @param item the item
      * @throws NullPointerException if {@code item} is null
      * @throws java.util.concurrent.CancellationException if the task is cancelled while waiting
@@ -156,6 +159,9 @@ public final class AsyncQueue<T> extends LoopBound {
     /**
      * Takes an item, waiting inside the current task while the queue is empty. Mirrors
      * {@code await queue.get()}.
+     *
+     * <p><b>Cancel safety.</b> Cancelled while it waits, it takes nothing: an item that had just woken it
+     * stays in the queue and goes to the next waiting getter, so no item is lost.
      *
      * @return the item
      * @throws java.util.concurrent.CancellationException if the task is cancelled while waiting
@@ -199,6 +205,9 @@ public final class AsyncQueue<T> extends LoopBound {
     /**
      * Waits inside the current task until every item put has been marked done. Mirrors
      * {@code await queue.join()}.
+     *
+     * <p><b>Cancel safety.</b> A cancelled join changes nothing: the items stay counted as unfinished, and
+     * other joiners go on waiting.
      *
      * @throws java.util.concurrent.CancellationException if the task is cancelled while waiting
      */

@@ -54,6 +54,9 @@ public class AsyncSemaphore extends LoopBound implements AutoCloseable {
      * Takes a permit, waiting inside the current task until one is free. Mirrors
      * {@code await semaphore.acquire()}.
      *
+     * <p><b>Cancel safety.</b> A cancelled acquire takes no permit: one that had just been handed to this
+     * task goes to the next waiter, or back to the count, as in asyncio.
+     *
      * @return this semaphore, to release in a try-with-resources block
      * @throws java.util.concurrent.CancellationException if the task is cancelled while waiting
      */

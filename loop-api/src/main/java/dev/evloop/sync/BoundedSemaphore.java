@@ -8,6 +8,9 @@ package dev.evloop.sync;
  * BoundedSemaphore slots = new BoundedSemaphore(2);
  * slots.release();   // IllegalStateException: released too many times
  * }</pre>
+ *
+ * <p>{@link #acquire()} is {@link AsyncSemaphore#acquire()}'s, with its cancel safety: a cancelled
+ * acquire takes no permit.
  */
 public final class BoundedSemaphore extends AsyncSemaphore {
     private final int bound;

@@ -1,5 +1,6 @@
 package dev.evloop.internal.net;
 
+import dev.evloop.Async;
 import dev.evloop.LoopFuture;
 import dev.evloop.internal.BaseEventLoop;
 import dev.evloop.net.Server;
@@ -74,7 +75,8 @@ final class TcpServer implements Server {
 
     @Override
     public LoopFuture<Void> waitClosed() {
-        return gone;
+        // A future per call: a task cancelled while awaiting it must not cancel the server's own.
+        return Async.shield(gone);
     }
 
     @Override

@@ -1,0 +1,742 @@
+package dev.evloop.conformance;
+
+import dev.evloop.Async;
+import dev.evloop.LoopFuture;
+import dev.evloop.ReturnWhen;
+import dev.evloop.Task;
+import dev.evloop.TaskGroup;
+import dev.evloop.net.Server;
+import dev.evloop.net.SocketOptions;
+import dev.evloop.process.Subprocess;
+import dev.evloop.process.SubprocessOptions;
+import dev.evloop.streams.StreamReader;
+import dev.evloop.streams.Streams;
+import dev.evloop.sync.AsyncCondition;
+import dev.evloop.sync.AsyncEvent;
+import dev.evloop.sync.AsyncLock;
+import dev.evloop.sync.AsyncQueue;
+import dev.evloop.sync.AsyncSemaphore;
+import dev.evloop.sync.BoundedSemaphore;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a cancellation leaves behind in each method that waits, as the methods' "Cancel safety"
+ * paragraphs say: each test cancels a task while it waits in one method, then looks at what is left.
+ */
+class CancelSafetyTest extends BackendTest {
+    private static final SocketOptions OPTIONS = SocketOptions.defaults();
+    private static final Duration FOREVER = Duration.ofDays(1);
+
+    /** Lets the tasks spawned so far run up to their first wait. */
+    private static void letThemWait() {
+        for (int i = 0; i < 3; i++) {
+            Async.yieldNow();
+        }
+    }
+
+    /** Cancels a task that waits, and waits until its cancellation is through. */
+    private static void cancelWhileWaiting(Task<?> task) {
+        letThemWait();
+        assertFalse(task.isDone(), "the task waits");
+        task.cancel();
+        assertThrows(CancellationException.class, task::await);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.US_ASCII);
+    }
+
+    private static void feed(StreamReader reader, String s) {
+        reader.feedData(ByteBuffer.wrap(bytes(s)));
+    }
+
+    private static int port(Server server) {
+        return ((InetSocketAddress) server.addresses().get(0)).getPort();
+    }
+
+    // StreamReader
+
+    @Test
+    void aReadCancelledWhileWaitingLetsTheNextReadHaveTheData() {
+        String got = loop.runUntilComplete(() -> {
+            StreamReader reader = new StreamReader(loop, StreamReader.DEFAULT_LIMIT);
+            cancelWhileWaiting(Async.spawn(() -> reader.read(100)));
+            Task<byte[]> next = Async.spawn(() -> reader.read(100));
+            letThemWait();
+            feed(reader, "abc");
+            return text(next.await());
+        });
+        assertEquals("abc", got);
+    }
+
+    @Test
+    void aReadWokenByDataButCancelledBeforeItRunsLeavesTheDataInTheBuffer() {
+        String got = loop.runUntilComplete(() -> {
+            StreamReader reader = new StreamReader(loop, StreamReader.DEFAULT_LIMIT);
+            Task<byte[]> reading = Async.spawn(() -> reader.read(100));
+            letThemWait();
+            feed(reader, "abc");
+            reading.cancel();
+            assertThrows(CancellationException.class, reading::await);
+            return text(reader.read(100));
+        });
+        assertEquals("abc", got);
+    }
+
+    @Test
+    void aReadExactlyCancelledWithPartOfItsBytesLeavesThemInTheBuffer() {
+        String got = loop.runUntilComplete(() -> {
+            StreamReader reader = new StreamReader(loop, StreamReader.DEFAULT_LIMIT);
+            feed(reader, "ab");
+            cancelWhileWaiting(Async.spawn(() -> reader.readExactly(5)));
+            feed(reader, "cde");
+            return text(reader.readExactly(5));
+        });
+        assertEquals("abcde", got);
+    }
+
+    @Test
+    void aReadLineCancelledMidLineLeavesThePartialLineInTheBuffer() {
+        String got = loop.runUntilComplete(() -> {
+            StreamReader reader = new StreamReader(loop, StreamReader.DEFAULT_LIMIT);
+            feed(reader, "hel");
+            cancelWhileWaiting(Async.spawn(reader::readLine));
+            feed(reader, "lo\n");
+            return text(reader.readLine());
+        });
+        assertEquals("hello\n", got);
+    }
+
+    @Test
+    void aReadUntilCancelledBeforeTheSeparatorLeavesTheChunkInTheBuffer() {
+        String got = loop.runUntilComplete(() -> {
+            StreamReader reader = new StreamReader(loop, StreamReader.DEFAULT_LIMIT);
+            feed(reader, "key: value\r");
+            cancelWhileWaiting(Async.spawn(() -> reader.readUntil(bytes("\r\n"))));
+            feed(reader, "\nnext");
+            return text(reader.readUntil(bytes("\r\n")));
+        });
+        assertEquals("key: value\r\n", got);
+    }
+
+    @Test
+    void aReadToTheEndCancelledMidwayPutsEveryByteItHadTakenBackInTheBuffer() {
+        String got = loop.runUntilComplete(() -> {
+            StreamReader reader = new StreamReader(loop, 4); // read() takes chunks of the limit
+            feed(reader, "0123456789");
+            cancelWhileWaiting(Async.spawn(() -> reader.read()));
+            feed(reader, "ab");
+            reader.feedEof();
+            return text(reader.read());
+        });
+        assertEquals("0123456789ab", got);
+    }
+
+    // StreamWriter
+
+    @Test
+    void aDrainCancelledWhileThePeerIsSlowStillSendsEveryWrittenByte() {
+        int[] sentAndReceived = loop.runUntilComplete(() -> {
+            AsyncEvent go = new AsyncEvent();
+            int[] counts = new int[2];
+            Server server = Async.startServer((r, w) -> {
+                go.await(); // not reading yet: the kernel's buffers fill, then the client's
+                byte[] chunk;
+                while ((chunk = r.read(1 << 16)).length > 0) {
+                    counts[1] += chunk.length;
+                }
+                w.close();
+            }, "127.0.0.1", 0, OPTIONS);
+            Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+            byte[] chunk = new byte[1 << 20];
+            for (int i = 0; i < 256 && s.writer().transport().writeBufferSize() <= chunk.length; i++) {
+                s.writer().write(chunk);
+                counts[0] += chunk.length;
+                Async.sleep(0.001);
+            }
+            cancelWhileWaiting(Async.spawn(() -> {
+                s.writer().drain();
+                return null;
+            }));
+            go.set();
+            s.writer().writeEof();
+            s.writer().waitClosed();
+            server.close();
+            return counts;
+        });
+        assertEquals(sentAndReceived[0], sentAndReceived[1]);
+    }
+
+    @Test
+    void aWaitClosedCancelledLeavesTheConnectionOpenAndALaterWaitClosedReturns() {
+        boolean[] closingAfterCancel = new boolean[1];
+        loop.runUntilComplete(() -> {
+            Server server = Async.startServer(StreamsTest.ECHO, "127.0.0.1", 0, OPTIONS);
+            Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+            cancelWhileWaiting(Async.spawn(() -> {
+                s.writer().waitClosed();
+                return null;
+            }));
+            closingAfterCancel[0] = s.writer().isClosing();
+            s.writer().close();
+            s.writer().waitClosed(); // throws if the cancellation reached the connection's own future
+            server.close();
+            return null;
+        });
+        assertFalse(closingAfterCancel[0]);
+    }
+
+    @Test
+    void aServerWaitClosedCancelledLeavesALaterWaitClosedWorking() {
+        boolean closed = loop.runUntilComplete(() -> {
+            Server server = Async.startServer(StreamsTest.ECHO, "127.0.0.1", 0, OPTIONS);
+            cancelWhileWaiting(Async.spawn(() -> server.waitClosed().await()));
+            server.close();
+            server.waitClosed().await();
+            return true;
+        });
+        assertTrue(closed);
+    }
+
+    // Async.openConnection
+
+    @Test
+    void anOpenConnectionCancelledAtAnyPointLeavesNoConnectionOpen() {
+        OpenFileDescriptors.assumeCountable();
+        long left = loop.runUntilComplete(() -> {
+            Server server = Async.startServer(StreamsTest.ECHO, "127.0.0.1", 0, OPTIONS);
+            return descriptorsLeftByCancelledOpens(server,
+                    () -> Async.openConnection("127.0.0.1", port(server), OPTIONS));
+        });
+        assertEquals(0, left, "descriptors left open by cancelled connections");
+    }
+
+    @Test
+    void anOpenUnixConnectionCancelledAtAnyPointLeavesNoConnectionOpen(@TempDir Path dir) {
+        OpenFileDescriptors.assumeCountable();
+        Path socket = dir.resolve("cancel.sock");
+        long left = loop.runUntilComplete(() -> {
+            Server server = Async.startUnixServer(StreamsTest.ECHO, socket, OPTIONS);
+            return descriptorsLeftByCancelledOpens(server, () -> Async.openUnixConnection(socket, OPTIONS));
+        });
+        assertEquals(0, left, "descriptors left open by cancelled connections");
+    }
+
+    /**
+     * Cancels opens after 0, 1, 2... yields (while resolving, while connecting, once connected),
+     * closes the ones that finished first, closes the server and counts the descriptors still
+     * open beyond the listening server's.
+     */
+    private static long descriptorsLeftByCancelledOpens(Server server, Callable<Streams> open) throws Exception {
+        long listening = OpenFileDescriptors.count();
+        for (int yields = 0; yields < 12; yields++) {
+            Task<Streams> connecting = Async.spawn(open);
+            for (int i = 0; i < yields; i++) {
+                Async.yieldNow();
+            }
+            if (connecting.isDone()) {
+                connecting.await().writer().close();
+            } else {
+                connecting.cancel();
+                assertThrows(CancellationException.class, connecting::await);
+            }
+        }
+        // Closes finish on the loop, and the server closes its side on our EOF.
+        for (int i = 0; i < 500 && OpenFileDescriptors.count() > listening; i++) {
+            Async.sleep(0.01);
+        }
+        long left = OpenFileDescriptors.count() - listening;
+        server.close(); // not waiting for it: a leaked connection would hold it forever
+        return left;
+    }
+
+    // AsyncQueue
+
+    @Test
+    void aGetCancelledWhileWaitingTakesNothingFromTheQueue() {
+        List<Object> left = loop.runUntilComplete(() -> {
+            AsyncQueue<String> queue = AsyncQueue.fifo(0);
+            cancelWhileWaiting(Async.spawn(queue::get));
+            queue.putNowait("x");
+            return List.of(queue.size(), queue.getNowait());
+        });
+        assertEquals(List.of(1, "x"), left);
+    }
+
+    @Test
+    void aGetWokenForAnItemButCancelledLeavesTheItemForTheNextGetter() {
+        List<Object> seen = loop.runUntilComplete(() -> {
+            AsyncQueue<String> queue = AsyncQueue.fifo(0);
+            Task<String> first = Async.spawn(queue::get);
+            Task<String> second = Async.spawn(queue::get);
+            letThemWait();
+            queue.putNowait("x"); // wakes the first getter...
+            first.cancel();       // ...which is cancelled before it runs
+            assertThrows(CancellationException.class, first::await);
+            return List.of(Async.waitFor(second, Duration.ofSeconds(10)), queue.size());
+        });
+        assertEquals(List.of("x", 0), seen);
+    }
+
+    @Test
+    void aPutCancelledWhileTheQueueIsFullAddsNothing() {
+        List<Object> left = loop.runUntilComplete(() -> {
+            AsyncQueue<String> queue = AsyncQueue.fifo(1);
+            queue.putNowait("a");
+            cancelWhileWaiting(Async.spawn(() -> {
+                queue.put("b");
+                return null;
+            }));
+            List<Object> state = new ArrayList<>();
+            state.add(queue.size());
+            state.add(queue.getNowait());
+            state.add(queue.isEmpty());
+            return state;
+        });
+        assertEquals(List.of(1, "a", true), left);
+    }
+
+    @Test
+    void aPutWokenForAFreeSlotButCancelledPassesTheSlotToTheNextPutter() {
+        List<String> left = loop.runUntilComplete(() -> {
+            AsyncQueue<String> queue = AsyncQueue.fifo(1);
+            queue.putNowait("a");
+            Task<?> first = Async.spawn(() -> {
+                queue.put("b");
+                return null;
+            });
+            Task<?> second = Async.spawn(() -> {
+                queue.put("c");
+                return null;
+            });
+            letThemWait();
+            queue.getNowait(); // frees the slot and wakes the first putter...
+            first.cancel();    // ...which is cancelled before it runs
+            assertThrows(CancellationException.class, first::await);
+            Async.waitFor(second, Duration.ofSeconds(10));
+            List<String> items = new ArrayList<>();
+            while (!queue.isEmpty()) {
+                items.add(queue.getNowait());
+            }
+            return items;
+        });
+        assertEquals(List.of("c"), left);
+    }
+
+    @Test
+    void aJoinCancelledLeavesTheUnfinishedItemsCounted() {
+        List<Boolean> seen = loop.runUntilComplete(() -> {
+            AsyncQueue<String> queue = AsyncQueue.fifo(0);
+            queue.putNowait("x");
+            cancelWhileWaiting(Async.spawn(() -> {
+                queue.join();
+                return null;
+            }));
+            Task<?> joiner = Async.spawn(() -> {
+                queue.join();
+                return null;
+            });
+            letThemWait();
+            boolean waitsForTheItem = !joiner.isDone();
+            queue.getNowait();
+            queue.taskDone();
+            Async.waitFor(joiner, Duration.ofSeconds(10));
+            return List.of(waitsForTheItem, joiner.isDone());
+        });
+        assertEquals(List.of(true, true), seen);
+    }
+
+    // AsyncLock
+
+    @Test
+    void aLockAcquireCancelledWhileWaitingLeavesTheLockWithItsHolderAndFreeAfterRelease() {
+        List<Boolean> locked = loop.runUntilComplete(() -> {
+            AsyncLock lock = new AsyncLock();
+            lock.acquire();
+            cancelWhileWaiting(Async.spawn(lock::acquire));
+            boolean held = lock.isLocked();
+            lock.release();
+            letThemWait();
+            return List.of(held, lock.isLocked());
+        });
+        assertEquals(List.of(true, false), locked);
+    }
+
+    @Test
+    void aLockHandedToAWaiterThatIsCancelledBeforeItRunsGoesToTheNextWaiter() {
+        boolean nextGotIt = loop.runUntilComplete(() -> {
+            AsyncLock lock = new AsyncLock();
+            lock.acquire();
+            Task<?> first = Async.spawn(lock::acquire);
+            Task<Boolean> second = Async.spawn(() -> {
+                lock.acquire();
+                return lock.isLocked();
+            });
+            letThemWait();
+            lock.release(); // wakes the first waiter...
+            first.cancel(); // ...which is cancelled before it runs
+            assertThrows(CancellationException.class, first::await);
+            return Async.waitFor(second, Duration.ofSeconds(10));
+        });
+        assertTrue(nextGotIt);
+    }
+
+    // AsyncSemaphore, BoundedSemaphore
+
+    @Test
+    void aSemaphoreAcquireCancelledWhileWaitingTakesNoPermit() {
+        int permits = loop.runUntilComplete(() -> {
+            AsyncSemaphore semaphore = new AsyncSemaphore(1);
+            semaphore.acquire();
+            cancelWhileWaiting(Async.spawn(semaphore::acquire));
+            semaphore.release();
+            letThemWait();
+            return semaphore.availablePermits();
+        });
+        assertEquals(1, permits);
+    }
+
+    @Test
+    void aBoundedSemaphoreAcquireCancelledWhileWaitingTakesNoPermit() {
+        int permits = loop.runUntilComplete(() -> {
+            BoundedSemaphore semaphore = new BoundedSemaphore(1);
+            semaphore.acquire();
+            cancelWhileWaiting(Async.spawn(semaphore::acquire));
+            semaphore.release();
+            letThemWait();
+            return semaphore.availablePermits();
+        });
+        assertEquals(1, permits);
+    }
+
+    @Test
+    void aPermitHandedToAWaiterThatIsCancelledBeforeItRunsGoesToTheNextWaiter() {
+        List<Object> seen = loop.runUntilComplete(() -> {
+            AsyncSemaphore semaphore = new AsyncSemaphore(1);
+            semaphore.acquire();
+            Task<?> first = Async.spawn(semaphore::acquire);
+            Task<?> second = Async.spawn(semaphore::acquire);
+            letThemWait();
+            semaphore.release(); // hands the permit to the first waiter...
+            first.cancel();      // ...which is cancelled before it runs
+            assertThrows(CancellationException.class, first::await);
+            Async.waitFor(second, Duration.ofSeconds(10));
+            return List.of(second.isDone(), semaphore.availablePermits());
+        });
+        assertEquals(List.of(true, 0), seen);
+    }
+
+    // AsyncCondition
+
+    @Test
+    void aConditionWaitCancelledRaisesWithTheLockHeldAgain() {
+        boolean heldWhenRaised = loop.runUntilComplete(() -> {
+            AsyncCondition condition = new AsyncCondition();
+            boolean[] held = new boolean[1];
+            cancelWhileWaiting(Async.spawn(() -> {
+                condition.acquire();
+                try {
+                    condition.await();
+                } catch (CancellationException e) {
+                    held[0] = condition.isLocked();
+                    condition.release();
+                    throw e;
+                }
+                return null;
+            }));
+            return held[0] && !condition.isLocked();
+        });
+        assertTrue(heldWhenRaised);
+    }
+
+    @Test
+    void aConditionWaitForCancelledRaisesWithTheLockHeldAgain() {
+        boolean heldWhenRaised = loop.runUntilComplete(() -> {
+            AsyncCondition condition = new AsyncCondition();
+            boolean[] held = new boolean[1];
+            cancelWhileWaiting(Async.spawn(() -> {
+                condition.acquire();
+                try {
+                    condition.waitFor(() -> false);
+                } catch (CancellationException e) {
+                    held[0] = condition.isLocked();
+                    condition.release();
+                    throw e;
+                }
+                return null;
+            }));
+            return held[0] && !condition.isLocked();
+        });
+        assertTrue(heldWhenRaised);
+    }
+
+    @Test
+    void aNotificationToAWaiterThatIsCancelledBeforeItRunsGoesToTheNextWaiter() {
+        boolean nextWoke = loop.runUntilComplete(() -> {
+            AsyncCondition condition = new AsyncCondition();
+            Task<?> first = Async.spawn(() -> {
+                condition.acquire();
+                try {
+                    condition.await();
+                } finally {
+                    condition.release();
+                }
+                return null;
+            });
+            Task<Boolean> second = Async.spawn(() -> {
+                condition.acquire();
+                try {
+                    condition.await();
+                    return true;
+                } finally {
+                    condition.release();
+                }
+            });
+            letThemWait();
+            condition.acquire();
+            condition.signal(1); // notifies the first waiter...
+            first.cancel();      // ...which is cancelled before it runs
+            condition.release();
+            assertThrows(CancellationException.class, first::await);
+            return Async.waitFor(second, Duration.ofSeconds(10));
+        });
+        assertTrue(nextWoke);
+    }
+
+    // AsyncEvent
+
+    @Test
+    void anEventWaitCancelledLeavesTheEventUnsetAndTheOtherWaitersWaiting() {
+        List<Boolean> seen = loop.runUntilComplete(() -> {
+            AsyncEvent event = new AsyncEvent();
+            Task<Boolean> other = Async.spawn(event::await);
+            cancelWhileWaiting(Async.spawn(event::await));
+            boolean setAfterCancel = event.isSet();
+            boolean otherWaits = !other.isDone();
+            event.set();
+            return List.of(setAfterCancel, otherWaits, Async.waitFor(other, Duration.ofSeconds(10)));
+        });
+        assertEquals(List.of(false, true, true), seen);
+    }
+
+    // Async.sleep, timeout, waitFor, gather, gatherSettled
+
+    @Test
+    void aSleepCancelledCancelsItsTimer() {
+        long cancelledTimers = loop.runUntilComplete(() -> {
+            long before = loop.metrics().timersCancelled();
+            cancelWhileWaiting(Async.spawn(() -> {
+                Async.sleep(FOREVER.minusHours(1));
+                return null;
+            }));
+            return loop.metrics().timersCancelled() - before;
+        });
+        assertEquals(1, cancelledTimers);
+    }
+
+    @Test
+    void aTimeoutCancelledFromOutsideRaisesTheCancellationAndCancelsItsDeadline() {
+        List<Object> seen = loop.runUntilComplete(() -> {
+            long before = loop.metrics().timersCancelled();
+            Task<?> timed = Async.spawn(() -> Async.timeout(FOREVER.minusHours(1), () -> {
+                Async.sleep(FOREVER.minusHours(2));
+                return null;
+            }));
+            cancelWhileWaiting(timed);
+            return List.of(timed.isCancelled(), loop.metrics().timersCancelled() - before);
+        });
+        assertEquals(List.of(true, 2L), seen, "the task is cancelled, and both the sleep's timer and the deadline are gone");
+    }
+
+    @Test
+    void aWaitForCancelledCancelsTheTaskItWaitsForAndReturnsOnceThatTaskHasFinished() {
+        List<Boolean> seen = loop.runUntilComplete(() -> {
+            boolean[] cleanedUp = new boolean[1];
+            Task<?> inner = Async.spawn(() -> {
+                try {
+                    Async.sleep(FOREVER);
+                } finally {
+                    Async.sleep(0.01); // cleaning up takes a while
+                    cleanedUp[0] = true;
+                }
+                return null;
+            });
+            cancelWhileWaiting(Async.spawn(() -> Async.waitFor(inner, FOREVER)));
+            return List.of(inner.isCancelled(), cleanedUp[0]);
+        });
+        assertEquals(List.of(true, true), seen);
+    }
+
+    @Test
+    void aGatherCancelledCancelsTheChildrenNotYetDoneAndKeepsTheOthersResults() {
+        List<Object> seen = loop.runUntilComplete(() -> {
+            Task<String> done = Async.spawn(() -> "done");
+            Task<String> sleeping = Async.spawn(() -> {
+                Async.sleep(FOREVER);
+                return "woke";
+            });
+            letThemWait();
+            cancelWhileWaiting(Async.spawn(() -> Async.gather(done, sleeping).await()));
+            return List.of(done.result(), sleeping.isCancelled());
+        });
+        assertEquals(List.of("done", true), seen);
+    }
+
+    @Test
+    void aGatherCancelledRaisesAsSoonAsOneChildEndsCancelledWhileSlowerChildrenStillUnwind() {
+        List<Boolean> seen = loop.runUntilComplete(() -> {
+            AsyncEvent cleanUpMayEnd = new AsyncEvent();
+            Task<?> quick = Async.spawn(() -> {
+                Async.sleep(FOREVER);
+                return null;
+            });
+            Task<?> slow = Async.spawn(() -> {
+                try {
+                    Async.sleep(FOREVER);
+                } finally {
+                    cleanUpMayEnd.await();
+                }
+                return null;
+            });
+            Task<List<Object>> awaiting = Async.spawn(() -> Async.gather(quick, slow).await());
+            letThemWait();
+            awaiting.cancel();
+            // Not awaiting it: a gather that waited for the slow child would never end here.
+            Async.wait(List.of(awaiting), Duration.ofSeconds(10), ReturnWhen.ALL_COMPLETED);
+            boolean slowStillUnwinding = awaiting.isCancelled() && !slow.isDone();
+            cleanUpMayEnd.set();
+            for (int i = 0; i < 1000 && !slow.isDone(); i++) {
+                Async.sleep(0.01);
+            }
+            return List.of(quick.isCancelled(), slowStillUnwinding);
+        });
+        assertEquals(List.of(true, true), seen);
+    }
+
+    @Test
+    void aGatherSettledCancelledReturnsOnlyOnceEveryChildHasFinished() {
+        List<Boolean> seen = loop.runUntilComplete(() -> {
+            boolean[] cleanedUp = new boolean[1];
+            Task<?> quick = Async.spawn(() -> {
+                Async.sleep(FOREVER);
+                return null;
+            });
+            Task<?> slow = Async.spawn(() -> {
+                try {
+                    Async.sleep(FOREVER);
+                } finally {
+                    Async.sleep(0.01);
+                    cleanedUp[0] = true;
+                }
+                return null;
+            });
+            cancelWhileWaiting(Async.spawn(() -> Async.gatherSettled(List.of(quick, slow)).await()));
+            return List.of(quick.isCancelled(), slow.isCancelled(), cleanedUp[0]);
+        });
+        assertEquals(List.of(true, true, true), seen);
+    }
+
+    // LoopFuture.await, Task.await, shield
+
+    @Test
+    void anAwaitCancelledCancelsTheAwaitedFuture() {
+        boolean cancelled = loop.runUntilComplete(() -> {
+            LoopFuture<String> future = loop.createFuture();
+            cancelWhileWaiting(Async.spawn(future::await));
+            return future.isCancelled();
+        });
+        assertTrue(cancelled);
+    }
+
+    @Test
+    void anAwaitOfAShieldCancelledLeavesTheShieldedFuturePending() {
+        List<Object> seen = loop.runUntilComplete(() -> {
+            LoopFuture<String> future = loop.createFuture();
+            cancelWhileWaiting(Async.spawn(() -> Async.shield(future).await()));
+            boolean pending = !future.isDone();
+            future.setResult("still wanted");
+            return List.of(pending, future.result());
+        });
+        assertEquals(List.of(true, "still wanted"), seen);
+    }
+
+    @Test
+    void aTaskAwaitingAnotherTaskThatIsCancelledCancelsThatTaskAndWaitsForIt() {
+        List<Boolean> seen = loop.runUntilComplete(() -> {
+            boolean[] cleanedUp = new boolean[1];
+            Task<?> inner = Async.spawn(() -> {
+                try {
+                    Async.sleep(FOREVER);
+                } finally {
+                    Async.sleep(0.01);
+                    cleanedUp[0] = true;
+                }
+                return null;
+            });
+            cancelWhileWaiting(Async.spawn(inner::await));
+            return List.of(inner.isCancelled(), cleanedUp[0]);
+        });
+        assertEquals(List.of(true, true), seen);
+    }
+
+    // TaskGroup
+
+    @Test
+    void aTaskGroupCancelledWhileClosingCancelsItsChildrenAndRaisesOnceTheyAreDone() {
+        List<Boolean> seen = loop.runUntilComplete(() -> {
+            boolean[] cleanedUp = new boolean[1];
+            Task<?>[] child = new Task<?>[1];
+            cancelWhileWaiting(Async.spawn(() -> {
+                try (TaskGroup group = new TaskGroup()) {
+                    child[0] = group.spawn(() -> {
+                        try {
+                            Async.sleep(FOREVER);
+                        } finally {
+                            Async.sleep(0.01);
+                            cleanedUp[0] = true;
+                        }
+                        return null;
+                    });
+                }
+                return null;
+            }));
+            return List.of(child[0].isCancelled(), cleanedUp[0]);
+        });
+        assertEquals(List.of(true, true), seen);
+    }
+
+    // Subprocess
+
+    @Test
+    void aSubprocessWaitForCancelledLeavesTheChildRunningAndALaterWaitForGetsItsCode() {
+        List<Object> seen = loop.runUntilComplete(() -> {
+            Subprocess child = Async.createSubprocessExec(List.of("cat"), SubprocessOptions.pipes());
+            cancelWhileWaiting(Async.spawn(child::waitFor));
+            child.stdin().write(bytes("still there\n"));
+            String echoed = text(child.stdout().readLine()); // the child still runs and answers
+            child.stdin().close();
+            return List.of(echoed, child.waitFor());
+        });
+        assertEquals(List.of("still there\n", 0), seen);
+    }
+}
