@@ -29,8 +29,7 @@ import java.time.Duration;
  * where io_uring is disabled (many kernels and container runtimes disable it), and the one to name
  * for Unix-socket servers that reply after the client's half-close. Ranked first on Linux: the
  * bundled benchmarks, measured from outside the server's process, find it within noise of or ahead
- * of io_uring at every shape but many small messages, where io_uring leads, and evloop on io_uring
- * collapses on large transfers (see the README).
+ * of io_uring at every shape but many small messages, where io_uring leads (see the README).
  *
  * <pre>{@code
  * java -Dloop.backend=epoll -cp ... MyApp

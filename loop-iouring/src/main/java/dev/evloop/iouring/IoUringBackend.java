@@ -28,9 +28,9 @@ import java.time.Duration;
  * calls. Needs a kernel that has io_uring enabled (Netty checks by creating a ring); where it has
  * not, the default is epoll anyway. Ranked after epoll: the bundled benchmarks, measured from outside
  * the server's process, find it ahead with many small messages (1.25 x epoll's round trips at 500
- * connections of 64 B) but find evloop on io_uring collapsing when much data is in flight (0.27 x
- * at 500 connections of 16 KiB; see the README). Name it, or calibrate, for a small-message
- * workload. Netty 4.2.18 closes its Unix-domain connections at the peer's half-close, so a
+ * connections of 64 B) and behind with many connections of 16 KiB (about 0.7 x; 0.27 x on a heap
+ * of 512 MiB or less, where Netty's allocator stops pooling large buffers; see the README). Name
+ * it, or calibrate, for a small-message workload. Netty 4.2.18 closes its Unix-domain connections at the peer's half-close, so a
  * Unix-socket server that replies after its client's {@code writeEof} needs epoll.
  * Loading this class sets {@code io.netty.iouring.pollAddMultishotEnabled=false} unless it is set
  * already, before Netty's io_uring classes read it: with multishot polls, connections reset just
