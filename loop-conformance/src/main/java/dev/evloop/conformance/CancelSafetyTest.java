@@ -450,34 +450,26 @@ class CancelSafetyTest extends BackendTest {
 
     @Test
     void aConditionWaitCancelledRaisesWithTheLockHeldAgain() {
-        boolean heldWhenRaised = loop.runUntilComplete(() -> {
-            AsyncCondition condition = new AsyncCondition();
-            boolean[] held = new boolean[1];
-            cancelWhileWaiting(Async.spawn(() -> {
-                condition.acquire();
-                try {
-                    condition.await();
-                } catch (CancellationException e) {
-                    held[0] = condition.isLocked();
-                    condition.release();
-                    throw e;
-                }
-                return null;
-            }));
-            return held[0] && !condition.isLocked();
-        });
-        assertTrue(heldWhenRaised);
+        assertTrue(lockHeldWhenCancelledIn(AsyncCondition::await));
     }
 
     @Test
     void aConditionWaitForCancelledRaisesWithTheLockHeldAgain() {
-        boolean heldWhenRaised = loop.runUntilComplete(() -> {
+        assertTrue(lockHeldWhenCancelledIn(condition -> condition.waitFor(() -> false)));
+    }
+
+    /**
+     * Cancels a task while it waits in {@code wait} on a condition it holds; whether the lock was
+     * held again when the cancellation was raised, and free once the task let it go.
+     */
+    private boolean lockHeldWhenCancelledIn(java.util.function.Consumer<AsyncCondition> wait) {
+        return loop.runUntilComplete(() -> {
             AsyncCondition condition = new AsyncCondition();
             boolean[] held = new boolean[1];
             cancelWhileWaiting(Async.spawn(() -> {
                 condition.acquire();
                 try {
-                    condition.waitFor(() -> false);
+                    wait.accept(condition);
                 } catch (CancellationException e) {
                     held[0] = condition.isLocked();
                     condition.release();
@@ -487,7 +479,6 @@ class CancelSafetyTest extends BackendTest {
             }));
             return held[0] && !condition.isLocked();
         });
-        assertTrue(heldWhenRaised);
     }
 
     @Test
