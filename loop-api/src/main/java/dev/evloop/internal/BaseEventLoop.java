@@ -25,10 +25,8 @@ import dev.evloop.net.Server;
 import dev.evloop.net.SocketOptions;
 import dev.evloop.net.Transport;
 import dev.evloop.spi.LoopBackend;
-import io.netty.channel.Channel;
 import io.netty.channel.ManualIoEventLoop;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
@@ -36,19 +34,14 @@ import java.nio.channels.SelectableChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -64,7 +57,6 @@ import java.util.function.Supplier;
  * the Netty loop's MPSC task queue, which also wakes a blocked poll.
  */
 public final class BaseEventLoop implements LoopCore {
-    private static final System.Logger LOG = System.getLogger("dev.evloop");
     private static final String CLOSED = "event loop is closed";
     /** How long a busy loop may go without polling after a poll that found nothing; see iterate. */
     private static final long POLL_DEFERRAL_NANOS = 20_000;
@@ -940,7 +932,7 @@ public final class BaseEventLoop implements LoopCore {
 
     @Override
     public LoopFuture<Void> shutdownDefaultExecutor(Duration timeout) {
-        return executor.shutdown(this, timeout, Durations.waitNanos(timeout, "timeout"));
+        return executor.shutdown(this, timeout);
     }
 
     // ---- errors and debugging ---------------------------------------------------------------

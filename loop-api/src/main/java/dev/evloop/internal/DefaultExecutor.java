@@ -45,7 +45,8 @@ final class DefaultExecutor {
      * done or {@code timeout} has passed (with a warning), as asyncio's
      * {@code shutdown_default_executor}.
      */
-    LoopFuture<Void> shutdown(EventLoop loop, Duration timeout, long timeoutNanos) {
+    LoopFuture<Void> shutdown(EventLoop loop, Duration timeout) {
+        long timeoutNanos = Durations.waitNanos(timeout, "timeout");
         LoopFuture<Void> done = loop.createFuture();
         if (!(executor instanceof ExecutorService service)) {
             done.setResult(null);

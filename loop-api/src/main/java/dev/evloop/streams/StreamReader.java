@@ -5,7 +5,6 @@ import dev.evloop.EventLoop;
 import dev.evloop.LoopFuture;
 import dev.evloop.internal.Failures;
 import dev.evloop.net.Transport;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Objects;

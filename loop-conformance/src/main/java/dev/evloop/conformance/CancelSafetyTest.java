@@ -17,7 +17,6 @@ import dev.evloop.sync.AsyncLock;
 import dev.evloop.sync.AsyncQueue;
 import dev.evloop.sync.AsyncSemaphore;
 import dev.evloop.sync.BoundedSemaphore;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -405,28 +404,27 @@ class CancelSafetyTest extends BackendTest {
 
     @Test
     void aSemaphoreAcquireCancelledWhileWaitingTakesNoPermit() {
-        int permits = loop.runUntilComplete(() -> {
-            AsyncSemaphore semaphore = new AsyncSemaphore(1);
-            semaphore.acquire();
-            cancelWhileWaiting(Async.spawn(semaphore::acquire));
-            semaphore.release();
-            letThemWait();
-            return semaphore.availablePermits();
-        });
-        assertEquals(1, permits);
+        assertEquals(1, permitsAfterACancelledAcquire(() -> new AsyncSemaphore(1)));
     }
 
     @Test
     void aBoundedSemaphoreAcquireCancelledWhileWaitingTakesNoPermit() {
-        int permits = loop.runUntilComplete(() -> {
-            BoundedSemaphore semaphore = new BoundedSemaphore(1);
+        assertEquals(1, permitsAfterACancelledAcquire(() -> new BoundedSemaphore(1)));
+    }
+
+    /**
+     * Takes a semaphore's one permit, cancels a second acquire while it waits, gives the permit
+     * back; the permits available then.
+     */
+    private int permitsAfterACancelledAcquire(java.util.function.Supplier<AsyncSemaphore> make) {
+        return loop.runUntilComplete(() -> {
+            AsyncSemaphore semaphore = make.get();
             semaphore.acquire();
             cancelWhileWaiting(Async.spawn(semaphore::acquire));
             semaphore.release();
             letThemWait();
             return semaphore.availablePermits();
         });
-        assertEquals(1, permits);
     }
 
     @Test

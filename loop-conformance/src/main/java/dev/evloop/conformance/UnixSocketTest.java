@@ -26,7 +26,6 @@ import dev.evloop.conformance.TcpTest.Collector;
 import dev.evloop.conformance.TcpTest.Echo;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
