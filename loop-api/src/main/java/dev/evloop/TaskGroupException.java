@@ -20,6 +20,7 @@ import java.util.List;
 public class TaskGroupException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** Every child failure, in the order the children failed. */
     private final ArrayList<Throwable> failures = new ArrayList<>();
 
     /**

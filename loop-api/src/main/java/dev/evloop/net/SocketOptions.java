@@ -252,72 +252,72 @@ public final class SocketOptions {
         return with(o -> o.extra = frozen);
     }
 
-    /** @return the listen backlog */
+    /** {@return the listen backlog} */
     public int backlog() {
         return backlog;
     }
 
-    /** @return whether SO_REUSEADDR is set on servers */
+    /** {@return whether SO_REUSEADDR is set on servers} */
     public boolean reuseAddress() {
         return reuseAddress;
     }
 
-    /** @return whether SO_REUSEPORT is asked for */
+    /** {@return whether SO_REUSEPORT is asked for} */
     public boolean reusePort() {
         return reusePort;
     }
 
-    /** @return whether TCP_NODELAY is set */
+    /** {@return whether TCP_NODELAY is set} */
     public boolean noDelay() {
         return noDelay;
     }
 
-    /** @return whether SO_KEEPALIVE is set */
+    /** {@return whether SO_KEEPALIVE is set} */
     public boolean keepAlive() {
         return keepAlive;
     }
 
-    /** @return whether datagram endpoints may broadcast */
+    /** {@return whether datagram endpoints may broadcast} */
     public boolean broadcast() {
         return broadcast;
     }
 
-    /** @return the local address of connections, or {@code null} */
+    /** {@return the local address of connections, or {@code null}} */
     public SocketAddress localAddress() {
         return localAddress;
     }
 
-    /** @return SO_SNDBUF, or 0 for the OS default */
+    /** {@return SO_SNDBUF, or 0 for the OS default} */
     public int sendBufferSize() {
         return sendBufferSize;
     }
 
-    /** @return SO_RCVBUF, or 0 for the OS default */
+    /** {@return SO_RCVBUF, or 0 for the OS default} */
     public int receiveBufferSize() {
         return receiveBufferSize;
     }
 
-    /** @return whether servers accept at once */
+    /** {@return whether servers accept at once} */
     public boolean startServing() {
         return startServing;
     }
 
-    /** @return the TLS context, or {@code null} for plain TCP */
+    /** {@return the TLS context, or {@code null} for plain TCP} */
     public SslContext ssl() {
         return ssl;
     }
 
-    /** @return the name a TLS client expects, or {@code null} for the host it connects to */
+    /** {@return the name a TLS client expects, or {@code null} for the host it connects to} */
     public String serverHostname() {
         return serverHostname;
     }
 
-    /** @return how long a TLS handshake may take */
+    /** {@return how long a TLS handshake may take} */
     public Duration sslHandshakeTimeout() {
         return sslHandshakeTimeout;
     }
 
-    /** @return the extra Netty options, in the order they were set */
+    /** {@return the extra Netty options, in the order they were set} */
     public Map<ChannelOption<?>, Object> extraOptions() {
         return extra;
     }

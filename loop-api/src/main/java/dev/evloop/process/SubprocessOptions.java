@@ -74,6 +74,8 @@ public record SubprocessOptions(Stdio stdin, Stdio stdout, Stdio stderr, Path di
     }
 
     /**
+     * A copy that gives the child another stdin: asyncio's {@code stdin=}.
+     *
      * @param stdin where stdin comes from
      * @return a copy with it
      */
@@ -82,6 +84,8 @@ public record SubprocessOptions(Stdio stdin, Stdio stdout, Stdio stderr, Path di
     }
 
     /**
+     * A copy that sends the child's stdout elsewhere: asyncio's {@code stdout=}.
+     *
      * @param stdout where stdout goes
      * @return a copy with it
      */
@@ -90,6 +94,8 @@ public record SubprocessOptions(Stdio stdin, Stdio stdout, Stdio stderr, Path di
     }
 
     /**
+     * A copy that sends the child's stderr elsewhere: asyncio's {@code stderr=}.
+     *
      * @param stderr where stderr goes
      * @return a copy with it
      */
@@ -98,6 +104,8 @@ public record SubprocessOptions(Stdio stdin, Stdio stdout, Stdio stderr, Path di
     }
 
     /**
+     * A copy that runs the child in another working directory: asyncio's {@code cwd=}.
+     *
      * @param directory the working directory, or {@code null} for the parent's
      * @return a copy with it
      */
@@ -128,8 +136,11 @@ public record SubprocessOptions(Stdio stdin, Stdio stdout, Stdio stderr, Path di
     }
 
     /**
+     * A copy with another buffer limit for the stream readers: asyncio's {@code limit=}.
+     *
      * @param limit the stream readers' buffer limit in bytes, as asyncio's {@code limit=}
      * @return a copy with it
+     * @throws IllegalArgumentException if {@code limit} is not positive
      */
     public SubprocessOptions withLimit(int limit) {
         return new SubprocessOptions(stdin, stdout, stderr, directory, environment, replaceEnvironment, limit);

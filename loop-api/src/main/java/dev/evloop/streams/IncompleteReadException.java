@@ -15,7 +15,9 @@ package dev.evloop.streams;
 public class IncompleteReadException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The bytes that arrived before the end of the stream. */
     private final byte[] partial;
+    /** How many bytes were needed, or -1 when reading up to a separator. */
     private final long expected;
 
     /**

@@ -16,6 +16,7 @@ package dev.evloop.streams;
 public class LimitOverrunException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** How many bytes may be consumed without finding the separator. */
     private final int consumed;
 
     /**
