@@ -1,5 +1,10 @@
 package dev.evloop.spi;
 
+import java.io.File;
+import java.lang.module.FindException;
+import java.lang.module.ModuleFinder;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -7,7 +12,9 @@ import java.util.function.Supplier;
 /**
  * Decides once whether a native backend can run here, for {@link LoopBackend} implementations:
  * first the operating system, then Netty's own check, and a class that fails to link counts as
- * a reason too, never as a crash.
+ * a reason too, never as a crash. On the module path, Netty's native-library jars are modules that
+ * no module requires, so the JVM leaves them out unless told ({@code --add-modules
+ * ALL-MODULE-PATH}); when one is on the module path but left out, the reason says so.
  *
  * <pre>{@code
  * private static final Availability AVAILABILITY =
@@ -50,10 +57,40 @@ public final class Availability {
                 return new Availability(new UnsupportedOperationException(
                         backend + " runs on " + systems.replace("|", ", ") + " only; this is " + os, netCause.get()));
             }
-            return new Availability(available.getAsBoolean() ? null : netCause.get());
+            if (available.getAsBoolean()) {
+                return new Availability(null);
+            }
+            String unresolved = unresolvedNativeModules(backend);
+            return new Availability(unresolved.isEmpty() ? netCause.get() : new UnsupportedOperationException(
+                    backend + ": Netty's native library is in " + unresolved + " on the module path, which the JVM"
+                    + " did not resolve because no module requires it: run with --add-modules ALL-MODULE-PATH"
+                    + " (or --add-modules " + unresolved + ")", netCause.get()));
         } catch (LinkageError e) {
             return new Availability(new UnsupportedOperationException(
                     backend + ": Netty's native transport classes failed to load", e));
+        }
+    }
+
+    /**
+     * The names of Netty's native-library modules for {@code backend} (such as
+     * {@code io.netty.transport.epoll.linux.x86_64}) that are on the module path but not in the boot
+     * layer, comma-separated; empty on the class path.
+     */
+    private static String unresolvedNativeModules(String backend) {
+        String modulePath = System.getProperty("jdk.module.path");
+        if (!Availability.class.getModule().isNamed() || modulePath == null || modulePath.isEmpty()) {
+            return "";
+        }
+        String prefix = "io.netty.transport." + backend + ".";
+        try {
+            return ModuleFinder.of(Arrays.stream(modulePath.split(File.pathSeparator)).map(Path::of).toArray(Path[]::new))
+                    .findAll().stream()
+                    .map(r -> r.descriptor().name())
+                    .filter(n -> n.startsWith(prefix) && ModuleLayer.boot().findModule(n).isEmpty())
+                    .sorted()
+                    .reduce((a, b) -> a + "," + b).orElse("");
+        } catch (FindException e) {
+            return ""; // the JVM started with this module path, so this is not expected; Netty's reason stands
         }
     }
 
