@@ -24,13 +24,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -727,5 +730,167 @@ class CancelSafetyTest extends BackendTest {
             return List.of(echoed, child.waitFor());
         });
         assertEquals(List.of("still there\n", 0), seen);
+    }
+
+    @Test
+    void aSubprocessStartCancelledAtAnyPointLeavesNoChildAndNoDescriptor() throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        Set<Long> children = childPids();
+        long before = OpenFileDescriptors.count();
+        loop.runUntilComplete(() -> {
+            for (int yields = 0; yields < 8; yields++) {
+                Task<Subprocess> starting = Async.spawn(
+                        () -> Async.createSubprocessExec(List.of("sleep", "30"), SubprocessOptions.pipes()));
+                for (int i = 0; i < yields; i++) {
+                    Async.yieldNow();
+                }
+                if (starting.isDone()) {
+                    Subprocess child = starting.await();
+                    child.kill();
+                    child.waitFor();
+                } else {
+                    starting.cancel();
+                    assertThrows(CancellationException.class, starting::await);
+                }
+            }
+            return null;
+        });
+        assertNoChildLeft(children);
+        OpenFileDescriptors.assertNoMoreThan(before, "after cancelled starts");
+    }
+
+    @Test
+    void aSubprocessExecFutureCancelledBeforeItIsDoneKillsTheChildAndNeverCallsTheProtocol() throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        Set<Long> children = childPids();
+        long before = OpenFileDescriptors.count();
+        SubprocessTest.Recorder protocol = new SubprocessTest.Recorder();
+        LoopFuture<?> starting = loop.subprocessExec(() -> protocol, List.of("sleep", "30"), SubprocessOptions.pipes());
+        starting.cancel();
+        loop.runUntilComplete(() -> {
+            letThemWait();
+            return null;
+        });
+        assertNoChildLeft(children);
+        OpenFileDescriptors.assertNoMoreThan(before, "after a cancelled start");
+        assertEquals(List.of(), protocol.events);
+    }
+
+    private static Set<Long> childPids() {
+        return ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
+    }
+
+    /** Waits up to five seconds until every child started since {@code before} is gone and reaped. */
+    private static void assertNoChildLeft(Set<Long> before) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        Set<Long> left = childPids();
+        left.removeAll(before);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            left = childPids();
+            left.removeAll(before);
+        }
+        assertEquals(Set.of(), left, "children left running or unreaped");
+    }
+
+    // Async.startServer, Async.startUnixServer, connectReadPipe, connectWritePipe
+
+    @Test
+    void aStartServerCancelledAtAnyPointLeavesNothingListening() throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        long before = OpenFileDescriptors.count();
+        loop.runUntilComplete(() -> {
+            startsCancelledAtEveryPoint(() -> Async.startServer(StreamsTest.ECHO, "127.0.0.1", 0, OPTIONS));
+            return null;
+        });
+        OpenFileDescriptors.assertNoMoreThan(before, "after cancelled server starts");
+    }
+
+    @Test
+    void aStartUnixServerCancelledAtAnyPointLeavesNothingListening(@TempDir Path dir) throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        long before = OpenFileDescriptors.count();
+        loop.runUntilComplete(() -> {
+            startsCancelledAtEveryPoint(() -> Async.startUnixServer(StreamsTest.ECHO, dir.resolve("s.sock"), OPTIONS));
+            return null;
+        });
+        OpenFileDescriptors.assertNoMoreThan(before, "after cancelled server starts");
+    }
+
+    /** Cancels starts after 0, 1, 2... yields; closes the ones that finished first and waits for them. */
+    private static void startsCancelledAtEveryPoint(Callable<Server> start) {
+        for (int yields = 0; yields < 8; yields++) {
+            Task<Server> starting = Async.spawn(start);
+            for (int i = 0; i < yields; i++) {
+                Async.yieldNow();
+            }
+            if (starting.isDone()) {
+                Server server = starting.await();
+                server.close();
+                server.waitClosed().await();
+            } else {
+                starting.cancel();
+                assertThrows(CancellationException.class, starting::await);
+            }
+        }
+        letThemWait();
+    }
+
+    @Test
+    void aConnectReadPipeCancelledBeforeItIsDoneClosesThePipeAndNeverCallsTheProtocol() throws Exception {
+        Pipe pipe = Pipe.open();
+        try {
+            List<String> calls = new ArrayList<>();
+            LoopFuture<?> connecting = loop.connectReadPipe(() -> new dev.evloop.net.Protocol() {
+                @Override
+                public void connectionMade(dev.evloop.net.Transport transport) {
+                    calls.add("made");
+                }
+
+                @Override
+                public void connectionLost(Throwable cause) {
+                    calls.add("lost");
+                }
+            }, pipe.source());
+            connecting.cancel();
+            loop.runUntilComplete(() -> {
+                letThemWait();
+                return null;
+            });
+            assertFalse(pipe.source().isOpen(), "the pipe is closed");
+            assertEquals(List.of(), calls);
+        } finally {
+            pipe.source().close();
+            pipe.sink().close();
+        }
+    }
+
+    @Test
+    void aConnectWritePipeCancelledBeforeItIsDoneClosesThePipeAndNeverCallsTheProtocol() throws Exception {
+        Pipe pipe = Pipe.open();
+        try {
+            List<String> calls = new ArrayList<>();
+            LoopFuture<?> connecting = loop.connectWritePipe(() -> new dev.evloop.net.BaseProtocol() {
+                @Override
+                public void connectionMade(dev.evloop.net.Transport transport) {
+                    calls.add("made");
+                }
+
+                @Override
+                public void connectionLost(Throwable cause) {
+                    calls.add("lost");
+                }
+            }, pipe.sink());
+            connecting.cancel();
+            loop.runUntilComplete(() -> {
+                letThemWait();
+                return null;
+            });
+            assertFalse(pipe.sink().isOpen(), "the pipe is closed");
+            assertEquals(List.of(), calls);
+        } finally {
+            pipe.source().close();
+            pipe.sink().close();
+        }
     }
 }

@@ -48,6 +48,8 @@ public final class ProcessTransport implements SubprocessTransport {
     private boolean finished;
     private boolean reported;
     private boolean closing;
+    /** Started for a caller who cancelled meanwhile: nothing is told to the protocol. */
+    private boolean abandoned;
 
     private ProcessTransport(EventLoop loop, SubprocessProtocol protocol, Process process, String program) {
         this.loop = loop;
@@ -109,15 +111,19 @@ public final class ProcessTransport implements SubprocessTransport {
         ProcessTransport transport = new ProcessTransport(loop, protocol, process, command.getFirst());
         transport.connect(options);
         loop.callSoon(() -> {
+            if (result.isDone()) {
+                // The caller cancelled the start: nobody will ever hold this child, so it goes, as
+                // asyncio's _make_subprocess_transport closes the transport of a cancelled start.
+                transport.abandon();
+                return;
+            }
             try {
                 protocol.subprocessMade(transport);
             } catch (RuntimeException | Error e) {
                 transport.report("Exception in protocol.subprocessMade()", e);
             }
             transport.startPipes();
-            if (!result.isDone()) {
-                result.setResult(new SubprocessConnection<>(transport, protocol));
-            }
+            result.setResult(new SubprocessConnection<>(transport, protocol));
         });
         return result;
     }
@@ -174,6 +180,25 @@ public final class ProcessTransport implements SubprocessTransport {
         }
     }
 
+    /**
+     * Closes a transport nobody holds, whose protocol never heard of it: the pipes (never
+     * started) go and the child is killed if still running. The JDK reaps it when it exits, and
+     * its protocol is never called.
+     */
+    private void abandon() {
+        abandoned = true;
+        closing = true;
+        for (Transport pipe : pipes) {
+            if (pipe != null) {
+                pipe.abort();
+            }
+        }
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+        closeHook.cancel();
+    }
+
     /** The loop closes: its pipes go, the child (if still running) is left running. */
     private void loopClosing() {
         for (Transport pipe : pipes) {
@@ -184,7 +209,7 @@ public final class ProcessTransport implements SubprocessTransport {
     }
 
     private void exited(int status) {
-        if (returncode != null) {
+        if (returncode != null || abandoned) {
             return;
         }
         returncode = status > 128 && status <= 128 + 64 ? -(status - 128) : status;
@@ -196,6 +221,9 @@ public final class ProcessTransport implements SubprocessTransport {
 
     private void pipeLost(int fd, Throwable cause) {
         disconnected[fd] = true;
+        if (abandoned) {
+            return;
+        }
         try {
             protocol.pipeConnectionLost(fd, cause);
         } catch (RuntimeException | Error e) {
