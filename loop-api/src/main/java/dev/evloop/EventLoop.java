@@ -678,7 +678,7 @@ public interface EventLoop extends AutoCloseable {
      *         and the protocol is never called
      * @throws NullPointerException if an argument or an element of {@code command} is null
      * @throws IllegalArgumentException if {@code command} is empty
-     * @throws RuntimeException what {@code protocolFactory} throws, after killing the child
+     * @throws RuntimeException what {@code protocolFactory} throws; no child is started
      * @throws IllegalStateException if the loop is closed; no child is started
      */
     default <P extends SubprocessProtocol> LoopFuture<SubprocessConnection<P>> subprocessExec(

@@ -753,6 +753,7 @@ class CancelSafetyTest extends BackendTest {
                     assertThrows(CancellationException.class, starting::await);
                 }
             }
+            settle(children);
             return null;
         });
         assertNoChildLeft(children);
@@ -768,12 +769,27 @@ class CancelSafetyTest extends BackendTest {
         LoopFuture<?> starting = loop.subprocessExec(() -> protocol, List.of("sleep", "30"), SubprocessOptions.pipes());
         starting.cancel();
         loop.runUntilComplete(() -> {
-            letThemWait();
+            settle(children);
             return null;
         });
         assertNoChildLeft(children);
         OpenFileDescriptors.assertNoMoreThan(before, "after a cancelled start");
         assertEquals(List.of(), protocol.events);
+    }
+
+    /**
+     * Runs the loop (children are started on another thread and handed to it) until no child
+     * started since {@code before} has been seen for 200 ms, or ten seconds passed.
+     */
+    private static void settle(Set<Long> before) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int quiet = 0;
+        while (quiet < 20 && System.nanoTime() < deadline) {
+            Set<Long> now = childPids();
+            now.removeAll(before);
+            quiet = now.isEmpty() ? quiet + 1 : 0;
+            Async.sleep(0.01);
+        }
     }
 
     private static Set<Long> childPids() {
@@ -892,5 +908,73 @@ class CancelSafetyTest extends BackendTest {
             pipe.source().close();
             pipe.sink().close();
         }
+    }
+
+    // The loop's own create* futures, cancelled before they are done
+
+    @Test
+    void aCreateServerFutureCancelledAtAnyPointLeavesNothingListening() throws Exception {
+        assertNothingLeftByCancelled(() -> loop.createServer(() -> new dev.evloop.net.BaseProtocol() { },
+                "127.0.0.1", 0, OPTIONS), Server::close);
+    }
+
+    @Test
+    void aCreateConnectionFutureCancelledAtAnyPointLeavesNoConnectionOpen() throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        Server echo = loop.runUntilComplete(() -> Async.startServer(StreamsTest.ECHO, "127.0.0.1", 0, OPTIONS));
+        try {
+            assertNothingLeftByCancelled(() -> loop.createConnection(() -> new dev.evloop.net.BaseProtocol() { },
+                    "127.0.0.1", port(echo), OPTIONS), c -> c.transport().close());
+        } finally {
+            echo.close();
+        }
+    }
+
+    @Test
+    void aCreateUnixServerFutureCancelledAtAnyPointLeavesNothingListening(@TempDir Path dir) throws Exception {
+        assertNothingLeftByCancelled(() -> loop.createUnixServer(() -> new dev.evloop.net.BaseProtocol() { },
+                dir.resolve("u.sock"), OPTIONS), Server::close);
+    }
+
+    @Test
+    void aCreateDatagramEndpointFutureCancelledAtAnyPointLeavesNoSocketOpen() throws Exception {
+        assertNothingLeftByCancelled(() -> loop.createDatagramEndpoint(() -> new dev.evloop.net.DatagramProtocol() { },
+                new InetSocketAddress("127.0.0.1", 0), null, OPTIONS), e -> e.transport().close());
+    }
+
+    /**
+     * Cancels futures of {@code open} at every point (see {@link #futuresCancelledAtEveryPoint})
+     * and asserts that the descriptors are back where they were, giving the loop time to finish
+     * closes (an echo server closes its side on our EOF).
+     */
+    private <T> void assertNothingLeftByCancelled(java.util.function.Supplier<LoopFuture<T>> open,
+                                                  java.util.function.Consumer<T> close) throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        long left = loop.runUntilComplete(() -> {
+            long before = OpenFileDescriptors.count();
+            futuresCancelledAtEveryPoint(open, close);
+            for (int i = 0; i < 500 && OpenFileDescriptors.count() > before; i++) {
+                Async.sleep(0.01);
+            }
+            return Math.max(0, OpenFileDescriptors.count() - before); // fewer: an earlier test's resource closed
+        });
+        assertEquals(0, left, "descriptors left open by cancelled futures");
+    }
+
+    /** Cancels the future after 0, 1, 2... yields; closes what was done first. */
+    private static <T> void futuresCancelledAtEveryPoint(java.util.function.Supplier<LoopFuture<T>> open,
+                                                         java.util.function.Consumer<T> close) {
+        for (int yields = 0; yields < 8; yields++) {
+            LoopFuture<T> opening = open.get();
+            for (int i = 0; i < yields; i++) {
+                Async.yieldNow();
+            }
+            if (opening.isDone()) {
+                close.accept(opening.result());
+            } else {
+                opening.cancel();
+            }
+        }
+        letThemWait();
     }
 }

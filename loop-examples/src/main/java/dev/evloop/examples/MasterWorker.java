@@ -3,6 +3,7 @@ package dev.evloop.examples;
 import dev.evloop.Async;
 import dev.evloop.EventLoop;
 import dev.evloop.EventLoops;
+import dev.evloop.TaskGroup;
 import dev.evloop.process.Subprocess;
 import dev.evloop.process.SubprocessOptions;
 import dev.evloop.process.SubprocessOptions.Stdio;
@@ -117,10 +118,12 @@ public final class MasterWorker {
      * Inside a task: starts {@code workers} worker processes, runs the jobs on them (each worker
      * takes the next job when it is done with one), stops them and waits for each.
      *
-     * @param workers how many worker processes, at least 1
+     * @param workers how many worker processes at most, at least 1 (no more than there are jobs)
      * @param jobs    the jobs
      * @return the outcomes and the workers' return codes
      * @throws IllegalArgumentException if {@code workers} is not positive
+     * @throws dev.evloop.TaskGroupException carrying the {@link IOException} of a worker that cannot
+     *         start (no {@code java} in {@code java.home}); the other workers are stopped first
      */
     public static Summary run(int workers, List<String> jobs) throws Exception {
         if (workers < 1) {
@@ -132,15 +135,17 @@ public final class MasterWorker {
         }
         Outcome[] outcomes = new Outcome[jobs.size()];
         Map<Long, Integer> returnCodes = new LinkedHashMap<>();
-        List<dev.evloop.Task<Void>> slots = new ArrayList<>();
-        for (int i = 0; i < Math.min(workers, Math.max(jobs.size(), 1)); i++) {
-            slots.add(Async.spawn(() -> {
-                serveSlot(jobs, next, outcomes, returnCodes);
-                return null;
-            }));
+        // A task group: if a worker cannot even start, the other slots are cancelled, and each
+        // stops its worker on the way out, before run returns.
+        try (TaskGroup slots = new TaskGroup()) {
+            for (int i = 0; i < Math.min(workers, jobs.size()); i++) {
+                slots.spawn(() -> {
+                    serveSlot(jobs, next, outcomes, returnCodes);
+                    return null;
+                });
+            }
         }
-        Async.gather(slots).await();
-        return new Summary(List.of(outcomes), returnCodes);
+        return new Summary(Arrays.asList(outcomes), returnCodes);
     }
 
     /** One worker's place: takes jobs until none is left, replacing its worker if it dies. */

@@ -27,7 +27,7 @@ class MasterWorkerTest {
     /** A first run opens what the JVM keeps open afterwards (class files, the loop's natives): not a leak. */
     @BeforeAll
     static void warmUp() {
-        EventLoops.run(() -> MasterWorker.run(1, List.of()));
+        EventLoops.run(() -> MasterWorker.run(1, List.of("primes 10")));
     }
 
     private static Summary runJobs(int workers, List<String> jobs) throws Exception {
