@@ -512,6 +512,9 @@ public final class Async {
      * Starts a TCP server that runs {@code handler} as a task for each connection. Mirrors
      * {@code await asyncio.start_server(client_connected_cb, host, port)}.
      *
+     * <p><b>Cancel safety.</b> A cancelled start leaves nothing listening: listeners bound so far
+     * are closed, and so is a server that was up before the task resumed.
+     *
      * @param handler what serves each connection
      * @param host    the address to listen on; {@code null} for every interface; a name listens on
      *                every address it resolves to, as {@link EventLoop#createServer} does
@@ -525,11 +528,7 @@ public final class Async {
         Objects.requireNonNull(handler, "handler");
         Task<?> task = requireTask("startServer");
         EventLoop loop = task.taskLoop();
-        try {
-            return loop.createServer(() -> StreamProtocol.serving(loop, handler), host, port, options).await();
-        } catch (CompletionException e) {
-            throw Failures.unchecked(e.getCause());
-        }
+        return listening(loop.createServer(() -> StreamProtocol.serving(loop, handler), host, port, options));
     }
 
     /**
@@ -584,6 +583,8 @@ public final class Async {
      * Mirrors {@code await asyncio.start_unix_server(client_connected_cb, path)}; the socket file
      * follows {@link EventLoop#createUnixServer}'s rules.
      *
+     * <p><b>Cancel safety.</b> As {@link #startServer}'s: a cancelled start leaves nothing listening.
+     *
      * @param handler what serves each connection
      * @param path    the socket file
      * @param options socket options
@@ -598,10 +599,23 @@ public final class Async {
         Objects.requireNonNull(handler, "handler");
         Task<?> task = requireTask("startUnixServer");
         EventLoop loop = task.taskLoop();
+        return listening(loop.createUnixServer(() -> StreamProtocol.serving(loop, handler), path, options));
+    }
+
+    /**
+     * Awaits a server; if the task is cancelled once it listens but before it resumes, closes it,
+     * since no caller will ever get it (one cancelled earlier the core closes itself).
+     */
+    private static Server listening(LoopFuture<Server> starting) {
         try {
-            return loop.createUnixServer(() -> StreamProtocol.serving(loop, handler), path, options).await();
+            return starting.await();
         } catch (CompletionException e) {
             throw Failures.unchecked(e.getCause());
+        } catch (CancellationException e) {
+            if (starting.isDone() && !starting.isCancelled() && starting.exception() == null) {
+                starting.result().close();
+            }
+            throw e;
         }
     }
 
@@ -623,6 +637,9 @@ public final class Async {
      * Subprocess child = Async.createSubprocessExec(List.of("cat"), SubprocessOptions.pipes());
      * byte[] echoed = child.communicate(data).stdout();
      * }</pre>
+     *
+     * <p><b>Cancel safety.</b> A cancelled start leaves no child and no pipe: a child already
+     * started is killed and waited for.
      *
      * @param command the program and its arguments, not empty
      * @param options the streams, directory, environment and reader limit

@@ -623,7 +623,8 @@ public interface EventLoop extends AutoCloseable {
      * @param protocolFactory makes the protocol
      * @param pipe            the read end; the transport owns and closes it
      * @param <P>             the protocol's type
-     * @return a future of the transport and protocol, set after {@code connectionMade}
+     * @return a future of the transport and protocol, set after {@code connectionMade};
+     *         cancelling it before it is done closes the pipe, and the protocol is never called
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code pipe} is closed
      * @throws RuntimeException what {@code protocolFactory} throws; the pipe is left untouched
@@ -643,7 +644,8 @@ public interface EventLoop extends AutoCloseable {
      * @param protocolFactory makes the protocol
      * @param pipe            the write end; the transport owns and closes it
      * @param <P>             the protocol's type
-     * @return a future of the transport and protocol, set after {@code connectionMade}
+     * @return a future of the transport and protocol, set after {@code connectionMade};
+     *         cancelling it before it is done closes the pipe, and the protocol is never called
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code pipe} is closed
      * @throws RuntimeException what {@code protocolFactory} throws; the pipe is left untouched
@@ -671,10 +673,12 @@ public interface EventLoop extends AutoCloseable {
      * @param options         the streams, directory, environment
      * @param <P>             the protocol's type
      * @return a future of the transport and protocol, failed with an {@link java.io.IOException}
-     *         naming the program if it cannot start (not found, not executable)
+     *         naming the program if it cannot start (not found, not executable); cancelling it
+     *         before it is done kills the child, which the JDK then reaps, and closes its pipes,
+     *         and the protocol is never called
      * @throws NullPointerException if an argument or an element of {@code command} is null
      * @throws IllegalArgumentException if {@code command} is empty
-     * @throws RuntimeException what {@code protocolFactory} throws, after killing the child
+     * @throws RuntimeException what {@code protocolFactory} throws; no child is started
      * @throws IllegalStateException if the loop is closed; no child is started
      */
     default <P extends SubprocessProtocol> LoopFuture<SubprocessConnection<P>> subprocessExec(

@@ -50,6 +50,9 @@ public final class Subprocess {
      * Subprocess child = Subprocess.createSubprocessExec(List.of("cat"), SubprocessOptions.pipes());
      * }</pre>
      *
+     * <p><b>Cancel safety.</b> A task cancelled while the start is in progress leaves no child and
+     * no pipe behind: a child already started is killed and waited for, as asyncio does.
+     *
      * @param command the program and its arguments, not empty
      * @param options the streams, directory, environment and reader limit
      * @return the started child
@@ -57,6 +60,7 @@ public final class Subprocess {
      * @throws NullPointerException if an argument or an element of {@code command} is null
      * @throws IllegalArgumentException if {@code command} is empty
      * @throws IllegalStateException if called outside a task
+     * @throws java.util.concurrent.CancellationException if the task is cancelled meanwhile
      */
     public static Subprocess createSubprocessExec(List<String> command, SubprocessOptions options) throws IOException {
         return start(Async.currentLoop(), command, options);
@@ -64,7 +68,8 @@ public final class Subprocess {
 
     /**
      * Starts {@code /bin/sh -c command} from the current task. Mirrors
-     * {@code asyncio.subprocess.create_subprocess_shell}; otherwise as {@link #createSubprocessExec}.
+     * {@code asyncio.subprocess.create_subprocess_shell}; otherwise, cancel safety included, as
+     * {@link #createSubprocessExec}.
      *
      * @param command the shell command line
      * @param options the streams, directory, environment and reader limit
@@ -72,6 +77,7 @@ public final class Subprocess {
      * @throws IOException if the shell cannot start
      * @throws NullPointerException if an argument is null
      * @throws IllegalStateException if called outside a task
+     * @throws java.util.concurrent.CancellationException if the task is cancelled meanwhile
      */
     public static Subprocess createSubprocessShell(String command, SubprocessOptions options) throws IOException {
         return start(Async.currentLoop(), List.of("/bin/sh", "-c", java.util.Objects.requireNonNull(command, "command")),
@@ -88,6 +94,19 @@ public final class Subprocess {
         } catch (java.util.concurrent.CompletionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
+            }
+            throw e;
+        } catch (java.util.concurrent.CancellationException e) {
+            if (started.isDone() && !started.isCancelled() && started.exception() == null) {
+                // Started, but the task was cancelled before it resumed: nobody will ever hold
+                // the child. As asyncio's _make_subprocess_transport: close (kill) and wait for it.
+                ProcessTransport transport = (ProcessTransport) started.result().transport();
+                transport.close();
+                try {
+                    transport.exitWaiter().await();
+                } catch (java.util.concurrent.CancellationException again) {
+                    e.addSuppressed(again);
+                }
             }
             throw e;
         }

@@ -24,13 +24,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -727,5 +730,251 @@ class CancelSafetyTest extends BackendTest {
             return List.of(echoed, child.waitFor());
         });
         assertEquals(List.of("still there\n", 0), seen);
+    }
+
+    @Test
+    void aSubprocessStartCancelledAtAnyPointLeavesNoChildAndNoDescriptor() throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        Set<Long> children = childPids();
+        long before = OpenFileDescriptors.count();
+        loop.runUntilComplete(() -> {
+            for (int yields = 0; yields < 8; yields++) {
+                Task<Subprocess> starting = Async.spawn(
+                        () -> Async.createSubprocessExec(List.of("sleep", "30"), SubprocessOptions.pipes()));
+                for (int i = 0; i < yields; i++) {
+                    Async.yieldNow();
+                }
+                if (starting.isDone()) {
+                    Subprocess child = starting.await();
+                    child.kill();
+                    child.waitFor();
+                } else {
+                    starting.cancel();
+                    assertThrows(CancellationException.class, starting::await);
+                }
+            }
+            settle(children);
+            return null;
+        });
+        assertNoChildLeft(children);
+        OpenFileDescriptors.assertNoMoreThan(before, "after cancelled starts");
+    }
+
+    @Test
+    void aSubprocessExecFutureCancelledBeforeItIsDoneKillsTheChildAndNeverCallsTheProtocol() throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        Set<Long> children = childPids();
+        long before = OpenFileDescriptors.count();
+        SubprocessTest.Recorder protocol = new SubprocessTest.Recorder();
+        LoopFuture<?> starting = loop.subprocessExec(() -> protocol, List.of("sleep", "30"), SubprocessOptions.pipes());
+        starting.cancel();
+        loop.runUntilComplete(() -> {
+            settle(children);
+            return null;
+        });
+        assertNoChildLeft(children);
+        OpenFileDescriptors.assertNoMoreThan(before, "after a cancelled start");
+        assertEquals(List.of(), protocol.events);
+    }
+
+    /**
+     * Runs the loop (children are started on another thread and handed to it) until no child
+     * started since {@code before} has been seen for 200 ms, or ten seconds passed.
+     */
+    private static void settle(Set<Long> before) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int quiet = 0;
+        while (quiet < 20 && System.nanoTime() < deadline) {
+            Set<Long> now = childPids();
+            now.removeAll(before);
+            quiet = now.isEmpty() ? quiet + 1 : 0;
+            Async.sleep(0.01);
+        }
+    }
+
+    private static Set<Long> childPids() {
+        return ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
+    }
+
+    /** Waits up to five seconds until every child started since {@code before} is gone and reaped. */
+    private static void assertNoChildLeft(Set<Long> before) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        Set<Long> left = childPids();
+        left.removeAll(before);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            left = childPids();
+            left.removeAll(before);
+        }
+        assertEquals(Set.of(), left, "children left running or unreaped");
+    }
+
+    // Async.startServer, Async.startUnixServer, connectReadPipe, connectWritePipe
+
+    @Test
+    void aStartServerCancelledAtAnyPointLeavesNothingListening() throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        long before = OpenFileDescriptors.count();
+        loop.runUntilComplete(() -> {
+            startsCancelledAtEveryPoint(() -> Async.startServer(StreamsTest.ECHO, "127.0.0.1", 0, OPTIONS));
+            return null;
+        });
+        OpenFileDescriptors.assertNoMoreThan(before, "after cancelled server starts");
+    }
+
+    @Test
+    void aStartUnixServerCancelledAtAnyPointLeavesNothingListening(@TempDir Path dir) throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        long before = OpenFileDescriptors.count();
+        loop.runUntilComplete(() -> {
+            startsCancelledAtEveryPoint(() -> Async.startUnixServer(StreamsTest.ECHO, dir.resolve("s.sock"), OPTIONS));
+            return null;
+        });
+        OpenFileDescriptors.assertNoMoreThan(before, "after cancelled server starts");
+    }
+
+    /** Cancels starts after 0, 1, 2... yields; closes the ones that finished first and waits for them. */
+    private static void startsCancelledAtEveryPoint(Callable<Server> start) {
+        for (int yields = 0; yields < 8; yields++) {
+            Task<Server> starting = Async.spawn(start);
+            for (int i = 0; i < yields; i++) {
+                Async.yieldNow();
+            }
+            if (starting.isDone()) {
+                Server server = starting.await();
+                server.close();
+                server.waitClosed().await();
+            } else {
+                starting.cancel();
+                assertThrows(CancellationException.class, starting::await);
+            }
+        }
+        letThemWait();
+    }
+
+    @Test
+    void aConnectReadPipeCancelledBeforeItIsDoneClosesThePipeAndNeverCallsTheProtocol() throws Exception {
+        Pipe pipe = Pipe.open();
+        try {
+            List<String> calls = new ArrayList<>();
+            LoopFuture<?> connecting = loop.connectReadPipe(() -> new dev.evloop.net.Protocol() {
+                @Override
+                public void connectionMade(dev.evloop.net.Transport transport) {
+                    calls.add("made");
+                }
+
+                @Override
+                public void connectionLost(Throwable cause) {
+                    calls.add("lost");
+                }
+            }, pipe.source());
+            connecting.cancel();
+            loop.runUntilComplete(() -> {
+                letThemWait();
+                return null;
+            });
+            assertFalse(pipe.source().isOpen(), "the pipe is closed");
+            assertEquals(List.of(), calls);
+        } finally {
+            pipe.source().close();
+            pipe.sink().close();
+        }
+    }
+
+    @Test
+    void aConnectWritePipeCancelledBeforeItIsDoneClosesThePipeAndNeverCallsTheProtocol() throws Exception {
+        Pipe pipe = Pipe.open();
+        try {
+            List<String> calls = new ArrayList<>();
+            LoopFuture<?> connecting = loop.connectWritePipe(() -> new dev.evloop.net.BaseProtocol() {
+                @Override
+                public void connectionMade(dev.evloop.net.Transport transport) {
+                    calls.add("made");
+                }
+
+                @Override
+                public void connectionLost(Throwable cause) {
+                    calls.add("lost");
+                }
+            }, pipe.sink());
+            connecting.cancel();
+            loop.runUntilComplete(() -> {
+                letThemWait();
+                return null;
+            });
+            assertFalse(pipe.sink().isOpen(), "the pipe is closed");
+            assertEquals(List.of(), calls);
+        } finally {
+            pipe.source().close();
+            pipe.sink().close();
+        }
+    }
+
+    // The loop's own create* futures, cancelled before they are done
+
+    @Test
+    void aCreateServerFutureCancelledAtAnyPointLeavesNothingListening() throws Exception {
+        assertNothingLeftByCancelled(() -> loop.createServer(() -> new dev.evloop.net.BaseProtocol() { },
+                "127.0.0.1", 0, OPTIONS), Server::close);
+    }
+
+    @Test
+    void aCreateConnectionFutureCancelledAtAnyPointLeavesNoConnectionOpen() throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        Server echo = loop.runUntilComplete(() -> Async.startServer(StreamsTest.ECHO, "127.0.0.1", 0, OPTIONS));
+        try {
+            assertNothingLeftByCancelled(() -> loop.createConnection(() -> new dev.evloop.net.BaseProtocol() { },
+                    "127.0.0.1", port(echo), OPTIONS), c -> c.transport().close());
+        } finally {
+            echo.close();
+        }
+    }
+
+    @Test
+    void aCreateUnixServerFutureCancelledAtAnyPointLeavesNothingListening(@TempDir Path dir) throws Exception {
+        assertNothingLeftByCancelled(() -> loop.createUnixServer(() -> new dev.evloop.net.BaseProtocol() { },
+                dir.resolve("u.sock"), OPTIONS), Server::close);
+    }
+
+    @Test
+    void aCreateDatagramEndpointFutureCancelledAtAnyPointLeavesNoSocketOpen() throws Exception {
+        assertNothingLeftByCancelled(() -> loop.createDatagramEndpoint(() -> new dev.evloop.net.DatagramProtocol() { },
+                new InetSocketAddress("127.0.0.1", 0), null, OPTIONS), e -> e.transport().close());
+    }
+
+    /**
+     * Cancels futures of {@code open} at every point (see {@link #futuresCancelledAtEveryPoint})
+     * and asserts that the descriptors are back where they were, giving the loop time to finish
+     * closes (an echo server closes its side on our EOF).
+     */
+    private <T> void assertNothingLeftByCancelled(java.util.function.Supplier<LoopFuture<T>> open,
+                                                  java.util.function.Consumer<T> close) throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        long left = loop.runUntilComplete(() -> {
+            long before = OpenFileDescriptors.count();
+            futuresCancelledAtEveryPoint(open, close);
+            for (int i = 0; i < 500 && OpenFileDescriptors.count() > before; i++) {
+                Async.sleep(0.01);
+            }
+            return Math.max(0, OpenFileDescriptors.count() - before); // fewer: an earlier test's resource closed
+        });
+        assertEquals(0, left, "descriptors left open by cancelled futures");
+    }
+
+    /** Cancels the future after 0, 1, 2... yields; closes what was done first. */
+    private static <T> void futuresCancelledAtEveryPoint(java.util.function.Supplier<LoopFuture<T>> open,
+                                                         java.util.function.Consumer<T> close) {
+        for (int yields = 0; yields < 8; yields++) {
+            LoopFuture<T> opening = open.get();
+            for (int i = 0; i < yields; i++) {
+                Async.yieldNow();
+            }
+            if (opening.isDone()) {
+                close.accept(opening.result());
+            } else {
+                opening.cancel();
+            }
+        }
+        letThemWait();
     }
 }

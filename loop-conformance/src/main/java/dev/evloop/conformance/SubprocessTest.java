@@ -22,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +32,56 @@ import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Child processes, streams style and protocol style, on every backend and task mode. */
+/**
+ * Child processes, streams style and protocol style, on every backend and task mode. Every test
+ * that runs the loop while a child runs does it through {@link #inTask}, next to a ticker task that
+ * must keep its pace: a pipe read or write blocking the loop's thread stalls it for as long as
+ * the child takes.
+ */
 class SubprocessTest extends BackendTest {
     private static final SubprocessOptions PIPES = SubprocessOptions.pipes();
+    /** The ticker's period. */
+    private static final double TICK_SECONDS = 0.005;
+    /**
+     * The longest gap between two ticks a test allows: above what a loaded host delays a timer by
+     * (up to about 3 s seen with 200 children starting at once on 2 busy cores), far below what a
+     * stalled loop shows: 15 s for 200 starts made on the loop's thread, the life of a
+     * {@code sleep 30} child for a blocking pipe read.
+     */
+    private static final Duration PACE = Duration.ofSeconds(5);
 
+    /** Runs {@code body} as a task, with a ticker next to it, and checks that the ticker kept its pace. */
     private <T> T inTask(Callable<T> body) {
-        return loop.runUntilComplete(loop.createTask(body));
+        long[] worstGap = {0};
+        boolean[] done = {false};
+        Task<Void> ticker = loop.createTask(() -> {
+            long last = System.nanoTime();
+            while (!done[0]) {
+                Async.sleep(TICK_SECONDS);
+                long now = System.nanoTime();
+                worstGap[0] = Math.max(worstGap[0], now - last);
+                last = now;
+            }
+            return null;
+        });
+        Throwable failure = null;
+        try {
+            return loop.runUntilComplete(loop.createTask(body));
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            done[0] = true;
+            loop.runUntilComplete(ticker);
+            if (worstGap[0] >= PACE.toNanos()) {
+                AssertionError stalled = new AssertionError("the loop stalled: its ticker's longest gap was "
+                        + Duration.ofNanos(worstGap[0]) + ", over " + PACE);
+                if (failure != null) {
+                    stalled.addSuppressed(failure);
+                }
+                throw stalled;
+            }
+        }
     }
 
     private static byte[] random(int size) {
@@ -95,13 +140,13 @@ class SubprocessTest extends BackendTest {
     }
 
     @Test
-    void aThousandFailedStartsLeaveTheOpenDescriptorsWhereTheyWere() throws Exception {
+    void fiveThousandFailedStartsLeaveTheOpenDescriptorsWhereTheyWere() throws Exception {
         OpenFileDescriptors.assumeCountable();
         inTask(() -> assertThrows(IOException.class, () -> Async.createSubprocessExec(List.of("no-such-program-evloop"), PIPES)));
         long before = OpenFileDescriptors.count();
         int failed = inTask(() -> {
             int n = 0;
-            for (int i = 0; i < 1000; i++) {
+            for (int i = 0; i < 5000; i++) {
                 try {
                     Async.createSubprocessExec(List.of("no-such-program-evloop"), PIPES);
                 } catch (IOException expected) {
@@ -110,8 +155,8 @@ class SubprocessTest extends BackendTest {
             }
             return n;
         });
-        assertEquals(1000, failed);
-        OpenFileDescriptors.assertNoMoreThan(before, "after 1,000 failed starts");
+        assertEquals(5000, failed);
+        OpenFileDescriptors.assertNoMoreThan(before, "after 5,000 failed starts");
     }
 
     @Test
@@ -196,6 +241,19 @@ class SubprocessTest extends BackendTest {
     }
 
     @Test
+    void stdoutCanGoToDevnullAndStderrToAFile(@TempDir Path dir) throws IOException {
+        Path err = dir.resolve("err");
+        List<Object> seen = inTask(() -> {
+            Subprocess child = Async.createSubprocessShell("echo lost; echo kept >&2",
+                    PIPES.withStdout(Stdio.DEVNULL).withStderr(Stdio.file(err)));
+            boolean noOutputPipes = child.stdout() == null && child.stderr() == null;
+            return List.of(noOutputPipes, child.communicate(null).stdout() == null, child.waitFor());
+        });
+        assertEquals(List.of(true, true, 0), seen);
+        assertEquals("kept\n", Files.readString(err));
+    }
+
+    @Test
     void inheritedStreamsHaveNoPipes() {
         assertTrue(inTask(() -> {
             Subprocess child = Async.createSubprocessExec(List.of("true"), SubprocessOptions.defaults());
@@ -219,25 +277,29 @@ class SubprocessTest extends BackendTest {
 
     @Test
     void cancellingATaskWaitingInCommunicateLeavesTheChildRunning() {
-        Subprocess child = inTask(() -> Async.createSubprocessExec(List.of("sleep", "30"), PIPES));
-        Task<?> waiting = loop.createTask(() -> child.communicate(null));
-        loop.callLater(0.1, waiting::cancel);
-        assertThrows(CancellationException.class, () -> loop.runUntilComplete(waiting));
-        assertNull(child.returncode());
-        assertTrue(ProcessHandle.of(child.pid()).map(ProcessHandle::isAlive).orElse(false), "still running");
-        child.kill();
-        assertEquals(-9, inTask(child::waitFor));
+        assertEquals(-9, inTask(() -> {
+            Subprocess child = Async.createSubprocessExec(List.of("sleep", "30"), PIPES);
+            Task<?> waiting = loop.createTask(() -> child.communicate(null));
+            loop.callLater(0.1, waiting::cancel);
+            assertThrows(CancellationException.class, waiting::await);
+            assertNull(child.returncode());
+            assertTrue(ProcessHandle.of(child.pid()).map(ProcessHandle::isAlive).orElse(false), "still running");
+            child.kill();
+            return child.waitFor();
+        }));
     }
 
     @Test
     void cancellingATaskWaitingForTheExitLeavesTheChildRunning() {
-        Subprocess child = inTask(() -> Async.createSubprocessExec(List.of("sleep", "30"), PIPES));
-        Task<?> waiting = loop.createTask(child::waitFor);
-        loop.callLater(0.1, waiting::cancel);
-        assertThrows(CancellationException.class, () -> loop.runUntilComplete(waiting));
-        assertTrue(ProcessHandle.of(child.pid()).map(ProcessHandle::isAlive).orElse(false), "still running");
-        child.kill();
-        assertEquals(-9, inTask(child::waitFor));
+        assertEquals(-9, inTask(() -> {
+            Subprocess child = Async.createSubprocessExec(List.of("sleep", "30"), PIPES);
+            Task<?> waiting = loop.createTask(child::waitFor);
+            loop.callLater(0.1, waiting::cancel);
+            assertThrows(CancellationException.class, waiting::await);
+            assertTrue(ProcessHandle.of(child.pid()).map(ProcessHandle::isAlive).orElse(false), "still running");
+            child.kill();
+            return child.waitFor();
+        }));
     }
 
     @Test
@@ -266,13 +328,13 @@ class SubprocessTest extends BackendTest {
         inTask(() -> Async.createSubprocessExec(List.of("cat"), PIPES).communicate(new byte[10]));
         long before = OpenFileDescriptors.count();
         inTask(() -> {
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < 1000; i++) {
                 assertEquals(10, Async.createSubprocessExec(List.of("cat"), PIPES).communicate(new byte[10]).stdout().length);
             }
             return null;
         });
         // The pump threads close their pipes as they end, just after the loop heard the end of file.
-        OpenFileDescriptors.assertNoMoreThan(before, "after 200 spawn and communicate cycles");
+        OpenFileDescriptors.assertNoMoreThan(before, "after 1,000 spawn and communicate cycles");
     }
 
     @Test
@@ -334,13 +396,15 @@ class SubprocessTest extends BackendTest {
 
     @Test
     void processExitedComesAfterBothOutputPipesReachedTheirEnd() {
-        SubprocessConnection<Recorder> c = loop.runUntilComplete(loop.subprocessExec(Recorder::new,
-                List.of("sh", "-c", "echo hi; exit 4"), PIPES.withStdin(Stdio.DEVNULL)));
-        long deadline = System.nanoTime() + GUARD.toNanos();
-        while (!c.protocol().events.contains("lost") && System.nanoTime() < deadline) {
-            loop.runOnce(false);
-            Thread.onSpinWait();
-        }
+        SubprocessConnection<Recorder> c = inTask(() -> {
+            SubprocessConnection<Recorder> started = loop.subprocessExec(Recorder::new,
+                    List.of("sh", "-c", "echo hi; exit 4"), PIPES.withStdin(Stdio.DEVNULL)).await();
+            long deadline = System.nanoTime() + GUARD.toNanos();
+            while (!started.protocol().events.contains("lost") && System.nanoTime() < deadline) {
+                Async.sleep(0.01);
+            }
+            return started;
+        });
         List<String> events = c.protocol().events;
         assertEquals("made", events.getFirst());
         assertEquals(List.of("exited 4", "lost"), events.subList(events.size() - 2, events.size()));
@@ -351,14 +415,14 @@ class SubprocessTest extends BackendTest {
     }
 
     @Test
-    void aThrowingProtocolFactoryFailsTheCallAndTheChildAndItsPipesGo() throws Exception {
+    void aThrowingProtocolFactoryFailsTheCallAndStartsNoChild() throws Exception {
         OpenFileDescriptors.assumeCountable();
         long before = OpenFileDescriptors.count();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> loop.subprocessExec(() -> {
             throw new IllegalStateException("no protocol");
         }, List.of("sleep", "30"), PIPES));
         assertEquals("no protocol", e.getMessage());
-        OpenFileDescriptors.assertNoMoreThan(before, "the child's pipes are closed");
+        OpenFileDescriptors.assertNoMoreThan(before, "no child, no pipes");
     }
 
     @Test

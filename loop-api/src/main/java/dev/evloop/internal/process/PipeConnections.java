@@ -40,7 +40,7 @@ public final class PipeConnections {
             throw unusable(e);
         }
         ReadPipeTransport transport = new ReadPipeTransport(loop, protocol, source, pipe.toString());
-        return startSoon(loop, transport, transport::start, protocol);
+        return startSoon(loop, transport, transport::start, protocol, pipe);
     }
 
     public static <P extends BaseProtocol> LoopFuture<Connection<P>> write(EventLoop loop, Supplier<P> protocolFactory,
@@ -54,7 +54,7 @@ public final class PipeConnections {
             throw unusable(e);
         }
         WritePipeTransport transport = new WritePipeTransport(loop, protocol, sink, pipe.toString());
-        return startSoon(loop, transport, transport::start, protocol);
+        return startSoon(loop, transport, transport::start, protocol, pipe);
     }
 
     /**
@@ -74,15 +74,22 @@ public final class PipeConnections {
         return new UncheckedIOException("pipe cannot be used: " + e.getMessage(), e);
     }
 
-    /** Starts the transport on the next iteration, as asyncio's pipe transports call connection_made. */
+    /**
+     * Starts the transport on the next iteration, as asyncio's pipe transports call
+     * connection_made. If the caller cancelled meanwhile, nobody will ever hold the transport: the
+     * pipe is closed instead, as asyncio's {@code connect_read_pipe} closes the transport of a
+     * cancelled wait, and the protocol is never called.
+     */
     private static <P extends BaseProtocol> LoopFuture<Connection<P>> startSoon(EventLoop loop, Transport transport,
-            Runnable start, P protocol) {
+            Runnable start, P protocol, Channel pipe) {
         LoopFuture<Connection<P>> result = loop.createFuture();
         loop.callSoon(() -> {
-            start.run();
-            if (!result.isDone()) {
-                result.setResult(new Connection<>(transport, protocol));
+            if (result.isDone()) {
+                Pumps.closeQuietly(pipe);
+                return;
             }
+            start.run();
+            result.setResult(new Connection<>(transport, protocol));
         });
         return result;
     }

@@ -18,6 +18,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -30,12 +34,33 @@ import java.util.function.Supplier;
  * Linux, {@code /dev/fd/N} on macOS, where opening it duplicates the descriptor and would hand the
  * child our non-blocking mode) or reflection into {@code ProcessImpl}. The JDK's streams work on
  * every system and backend, and {@link Pumps} keeps their blocking reads and writes off the loop's
- * thread, with exact flow control. The exit is noticed through {@link Process#onExit()}, never a
- * blocking wait on the loop.
+ * thread, with exact flow control. The child is started off the loop's thread too, and its exit is
+ * noticed through {@link Process#onExit()}, never a blocking wait on the loop.
  *
  * <p>Touched only on the loop's thread, except where {@link Pumps} and {@code onExit} post to it.
  */
 public final class ProcessTransport implements SubprocessTransport {
+    /**
+     * Where children are started. {@link ProcessBuilder#start()} returns only once the child has
+     * executed its program (tens of milliseconds on a loaded host), so on the loop's thread it
+     * would stall every other callback, 200 starts in a row for seconds. As many threads as cores:
+     * a start is mostly the kernel's work, and more threads starting at once only crowd the
+     * loop's thread off the cores. Idle threads end after a while.
+     */
+    private static final ExecutorService STARTER = starter();
+
+    private static ExecutorService starter() {
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 10, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "evloop-process-start");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
     private final EventLoop loop;
     private final SubprocessProtocol protocol;
     private final Process process;
@@ -48,6 +73,8 @@ public final class ProcessTransport implements SubprocessTransport {
     private boolean finished;
     private boolean reported;
     private boolean closing;
+    /** Started for a caller who cancelled meanwhile: nothing is told to the protocol. */
+    private boolean abandoned;
 
     private ProcessTransport(EventLoop loop, SubprocessProtocol protocol, Process process, String program) {
         this.loop = loop;
@@ -71,6 +98,8 @@ public final class ProcessTransport implements SubprocessTransport {
             java.util.Objects.requireNonNull(part, "an element of command");
         }
         LoopFuture<SubprocessConnection<P>> result = loop.createFuture();
+        // Before any child exists, as asyncio calls protocol_factory first: a throwing factory leaves nothing.
+        P protocol = protocolFactory.get();
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectInput(redirect(options.stdin(), true));
         builder.redirectOutput(redirect(options.stdout(), false));
@@ -87,39 +116,62 @@ public final class ProcessTransport implements SubprocessTransport {
             environment.clear();
         }
         environment.putAll(options.environment());
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            // The JDK's message names the program ("Cannot run program \"x\": error=2, ..."); keep it.
-            result.setException(e);
-            return result;
-        }
-        P protocol;
-        try {
-            protocol = protocolFactory.get();
-        } catch (RuntimeException | Error e) {
-            // Nobody would ever hear of this child: it goes, and its pipes with it.
-            process.destroyForcibly();
-            Pumps.closeQuietly(process.getOutputStream());
-            Pumps.closeQuietly(process.getInputStream());
-            Pumps.closeQuietly(process.getErrorStream());
-            throw e;
-        }
-        ProcessTransport transport = new ProcessTransport(loop, protocol, process, command.getFirst());
-        transport.connect(options);
-        loop.callSoon(() -> {
+        String program = command.getFirst();
+        STARTER.execute(() -> {
+            Process process;
             try {
-                protocol.subprocessMade(transport);
-            } catch (RuntimeException | Error e) {
-                transport.report("Exception in protocol.subprocessMade()", e);
+                process = builder.start();
+            } catch (IOException | RuntimeException e) {
+                // The JDK's message names the program ("Cannot run program \"x\": error=2, ..."); keep it.
+                post(loop, () -> {
+                    if (!result.isDone()) {
+                        result.setException(e);
+                    }
+                });
+                return;
             }
-            transport.startPipes();
-            if (!result.isDone()) {
-                result.setResult(new SubprocessConnection<>(transport, protocol));
+            if (!post(loop, () -> started(loop, result, protocol, process, program, options))) {
+                discard(process); // the loop closed meanwhile: nobody will ever hear of this child
             }
         });
         return result;
+    }
+
+    /** On the loop's thread: the child runs; connects its pipes, unless the caller cancelled meanwhile. */
+    private static <P extends SubprocessProtocol> void started(EventLoop loop,
+            LoopFuture<SubprocessConnection<P>> result, P protocol, Process process, String program,
+            SubprocessOptions options) {
+        ProcessTransport transport = new ProcessTransport(loop, protocol, process, program);
+        transport.connect(options);
+        if (result.isDone()) {
+            // The caller cancelled the start: nobody will ever hold this child, so it goes, as
+            // asyncio's _make_subprocess_transport closes the transport of a cancelled start.
+            transport.abandon();
+            return;
+        }
+        try {
+            protocol.subprocessMade(transport);
+        } catch (RuntimeException | Error e) {
+            transport.report("Exception in protocol.subprocessMade()", e);
+        }
+        transport.startPipes();
+        result.setResult(new SubprocessConnection<>(transport, protocol));
+    }
+
+    private static boolean post(EventLoop loop, Runnable callback) {
+        try {
+            loop.callSoonThreadsafe(callback);
+            return true;
+        } catch (RuntimeException closed) {
+            return false;
+        }
+    }
+
+    private static void discard(Process process) {
+        process.destroyForcibly();
+        Pumps.closeQuietly(process.getOutputStream());
+        Pumps.closeQuietly(process.getInputStream());
+        Pumps.closeQuietly(process.getErrorStream());
     }
 
     private static ProcessBuilder.Redirect redirect(Stdio stdio, boolean input) {
@@ -174,6 +226,25 @@ public final class ProcessTransport implements SubprocessTransport {
         }
     }
 
+    /**
+     * Closes a transport nobody holds, whose protocol never heard of it: the pipes (never
+     * started) go and the child is killed if still running. The JDK reaps it when it exits, and
+     * its protocol is never called.
+     */
+    private void abandon() {
+        abandoned = true;
+        closing = true;
+        for (Transport pipe : pipes) {
+            if (pipe != null) {
+                pipe.abort();
+            }
+        }
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+        closeHook.cancel();
+    }
+
     /** The loop closes: its pipes go, the child (if still running) is left running. */
     private void loopClosing() {
         for (Transport pipe : pipes) {
@@ -184,7 +255,7 @@ public final class ProcessTransport implements SubprocessTransport {
     }
 
     private void exited(int status) {
-        if (returncode != null) {
+        if (returncode != null || abandoned) {
             return;
         }
         returncode = status > 128 && status <= 128 + 64 ? -(status - 128) : status;
@@ -196,6 +267,9 @@ public final class ProcessTransport implements SubprocessTransport {
 
     private void pipeLost(int fd, Throwable cause) {
         disconnected[fd] = true;
+        if (abandoned) {
+            return;
+        }
         try {
             protocol.pipeConnectionLost(fd, cause);
         } catch (RuntimeException | Error e) {
