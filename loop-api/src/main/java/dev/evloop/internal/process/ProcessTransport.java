@@ -12,12 +12,14 @@ import dev.evloop.process.SubprocessOptions;
 import dev.evloop.process.SubprocessProtocol;
 import dev.evloop.process.SubprocessTransport;
 import dev.evloop.process.SubprocessOptions.Stdio;
+import dev.evloop.spi.ChildPipes;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -87,13 +89,26 @@ public final class ProcessTransport implements SubprocessTransport {
             environment.clear();
         }
         environment.putAll(options.environment());
+        ChildPipes.Pipe[] watched = new ChildPipes.Pipe[3];
         Process process;
         try {
+            Optional<ChildPipes> childPipes = BaseEventLoop.of(loop).childPipes();
+            if (childPipes.isPresent()) {
+                watchedPipes(childPipes.get(), builder, options, watched, command.getFirst());
+            }
             process = builder.start();
         } catch (IOException e) {
+            closeAll(watched);
             // The JDK's message names the program ("Cannot run program \"x\": error=2, ..."); keep it.
             result.setException(e);
             return result;
+        } finally {
+            // The child holds its own copies now (or there is no child): ours would keep its pipes from ending.
+            for (ChildPipes.Pipe pipe : watched) {
+                if (pipe != null) {
+                    pipe.closeChildEnd();
+                }
+            }
         }
         P protocol;
         try {
@@ -101,13 +116,14 @@ public final class ProcessTransport implements SubprocessTransport {
         } catch (RuntimeException | Error e) {
             // Nobody would ever hear of this child: it goes, and its pipes with it.
             process.destroyForcibly();
+            closeAll(watched);
             Pumps.closeQuietly(process.getOutputStream());
             Pumps.closeQuietly(process.getInputStream());
             Pumps.closeQuietly(process.getErrorStream());
             throw e;
         }
         ProcessTransport transport = new ProcessTransport(loop, protocol, process, command.getFirst());
-        transport.connect(options);
+        transport.connect(options, watched);
         loop.callSoon(() -> {
             try {
                 protocol.subprocessMade(transport);
@@ -122,6 +138,39 @@ public final class ProcessTransport implements SubprocessTransport {
         return result;
     }
 
+    /**
+     * Makes a pipe the loop watches for each stream that is a {@code PIPE}, and redirects the
+     * child's stream to it; each pipe goes into {@code watched} as soon as it exists, so that the
+     * caller closes every one if a later one or the start fails.
+     */
+    private static void watchedPipes(ChildPipes pipes, ProcessBuilder builder, SubprocessOptions options,
+            ChildPipes.Pipe[] watched, String program) throws IOException {
+        try {
+            if (options.stdin() == Stdio.PIPE) {
+                watched[0] = pipes.open(true);
+                builder.redirectInput(watched[0].childEnd());
+            }
+            if (options.stdout() == Stdio.PIPE) {
+                watched[1] = pipes.open(false);
+                builder.redirectOutput(watched[1].childEnd());
+            }
+            if (options.stderr() == Stdio.PIPE) {
+                watched[2] = pipes.open(false);
+                builder.redirectError(watched[2].childEnd());
+            }
+        } catch (IOException e) {
+            throw new IOException("Cannot run program \"" + program + "\": no pipe for it: " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeAll(ChildPipes.Pipe[] watched) {
+        for (ChildPipes.Pipe pipe : watched) {
+            if (pipe != null) {
+                pipe.close();
+            }
+        }
+    }
+
     private static ProcessBuilder.Redirect redirect(Stdio stdio, boolean input) {
         return switch (stdio.kind()) {
             case PIPE -> ProcessBuilder.Redirect.PIPE;
@@ -133,25 +182,25 @@ public final class ProcessTransport implements SubprocessTransport {
         };
     }
 
-    private void connect(SubprocessOptions options) {
+    /** Makes a transport of each pipe: over the loop's end of a watched one, else pumping the JDK's stream. */
+    private void connect(SubprocessOptions options, ChildPipes.Pipe[] watched) {
         String name = program + " (pid " + process.pid() + ")";
         if (options.stdin() == Stdio.PIPE) {
-            pipes[0] = new WritePipeTransport(loop, new PipeProtocol(0),
-                    new Pumps.Sink(loop, process.getOutputStream(), "stdin of " + name, false), "stdin of " + name);
+            PipeSink sink = watched[0] != null ? new WatchedPipes.Sink(loop, WatchedPipes.of(watched[0]))
+                    : new Pumps.Sink(loop, process.getOutputStream(), "stdin of " + name, false);
+            pipes[0] = new WritePipeTransport(loop, new PipeProtocol(0), sink, "stdin of " + name);
         } else {
             disconnected[0] = true;
         }
-        if (options.stdout() == Stdio.PIPE) {
-            pipes[1] = new ReadPipeTransport(loop, new PipeProtocol(1),
-                    new Pumps.Source(loop, process.getInputStream(), "stdout of " + name, false), "stdout of " + name);
-        } else {
-            disconnected[1] = true;
-        }
-        if (options.stderr() == Stdio.PIPE) {
-            pipes[2] = new ReadPipeTransport(loop, new PipeProtocol(2),
-                    new Pumps.Source(loop, process.getErrorStream(), "stderr of " + name, false), "stderr of " + name);
-        } else {
-            disconnected[2] = true;
+        for (int fd = 1; fd <= 2; fd++) {
+            if ((fd == 1 ? options.stdout() : options.stderr()) == Stdio.PIPE) {
+                String what = (fd == 1 ? "stdout of " : "stderr of ") + name;
+                PipeSource source = watched[fd] != null ? new WatchedPipes.Source(loop, WatchedPipes.of(watched[fd]))
+                        : new Pumps.Source(loop, fd == 1 ? process.getInputStream() : process.getErrorStream(), what, false);
+                pipes[fd] = new ReadPipeTransport(loop, new PipeProtocol(fd), source, what);
+            } else {
+                disconnected[fd] = true;
+            }
         }
         closeHook = BaseEventLoop.of(loop).addCloseHook(this::loopClosing);
         process.onExit().whenComplete((p, error) -> {

@@ -83,7 +83,7 @@ final class Pumps {
         }
 
         private void pump() {
-            byte[] buffer = new byte[ChannelPipes.READ_SIZE];
+            byte[] buffer = new byte[WatchedPipes.READ_SIZE];
             try (in) {
                 while (awaitTurn()) {
                     int n = in.read(buffer);
