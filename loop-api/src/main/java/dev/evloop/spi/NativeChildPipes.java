@@ -1,5 +1,7 @@
 package dev.evloop.spi;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.unix.FileDescriptor;
 import java.io.File;
 import java.io.IOException;
@@ -32,9 +34,6 @@ public final class NativeChildPipes implements ChildPipes {
     private static final Path FD_TABLE = Path.of("/proc/self/fd");
     /** The pipe's default capacity on Linux: no single write takes more. */
     private static final int SCRATCH_SIZE = 64 * 1024;
-    /** Where a heap buffer's bytes pass through: Netty's reads and writes take direct memory only. */
-    private static final ThreadLocal<ByteBuffer> SCRATCH =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(SCRATCH_SIZE));
 
     private NativeChildPipes() {
     }
@@ -59,6 +58,7 @@ public final class NativeChildPipes implements ChildPipes {
         private final FileDescriptor loopEnd;
         private final FileDescriptor childEnd;
         private final ProcessBuilder.Redirect redirect;
+        private ByteBuf scratchBuf;
 
         UnixPipe(FileDescriptor loopEnd, FileDescriptor childEnd, boolean childReads) {
             this.loopEnd = loopEnd;
@@ -91,10 +91,11 @@ public final class NativeChildPipes implements ChildPipes {
                 }
                 return n;
             }
-            ByteBuffer scratch = SCRATCH.get();
-            int n = loopEnd.read(scratch, 0, Math.min(dst.remaining(), scratch.capacity()));
+            ByteBuffer scratch = scratch();
+            int from = scratch.position();
+            int n = loopEnd.read(scratch, from, from + Math.min(dst.remaining(), SCRATCH_SIZE));
             if (n > 0) {
-                dst.put(scratch.clear().limit(n));
+                dst.put(scratch.limit(from + n));
             }
             return n;
         }
@@ -106,18 +107,36 @@ public final class NativeChildPipes implements ChildPipes {
                 src.position(src.position() + n);
                 return n;
             }
-            ByteBuffer scratch = SCRATCH.get().clear();
-            int size = Math.min(src.remaining(), scratch.capacity());
-            scratch.put(src.duplicate().limit(src.position() + size)).flip();
-            int n = loopEnd.write(scratch, 0, size);
+            ByteBuffer scratch = scratch();
+            int from = scratch.position();
+            int size = Math.min(src.remaining(), SCRATCH_SIZE);
+            scratch.put(src.duplicate().limit(src.position() + size));
+            int n = loopEnd.write(scratch, from, from + size);
             src.position(src.position() + n);
             return n;
+        }
+
+        /**
+         * Where a heap buffer's bytes pass through, as Netty reads and writes direct memory only:
+         * one per pipe, taken from Netty's pool at the first use (a child's stdin, written from
+         * heap copies) and given back when the pipe closes. Not per thread: in fast task mode each
+         * task writing to a pipe is a thread of its own.
+         */
+        private ByteBuffer scratch() {
+            if (scratchBuf == null) {
+                scratchBuf = ByteBufAllocator.DEFAULT.directBuffer(SCRATCH_SIZE, SCRATCH_SIZE);
+            }
+            return scratchBuf.internalNioBuffer(0, SCRATCH_SIZE);
         }
 
         @Override
         public void close() {
             closeQuietly(childEnd);
             closeQuietly(loopEnd);
+            if (scratchBuf != null) {
+                scratchBuf.release();
+                scratchBuf = null;
+            }
         }
 
         private static void closeQuietly(FileDescriptor fd) {

@@ -26,14 +26,17 @@ import java.util.function.Supplier;
  * A child process started with the JDK's {@link ProcessBuilder}, its pipes as transports: the
  * part of asyncio's {@code base_subprocess.py} and {@code unix_events.py} that starts a child.
  *
- * <p>Why the JDK's own pipes, pumped by threads: a child's stdin, stdout and stderr can only be
- * handed to it at {@code fork}, and the JDK forks without exposing the descriptors of the pipes it
- * makes. Pipes of our own would need their descriptors passed by path ({@code /proc/self/fd/N} on
- * Linux, {@code /dev/fd/N} on macOS, where opening it duplicates the descriptor and would hand the
- * child our non-blocking mode) or reflection into {@code ProcessImpl}. The JDK's streams work on
- * every system and backend, and {@link Pumps} keeps their blocking reads and writes off the loop's
- * thread, with exact flow control. The exit is noticed through {@link Process#onExit()}, never a
- * blocking wait on the loop.
+ * <p>Where the bytes move depends on the backend's {@link ChildPipes} capability
+ * ({@link dev.evloop.spi.IoWatchFactory#childPipes()}). With it (the native backends on Linux) the
+ * pipes are ours: made non-blocking on the loop's side, the child's end handed to the JDK as a
+ * path ({@code /proc/self/fd/N}) that it opens and gives the child, our copy of that end closed
+ * once the child started (or failed to), and the loop's end watched by the loop
+ * ({@link WatchedPipes}), with no thread. Without it (the selector backend, whose JDK gives no
+ * descriptor of a {@code Pipe}'s channels, and kqueue, whose {@code /dev/fd/N} would hand the
+ * child our non-blocking mode) the child gets the JDK's own pipes, which the JDK exposes only as
+ * blocking streams, and {@link Pumps} moves their bytes on a thread per pipe, with exact flow
+ * control. Either way the exit is noticed through {@link Process#onExit()}, never a blocking wait
+ * on the loop, and reported after both output pipes reached their end.
  *
  * <p>Touched only on the loop's thread, except where {@link Pumps} and {@code onExit} post to it.
  */
@@ -90,7 +93,7 @@ public final class ProcessTransport implements SubprocessTransport {
         }
         environment.putAll(options.environment());
         ChildPipes.Pipe[] watched = new ChildPipes.Pipe[3];
-        Process process;
+        Process process = null;
         try {
             Optional<ChildPipes> childPipes = BaseEventLoop.of(loop).childPipes();
             if (childPipes.isPresent()) {
@@ -98,15 +101,18 @@ public final class ProcessTransport implements SubprocessTransport {
             }
             process = builder.start();
         } catch (IOException e) {
-            closeAll(watched);
             // The JDK's message names the program ("Cannot run program \"x\": error=2, ..."); keep it.
             result.setException(e);
             return result;
         } finally {
-            // The child holds its own copies now (or there is no child): ours would keep its pipes from ending.
-            for (ChildPipes.Pipe pipe : watched) {
-                if (pipe != null) {
-                    pipe.closeChildEnd();
+            if (process == null) {
+                closeAll(watched);
+            } else {
+                // The child holds its own copies now: ours would keep its output pipes from ending.
+                for (ChildPipes.Pipe pipe : watched) {
+                    if (pipe != null) {
+                        pipe.closeChildEnd();
+                    }
                 }
             }
         }
