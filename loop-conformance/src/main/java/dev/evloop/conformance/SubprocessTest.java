@@ -98,13 +98,13 @@ class SubprocessTest extends BackendTest {
     }
 
     @Test
-    void aThousandFailedStartsLeaveTheOpenDescriptorsWhereTheyWere() throws Exception {
+    void fiveThousandFailedStartsLeaveTheOpenDescriptorsWhereTheyWere() throws Exception {
         OpenFileDescriptors.assumeCountable();
         inTask(() -> assertThrows(IOException.class, () -> Async.createSubprocessExec(List.of("no-such-program-evloop"), PIPES)));
         long before = OpenFileDescriptors.count();
         int failed = inTask(() -> {
             int n = 0;
-            for (int i = 0; i < 1000; i++) {
+            for (int i = 0; i < 5000; i++) {
                 try {
                     Async.createSubprocessExec(List.of("no-such-program-evloop"), PIPES);
                 } catch (IOException expected) {
@@ -113,8 +113,8 @@ class SubprocessTest extends BackendTest {
             }
             return n;
         });
-        assertEquals(1000, failed);
-        OpenFileDescriptors.assertNoMoreThan(before, "after 1,000 failed starts");
+        assertEquals(5000, failed);
+        OpenFileDescriptors.assertNoMoreThan(before, "after 5,000 failed starts, each with its three pipes made and closed");
     }
 
     @Test
@@ -357,7 +357,7 @@ class SubprocessTest extends BackendTest {
     }
 
     /** Records a protocol's events in order. */
-    static final class Recorder implements SubprocessProtocol {
+    static class Recorder implements SubprocessProtocol {
         final List<String> events = new ArrayList<>();
         final StringBuilder out = new StringBuilder();
         SubprocessTransport transport;
@@ -405,6 +405,62 @@ class SubprocessTest extends BackendTest {
         assertEquals("hi\n", c.protocol().out.toString());
         assertNull(c.transport().getPipeTransport(0));
         assertThrows(IllegalArgumentException.class, () -> c.transport().getPipeTransport(3));
+    }
+
+    /** Counts a child's stdout bytes and whether writing was paused. */
+    static final class Counting extends Recorder {
+        long received;
+        boolean writingPaused;
+
+        @Override
+        public void pipeDataReceived(int fd, ByteBuffer data) {
+            received += data.remaining();
+        }
+
+        @Override
+        public void pauseWriting() {
+            writingPaused = true;
+        }
+    }
+
+    private void runUntilLost(Recorder protocol) {
+        long deadline = System.nanoTime() + GUARD.toNanos();
+        while (!protocol.events.contains("lost") && System.nanoTime() < deadline) {
+            loop.runOnce(false);
+            Thread.onSpinWait();
+        }
+        assertTrue(protocol.events.contains("lost"), "the child's transport was lost within " + GUARD);
+    }
+
+    @Test
+    void aPausedStdoutDeliversNothingUntilResumedThenEveryByte() {
+        int size = 4 * 1024 * 1024;
+        SubprocessConnection<Counting> c = loop.runUntilComplete(loop.subprocessExec(Counting::new,
+                List.of("head", "-c", Integer.toString(size), "/dev/zero"), PIPES.withStdin(Stdio.DEVNULL)));
+        c.transport().getPipeTransport(1).pauseReading();
+        loop.runUntilComplete(loop.createTask(() -> {
+            Async.sleep(0.2);
+            return null;
+        }));
+        long whilePaused = c.protocol().received;
+        c.transport().getPipeTransport(1).resumeReading();
+        runUntilLost(c.protocol());
+        // Bytes read before the pause took effect (the first iteration) may have arrived; no more.
+        assertTrue(whilePaused <= 256 * 1024, whilePaused + " bytes arrived while paused");
+        assertEquals(size, c.protocol().received);
+    }
+
+    @Test
+    void writingMoreThanTheHighWaterMarkToAChildThatDoesNotReadPausesTheProtocol() {
+        SubprocessConnection<Counting> c = loop.runUntilComplete(loop.subprocessExec(Counting::new,
+                List.of("sleep", "30"), PIPES));
+        dev.evloop.net.Transport stdin = c.transport().getPipeTransport(0);
+        stdin.write(new byte[1024 * 1024]);
+        assertTrue(c.protocol().writingPaused, "pauseWriting after 1 MiB the child does not read");
+        assertTrue(stdin.writeBufferSize() > 64 * 1024, "buffered: " + stdin.writeBufferSize());
+        c.transport().kill();
+        runUntilLost(c.protocol());
+        assertEquals(-9, c.transport().getReturncode());
     }
 
     @Test
