@@ -12,6 +12,8 @@ module dev.evloop {
     // sun.misc.Signal, reached at run time (internal/JvmSignals): the JDK's only way for a program
     // to handle SIGINT, SIGTERM, ...
     requires jdk.unsupported;
+    // FileDescriptor, for the children's pipes of the native backends (spi/NativeChildPipes); they bring it
+    requires static io.netty.transport.unix.common;
 
     exports dev.evloop;
     exports dev.evloop.sync;

@@ -24,6 +24,7 @@ import dev.evloop.net.DatagramProtocol;
 import dev.evloop.net.Server;
 import dev.evloop.net.SocketOptions;
 import dev.evloop.net.Transport;
+import dev.evloop.spi.ChildPipes;
 import dev.evloop.spi.LoopBackend;
 import io.netty.channel.ManualIoEventLoop;
 import io.netty.handler.ssl.SslContext;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -835,6 +837,11 @@ public final class BaseEventLoop implements LoopCore {
     /** Whether the backend watches {@code SelectableChannel}s, and so a {@code Pipe}'s channels. */
     public boolean watchesChannels() {
         return watchers.watchesChannels();
+    }
+
+    /** The backend's pipes for children that the loop watches, if it has them. */
+    public Optional<ChildPipes> childPipes() {
+        return watchers.childPipes();
     }
 
     /**

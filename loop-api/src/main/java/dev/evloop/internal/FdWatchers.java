@@ -1,6 +1,7 @@
 package dev.evloop.internal;
 
 import dev.evloop.ExceptionContext;
+import dev.evloop.spi.ChildPipes;
 import dev.evloop.spi.IoWatch;
 import dev.evloop.spi.IoWatchFactory;
 import dev.evloop.spi.LoopBackend;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A loop's readers and writers: the bookkeeping of asyncio's {@code add_reader},
@@ -97,11 +99,15 @@ final class FdWatchers {
         return true;
     }
 
-    /** Drops every watcher and releases the backend's registrations; the loop is closing. */
     boolean watchesChannels() {
         return factory.watchesChannels();
     }
 
+    Optional<ChildPipes> childPipes() {
+        return factory.childPipes();
+    }
+
+    /** Drops every watcher and releases the backend's registrations; the loop is closing. */
     void closeAll() {
         for (Watched entry : new ArrayList<>(watched.values())) {
             entry.drop();

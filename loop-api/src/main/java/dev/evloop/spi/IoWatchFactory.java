@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * How a backend watches file descriptors or channels for readiness: the part of asyncio's
@@ -65,6 +66,19 @@ public interface IoWatchFactory {
      */
     default boolean watchesChannels() {
         return false;
+    }
+
+    /**
+     * Pipes for a child process's stdin, stdout and stderr whose loop end {@link #watchFd} can
+     * watch: with them the core starts children on pipes the loop watches, with no thread. Without
+     * them (empty, the default) each pipe a child gets is the JDK's, read or written by a thread of
+     * its own, which hands the bytes to the loop ({@code dev.evloop.internal.process.Pumps}).
+     * Native backends on Linux return {@link NativeChildPipes#onThisSystem()}.
+     *
+     * @return empty here
+     */
+    default Optional<ChildPipes> childPipes() {
+        return Optional.empty();
     }
 
     /**

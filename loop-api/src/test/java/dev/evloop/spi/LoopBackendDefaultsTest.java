@@ -33,4 +33,9 @@ class LoopBackendDefaultsTest {
     void byDefaultThePollWaitsInWholeMilliseconds() {
         assertEquals(Duration.ofMillis(1), new MinimalBackend().pollResolution());
     }
+
+    @Test
+    void byDefaultABackendOffersNoChildPipesSoChildrenArePumped() {
+        assertTrue(new MinimalBackend().ioWatchFactory().childPipes().isEmpty());
+    }
 }

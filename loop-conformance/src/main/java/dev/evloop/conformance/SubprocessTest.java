@@ -9,11 +9,13 @@ import dev.evloop.process.SubprocessConnection;
 import dev.evloop.process.SubprocessOptions;
 import dev.evloop.process.SubprocessProtocol;
 import dev.evloop.process.SubprocessTransport;
+import dev.evloop.spi.LoopBackend;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.evloop.process.SubprocessOptions.Stdio;
 import java.io.IOException;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
@@ -156,7 +159,7 @@ class SubprocessTest extends BackendTest {
             return n;
         });
         assertEquals(5000, failed);
-        OpenFileDescriptors.assertNoMoreThan(before, "after 5,000 failed starts");
+        OpenFileDescriptors.assertNoMoreThan(before, "after 5,000 failed starts, each with its three pipes made and closed");
     }
 
     @Test
@@ -323,7 +326,7 @@ class SubprocessTest extends BackendTest {
     }
 
     @Test
-    void descriptorsAreBackToBaselineAfterManySpawnAndCommunicateCycles() throws Exception {
+    void descriptorsAreBackToBaselineAfterAThousandSpawnAndCommunicateCycles() throws Exception {
         OpenFileDescriptors.assumeCountable();
         inTask(() -> Async.createSubprocessExec(List.of("cat"), PIPES).communicate(new byte[10]));
         long before = OpenFileDescriptors.count();
@@ -333,8 +336,62 @@ class SubprocessTest extends BackendTest {
             }
             return null;
         });
-        // The pump threads close their pipes as they end, just after the loop heard the end of file.
+        // Where pump threads move the bytes, they close their pipes as they end, just after the loop heard the end of file.
         OpenFileDescriptors.assertNoMoreThan(before, "after 1,000 spawn and communicate cycles");
+    }
+
+    /** Whether this backend watches channels (the selector does) or file descriptors (the native ones). */
+    private static boolean watchesChannels() {
+        return ServiceLoader.load(LoopBackend.class).stream().map(ServiceLoader.Provider::get)
+                .filter(b -> b.name().equals(backend())).findFirst().orElseThrow()
+                .ioWatchFactory().watchesChannels();
+    }
+
+    /** The live threads pumping a pipe of the child with this pid: their names end with it. */
+    private static List<String> pumpThreadsOf(long pid) {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(name -> name.startsWith("evloop-pipe-") && name.endsWith("(pid " + pid + ")")).toList();
+    }
+
+    @Test
+    void aChildsPipesAreWatchedByTheLoopWithNoPumpThreadOnABackendThatWatchesDescriptors() {
+        assumeTrue(!watchesChannels(), "the selector backend pumps a child's pipes: the JDK gives no descriptor of a Pipe");
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "children's pipes are watched on Linux");
+        List<String> pumps = inTask(() -> {
+            Subprocess child = Async.createSubprocessExec(List.of("cat"), PIPES);
+            child.stdin().write("ping\n".getBytes(StandardCharsets.UTF_8));
+            child.stdin().drain();
+            assertEquals("ping\n", text(child.stdout().readLine()));
+            List<String> running = pumpThreadsOf(child.pid());
+            child.stdin().close();
+            assertEquals(0, child.waitFor());
+            return running;
+        });
+        assertEquals(List.of(), pumps, "threads pumping the child's stdin, stdout or stderr");
+    }
+
+    @Test
+    void aTickerKeepsTickingWhileEightMebibytesGoThroughCat() {
+        int size = 8 * 1024 * 1024;
+        int[] ticks = {0};
+        boolean[] done = {false};
+        Task<?> ticker = loop.createTask(() -> {
+            while (!done[0]) {
+                Async.sleep(0);
+                ticks[0]++;
+            }
+            return null;
+        });
+        int ticked = inTask(() -> {
+            int before = ticks[0];
+            byte[] input = random(size);
+            assertArrayEquals(input, Async.createSubprocessExec(List.of("cat"), PIPES).communicate(input).stdout());
+            return ticks[0] - before;
+        });
+        done[0] = true;
+        loop.runUntilComplete(ticker);
+        // A read takes at most READ_SIZE (256 KiB) and runs once per iteration, as the ticker does.
+        assertTrue(ticked >= size / (256 * 1024), "ticked " + ticked + " times while 8 MiB went through");
     }
 
     @Test
@@ -362,7 +419,7 @@ class SubprocessTest extends BackendTest {
     }
 
     /** Records a protocol's events in order. */
-    static final class Recorder implements SubprocessProtocol {
+    static class Recorder implements SubprocessProtocol {
         final List<String> events = new ArrayList<>();
         final StringBuilder out = new StringBuilder();
         SubprocessTransport transport;
@@ -412,6 +469,62 @@ class SubprocessTest extends BackendTest {
         assertEquals("hi\n", c.protocol().out.toString());
         assertNull(c.transport().getPipeTransport(0));
         assertThrows(IllegalArgumentException.class, () -> c.transport().getPipeTransport(3));
+    }
+
+    /** Counts a child's stdout bytes and whether writing was paused. */
+    static final class Counting extends Recorder {
+        long received;
+        boolean writingPaused;
+
+        @Override
+        public void pipeDataReceived(int fd, ByteBuffer data) {
+            received += data.remaining();
+        }
+
+        @Override
+        public void pauseWriting() {
+            writingPaused = true;
+        }
+    }
+
+    private void runUntilLost(Recorder protocol) {
+        long deadline = System.nanoTime() + GUARD.toNanos();
+        while (!protocol.events.contains("lost") && System.nanoTime() < deadline) {
+            loop.runOnce(false);
+            Thread.onSpinWait();
+        }
+        assertTrue(protocol.events.contains("lost"), "the child's transport was lost within " + GUARD);
+    }
+
+    @Test
+    void aPausedStdoutDeliversNothingUntilResumedThenEveryByte() {
+        int size = 4 * 1024 * 1024;
+        SubprocessConnection<Counting> c = loop.runUntilComplete(loop.subprocessExec(Counting::new,
+                List.of("head", "-c", Integer.toString(size), "/dev/zero"), PIPES.withStdin(Stdio.DEVNULL)));
+        c.transport().getPipeTransport(1).pauseReading();
+        loop.runUntilComplete(loop.createTask(() -> {
+            Async.sleep(0.2);
+            return null;
+        }));
+        long whilePaused = c.protocol().received;
+        c.transport().getPipeTransport(1).resumeReading();
+        runUntilLost(c.protocol());
+        // Bytes read before the pause took effect (the first iteration) may have arrived; no more.
+        assertTrue(whilePaused <= 256 * 1024, whilePaused + " bytes arrived while paused");
+        assertEquals(size, c.protocol().received);
+    }
+
+    @Test
+    void writingMoreThanTheHighWaterMarkToAChildThatDoesNotReadPausesTheProtocol() {
+        SubprocessConnection<Counting> c = loop.runUntilComplete(loop.subprocessExec(Counting::new,
+                List.of("sleep", "30"), PIPES));
+        dev.evloop.net.Transport stdin = c.transport().getPipeTransport(0);
+        stdin.write(new byte[1024 * 1024]);
+        assertTrue(c.protocol().writingPaused, "pauseWriting after 1 MiB the child does not read");
+        assertTrue(stdin.writeBufferSize() > 64 * 1024, "buffered: " + stdin.writeBufferSize());
+        c.transport().kill();
+        runUntilLost(c.protocol());
+        assertEquals(-9, c.transport().getReturncode());
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.evloop.iouring;
 
+import dev.evloop.spi.ChildPipes;
 import dev.evloop.spi.IoWatch;
 import dev.evloop.spi.IoWatchFactory;
+import dev.evloop.spi.NativeChildPipes;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
@@ -11,6 +13,7 @@ import io.netty.channel.uring.IoUringIoHandle;
 import io.netty.channel.uring.IoUringIoOps;
 import java.io.IOException;
 import java.nio.channels.SelectableChannel;
+import java.util.Optional;
 
 /**
  * How the io_uring backend watches file descriptors for {@code addReader}/{@code addWriter}: an
@@ -39,6 +42,12 @@ final class IoUringWatches implements IoWatchFactory {
         FdWatch watch = new FdWatch(fd, listener);
         watch.registration = IoWatchFactory.registerNow(loop, watch);
         return watch;
+    }
+
+    /** Children's pipes watched as descriptors, on Linux: see {@link NativeChildPipes}. */
+    @Override
+    public Optional<ChildPipes> childPipes() {
+        return NativeChildPipes.onThisSystem();
     }
 
     @Override

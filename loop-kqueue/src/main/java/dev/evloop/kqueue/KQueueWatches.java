@@ -18,6 +18,10 @@ import java.util.Locale;
  * filter added and deleted as readers and writers come and go, level-triggered (no
  * {@code EV_CLEAR}) as asyncio's {@code KqueueSelector}.
  *
+ * <p>It offers no {@link dev.evloop.spi.ChildPipes}: on macOS and the BSDs {@code /dev/fd/N}
+ * duplicates a descriptor, so a child handed our non-blocking pipe end that way would get
+ * non-blocking stdio; a child's pipes are the JDK's, pumped by threads.
+ *
  * <pre>{@code
  * IoWatch watch = new KQueueWatches().watchFd(ioLoop, fd, listener);
  * watch.interest(true, false);    // EVFILT_READ added

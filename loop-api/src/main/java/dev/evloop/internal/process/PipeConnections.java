@@ -34,7 +34,7 @@ public final class PipeConnections {
         P protocol = protocolFor(protocolFactory, pipe);
         PipeSource source;
         try {
-            source = watchesChannels(loop) ? new ChannelPipes.Source(loop, pipe)
+            source = watchesChannels(loop) ? new WatchedPipes.Source(loop, WatchedPipes.of(pipe))
                     : new Pumps.Source(loop, blocking(pipe, Channels::newInputStream), pipe.toString(), true);
         } catch (IOException e) {
             throw unusable(e);
@@ -48,7 +48,7 @@ public final class PipeConnections {
         P protocol = protocolFor(protocolFactory, pipe);
         PipeSink sink;
         try {
-            sink = watchesChannels(loop) ? new ChannelPipes.Sink(loop, pipe)
+            sink = watchesChannels(loop) ? new WatchedPipes.Sink(loop, WatchedPipes.of(pipe))
                     : new Pumps.Sink(loop, blocking(pipe, Channels::newOutputStream), pipe.toString(), true);
         } catch (IOException e) {
             throw unusable(e);

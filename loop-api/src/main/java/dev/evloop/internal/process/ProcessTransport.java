@@ -12,6 +12,7 @@ import dev.evloop.process.SubprocessOptions;
 import dev.evloop.process.SubprocessProtocol;
 import dev.evloop.process.SubprocessTransport;
 import dev.evloop.process.SubprocessOptions.Stdio;
+import dev.evloop.spi.ChildPipes;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,20 +23,26 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * A child process started with the JDK's {@link ProcessBuilder}, its pipes as transports: the
  * part of asyncio's {@code base_subprocess.py} and {@code unix_events.py} that starts a child.
  *
- * <p>Why the JDK's own pipes, pumped by threads: a child's stdin, stdout and stderr can only be
- * handed to it at {@code fork}, and the JDK forks without exposing the descriptors of the pipes it
- * makes. Pipes of our own would need their descriptors passed by path ({@code /proc/self/fd/N} on
- * Linux, {@code /dev/fd/N} on macOS, where opening it duplicates the descriptor and would hand the
- * child our non-blocking mode) or reflection into {@code ProcessImpl}. The JDK's streams work on
- * every system and backend, and {@link Pumps} keeps their blocking reads and writes off the loop's
- * thread, with exact flow control. The child is started off the loop's thread too, and its exit is
- * noticed through {@link Process#onExit()}, never a blocking wait on the loop.
+ * <p>Where the bytes move depends on the backend's {@link ChildPipes} capability
+ * ({@link dev.evloop.spi.IoWatchFactory#childPipes()}). With it (the native backends on Linux) the
+ * pipes are ours: made non-blocking on the loop's side, the child's end handed to the JDK as a
+ * path ({@code /proc/self/fd/N}) that it opens and gives the child, our copy of that end closed
+ * once the child started (or failed to), and the loop's end watched by the loop
+ * ({@link WatchedPipes}), with no thread. Without it (the selector backend, whose JDK gives no
+ * descriptor of a {@code Pipe}'s channels, and kqueue, whose {@code /dev/fd/N} would hand the
+ * child our non-blocking mode) the child gets the JDK's own pipes, which the JDK exposes only as
+ * blocking streams, and {@link Pumps} moves their bytes on a thread per pipe, with exact flow
+ * control. Either way the child is started off the loop's thread ({@link ProcessBuilder#start()}
+ * returns only once the child runs its program), the exit is noticed through
+ * {@link Process#onExit()}, never a blocking wait on the loop, and it is reported after both output
+ * pipes reached their end.
  *
  * <p>Touched only on the loop's thread, except where {@link Pumps} and {@code onExit} post to it.
  */
@@ -117,11 +124,23 @@ public final class ProcessTransport implements SubprocessTransport {
         }
         environment.putAll(options.environment());
         String program = command.getFirst();
+        ChildPipes.Pipe[] watched = new ChildPipes.Pipe[3];
+        try {
+            Optional<ChildPipes> childPipes = BaseEventLoop.of(loop).childPipes();
+            if (childPipes.isPresent()) {
+                watchedPipes(childPipes.get(), builder, options, watched, program);
+            }
+        } catch (IOException e) {
+            closeAll(watched);
+            result.setException(e);
+            return result;
+        }
         STARTER.execute(() -> {
             Process process;
             try {
                 process = builder.start();
             } catch (IOException | RuntimeException e) {
+                closeAll(watched);
                 // The JDK's message names the program ("Cannot run program \"x\": error=2, ..."); keep it.
                 post(loop, () -> {
                     if (!result.isDone()) {
@@ -130,8 +149,14 @@ public final class ProcessTransport implements SubprocessTransport {
                 });
                 return;
             }
-            if (!post(loop, () -> started(loop, result, protocol, process, program, options))) {
-                discard(process); // the loop closed meanwhile: nobody will ever hear of this child
+            // The child holds its own copies now: ours would keep its output pipes from ending.
+            for (ChildPipes.Pipe pipe : watched) {
+                if (pipe != null) {
+                    pipe.closeChildEnd();
+                }
+            }
+            if (!post(loop, () -> started(loop, result, protocol, process, program, options, watched))) {
+                discard(process, watched); // the loop closed meanwhile: nobody will ever hear of this child
             }
         });
         return result;
@@ -140,9 +165,9 @@ public final class ProcessTransport implements SubprocessTransport {
     /** On the loop's thread: the child runs; connects its pipes, unless the caller cancelled meanwhile. */
     private static <P extends SubprocessProtocol> void started(EventLoop loop,
             LoopFuture<SubprocessConnection<P>> result, P protocol, Process process, String program,
-            SubprocessOptions options) {
+            SubprocessOptions options, ChildPipes.Pipe[] watched) {
         ProcessTransport transport = new ProcessTransport(loop, protocol, process, program);
-        transport.connect(options);
+        transport.connect(options, watched);
         if (result.isDone()) {
             // The caller cancelled the start: nobody will ever hold this child, so it goes, as
             // asyncio's _make_subprocess_transport closes the transport of a cancelled start.
@@ -167,11 +192,45 @@ public final class ProcessTransport implements SubprocessTransport {
         }
     }
 
-    private static void discard(Process process) {
+    private static void discard(Process process, ChildPipes.Pipe[] watched) {
         process.destroyForcibly();
+        closeAll(watched);
         Pumps.closeQuietly(process.getOutputStream());
         Pumps.closeQuietly(process.getInputStream());
         Pumps.closeQuietly(process.getErrorStream());
+    }
+
+    /**
+     * Makes a pipe the loop watches for each stream that is a {@code PIPE}, and redirects the
+     * child's stream to it; each pipe goes into {@code watched} as soon as it exists, so that the
+     * caller closes every one if a later one or the start fails.
+     */
+    private static void watchedPipes(ChildPipes pipes, ProcessBuilder builder, SubprocessOptions options,
+            ChildPipes.Pipe[] watched, String program) throws IOException {
+        try {
+            if (options.stdin() == Stdio.PIPE) {
+                watched[0] = pipes.open(true);
+                builder.redirectInput(watched[0].childEnd());
+            }
+            if (options.stdout() == Stdio.PIPE) {
+                watched[1] = pipes.open(false);
+                builder.redirectOutput(watched[1].childEnd());
+            }
+            if (options.stderr() == Stdio.PIPE) {
+                watched[2] = pipes.open(false);
+                builder.redirectError(watched[2].childEnd());
+            }
+        } catch (IOException e) {
+            throw new IOException("Cannot run program \"" + program + "\": no pipe for it: " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeAll(ChildPipes.Pipe[] watched) {
+        for (ChildPipes.Pipe pipe : watched) {
+            if (pipe != null) {
+                pipe.close();
+            }
+        }
     }
 
     private static ProcessBuilder.Redirect redirect(Stdio stdio, boolean input) {
@@ -185,25 +244,25 @@ public final class ProcessTransport implements SubprocessTransport {
         };
     }
 
-    private void connect(SubprocessOptions options) {
+    /** Makes a transport of each pipe: over the loop's end of a watched one, else pumping the JDK's stream. */
+    private void connect(SubprocessOptions options, ChildPipes.Pipe[] watched) {
         String name = program + " (pid " + process.pid() + ")";
         if (options.stdin() == Stdio.PIPE) {
-            pipes[0] = new WritePipeTransport(loop, new PipeProtocol(0),
-                    new Pumps.Sink(loop, process.getOutputStream(), "stdin of " + name, false), "stdin of " + name);
+            PipeSink sink = watched[0] != null ? new WatchedPipes.Sink(loop, WatchedPipes.of(watched[0]))
+                    : new Pumps.Sink(loop, process.getOutputStream(), "stdin of " + name, false);
+            pipes[0] = new WritePipeTransport(loop, new PipeProtocol(0), sink, "stdin of " + name);
         } else {
             disconnected[0] = true;
         }
-        if (options.stdout() == Stdio.PIPE) {
-            pipes[1] = new ReadPipeTransport(loop, new PipeProtocol(1),
-                    new Pumps.Source(loop, process.getInputStream(), "stdout of " + name, false), "stdout of " + name);
-        } else {
-            disconnected[1] = true;
-        }
-        if (options.stderr() == Stdio.PIPE) {
-            pipes[2] = new ReadPipeTransport(loop, new PipeProtocol(2),
-                    new Pumps.Source(loop, process.getErrorStream(), "stderr of " + name, false), "stderr of " + name);
-        } else {
-            disconnected[2] = true;
+        for (int fd = 1; fd <= 2; fd++) {
+            if ((fd == 1 ? options.stdout() : options.stderr()) == Stdio.PIPE) {
+                String what = (fd == 1 ? "stdout of " : "stderr of ") + name;
+                PipeSource source = watched[fd] != null ? new WatchedPipes.Source(loop, WatchedPipes.of(watched[fd]))
+                        : new Pumps.Source(loop, fd == 1 ? process.getInputStream() : process.getErrorStream(), what, false);
+                pipes[fd] = new ReadPipeTransport(loop, new PipeProtocol(fd), source, what);
+            } else {
+                disconnected[fd] = true;
+            }
         }
         closeHook = BaseEventLoop.of(loop).addCloseHook(this::loopClosing);
         process.onExit().whenComplete((p, error) -> {

@@ -10,7 +10,10 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
- * Pipe ends that only blocking streams reach, such as the JDK's pipes to a {@link Process}: a
+ * Pipe ends that only blocking streams reach, where the loop cannot watch them: the JDK's pipes to
+ * a {@link Process} on a backend without {@link dev.evloop.spi.ChildPipes} (the selector, kqueue),
+ * and a {@link java.nio.channels.Pipe}'s channels on a backend that watches descriptors, not
+ * channels ({@link PipeConnections}). A
  * platform daemon thread per end does the blocking reads or writes, off the loop, and hands each
  * result to the loop with {@link EventLoop#callSoonThreadsafe}. A platform thread, not a virtual
  * one, because a virtual thread blocked in a pipe read holds its carrier, and in fast task mode
@@ -83,7 +86,7 @@ final class Pumps {
         }
 
         private void pump() {
-            byte[] buffer = new byte[ChannelPipes.READ_SIZE];
+            byte[] buffer = new byte[WatchedPipes.READ_SIZE];
             try (in) {
                 while (awaitTurn()) {
                     int n = in.read(buffer);

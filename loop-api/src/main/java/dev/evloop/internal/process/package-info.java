@@ -8,9 +8,10 @@
  *       {@code connectWritePipe}, with the transports {@link dev.evloop.internal.process.ReadPipeTransport}
  *       and {@link dev.evloop.internal.process.WritePipeTransport} over a
  *       {@link dev.evloop.internal.process.PipeSource} or {@link dev.evloop.internal.process.PipeSink}.</li>
- *   <li>How the bytes move: {@link dev.evloop.internal.process.ChannelPipes} (a selectable pipe the
- *       backend watches) or {@link dev.evloop.internal.process.Pumps} (a stream the JDK only offers
- *       blocking, read and written off the loop thread).</li>
+ *   <li>How the bytes move: {@link dev.evloop.internal.process.WatchedPipes} (a pipe end the loop
+ *       watches: a selectable channel, or the loop's end of a child's pipe made by the backend's
+ *       {@link dev.evloop.spi.ChildPipes}) or {@link dev.evloop.internal.process.Pumps} (a stream
+ *       the JDK only offers blocking, read and written off the loop thread), the fallback.</li>
  * </ul>
  */
 package dev.evloop.internal.process;
