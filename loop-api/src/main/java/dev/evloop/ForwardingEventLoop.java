@@ -96,8 +96,10 @@ public abstract class ForwardingEventLoop implements EventLoop {
      *                                  already decorated (decorate the decorator instead)
      * @throws IllegalStateException if the loop is closed, running, or has unfinished tasks
      */
-    // The core keeps a reference to this decorator before a subclass's constructor has run; it
-    // calls it only once the loop runs or makes a task, which the subclass can do only afterwards.
+    // The core keeps a reference to this decorator before a subclass's constructor has run. It
+    // calls it once the loop is used (it runs, or makes a task), which can come only afterwards,
+    // unless another thread completes a future of the loop meanwhile: decorate a loop before
+    // sharing its futures, as the class description says.
     @SuppressWarnings("this-escape")
     protected ForwardingEventLoop(EventLoop delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
