@@ -46,6 +46,11 @@ public interface TaskFactory {
      * callback runs). In fast mode, a task that cannot step aside because its virtual thread is
      * pinned (inside a native call) starts the new task on the next iteration instead.
      *
+     * <p><b>Cancel safety.</b> {@code createTask} does not wait for anything but the new task's
+     * first step, so it raises no cancellation: a cancellation of the creating task requested
+     * during that step (by the new task, say) is raised at the creator's next suspension, as in
+     * asyncio. Cancelling the new task once {@code createTask} returned cancels it where it waits.
+     *
      * @return the factory
      */
     static TaskFactory eager() {
