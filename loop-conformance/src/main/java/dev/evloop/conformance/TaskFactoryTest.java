@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
 
 /** asyncio's task factories ({@code set_task_factory}) and eager tasks ({@code eager_task_factory}). */
@@ -243,6 +244,27 @@ class TaskFactoryTest extends BackendTest {
         assertEquals(List.of(), events);
         loop.runUntilComplete(t);
         assertEquals(List.of("ran"), events);
+    }
+
+    @Test
+    void aCancellationOfTheCreatorDuringTheEagerStepIsRaisedAtItsNextSuspension() {
+        loop.setTaskFactory(TaskFactory.eager());
+        List<String> events = new ArrayList<>();
+        Task<Void> creator = loop.createTask(() -> {
+            Task<?> me = Async.currentTask();
+            Async.spawn(() -> me.cancel());
+            events.add("createTask returned");
+            try {
+                Async.yieldNow();
+                events.add("not cancelled");
+            } catch (CancellationException e) {
+                events.add("cancelled at the next suspension");
+                throw e;
+            }
+            return null;
+        });
+        assertThrows(CancellationException.class, () -> loop.runUntilComplete(creator));
+        assertEquals(List.of("createTask returned", "cancelled at the next suspension"), events);
     }
 
     @Test
