@@ -176,7 +176,8 @@ public final class Async {
     }
 
     /**
-     * The loop running this code, in a task or a callback. Mirrors
+     * The loop running this code, in a task or a callback (the outermost
+     * {@link ForwardingEventLoop} around it if it has one). Mirrors
      * {@code asyncio.get_running_loop()}.
      *
      * @return the loop

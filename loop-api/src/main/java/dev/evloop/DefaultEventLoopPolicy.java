@@ -1,6 +1,7 @@
 package dev.evloop;
 
 import dev.evloop.internal.BaseEventLoop;
+import dev.evloop.internal.LoopCore;
 import dev.evloop.internal.choice.Backends;
 
 
@@ -62,7 +63,8 @@ public class DefaultEventLoopPolicy implements EventLoopPolicy {
         if (loop == null) {
             current.remove();
         } else {
-            current.set(BaseEventLoop.of(loop));
+            LoopCore.of(loop); // refuses a loop evloop did not make, at the call
+            current.set(loop);
         }
     }
 

@@ -62,9 +62,10 @@ import java.util.function.Supplier;
  * and the loop goes on. Once {@linkplain #close() closed}, the loop refuses new work with an
  * {@link IllegalStateException} whose message is {@code "event loop is closed"}.
  *
- * <p>evloop implements this interface; users do not, and every method that takes a loop refuses
- * one evloop did not make ({@link IllegalArgumentException}). To change what a loop does, use
- * its hooks (exception handler, policy, loop factory) rather than a class of your own.
+ * <p>evloop implements this interface, and every method that takes a loop refuses one evloop did
+ * not make ({@link IllegalArgumentException}). To build a loop of one's own (asyncio's subclass of
+ * the standard loop), extend {@link ForwardingEventLoop}, which forwards every call to one of
+ * evloop's loops and is accepted everywhere a loop is.
  */
 public interface EventLoop extends AutoCloseable {
 
@@ -229,14 +230,18 @@ public interface EventLoop extends AutoCloseable {
     <T> LoopFuture<T> createFuture();
 
     /**
-     * Starts a function as a task on this loop; its first step runs on the next iteration.
-     * Mirrors asyncio's {@code loop.create_task(coro)}.
+     * Starts a function as a task on this loop; its first step runs on the next iteration (or, with
+     * an {@linkplain TaskFactory#eager() eager} task factory on a running loop, at once). The task
+     * comes from the {@linkplain #setTaskFactory task factory} if one is set. Mirrors asyncio's
+     * {@code loop.create_task(coro)}.
      *
      * @param callable the function; it may await futures and sleep
      * @param <T>      the result type
      * @return the task, which is also the future of its result
      * @throws NullPointerException if {@code callable} is null
-     * @throws IllegalStateException if the loop is closed, or runs on another thread
+     * @throws IllegalStateException if the loop is closed, or runs on another thread, or the
+     *                               {@linkplain #setTaskFactory task factory} returned {@code null}
+     *                               or a task of another loop
      */
     <T> Task<T> createTask(Callable<T> callable);
 
@@ -252,6 +257,28 @@ public interface EventLoop extends AutoCloseable {
      * @throws IllegalStateException if the loop is closed, or runs on another thread
      */
     <T> Task<T> createTask(String name, Callable<T> callable);
+
+    /**
+     * Sets the factory that {@link #createTask} uses to make every task of this loop; {@code null}
+     * restores the default, which makes {@code new Task<>(loop, name, callable)}. Mirrors asyncio's
+     * {@code loop.set_task_factory(factory)}; {@link TaskFactory#eager()} is asyncio's
+     * {@code eager_task_factory}. Tasks made before keep running as they were made.
+     *
+     * <pre>{@code
+     * loop.setTaskFactory(TaskFactory.eager());
+     * }</pre>
+     *
+     * @param factory the factory, or {@code null}
+     * @throws IllegalStateException if the loop is closed, or runs on another thread
+     */
+    void setTaskFactory(TaskFactory factory);
+
+    /**
+     * The factory set by {@link #setTaskFactory}. Mirrors asyncio's {@code loop.get_task_factory()}.
+     *
+     * @return the factory, or {@code null} if the default is in use
+     */
+    TaskFactory getTaskFactory();
 
     /**
      * Runs a function as a task and runs the loop until it is done. Mirrors asyncio's

@@ -201,7 +201,8 @@ public final class EventLoops {
     }
 
     /**
-     * The loop running on this thread. Mirrors {@code asyncio.get_running_loop()}.
+     * The loop running on this thread, in a callback or a task: the outermost
+     * {@link ForwardingEventLoop} around it if it has one. Mirrors {@code asyncio.get_running_loop()}.
      *
      * @return the running loop
      * @throws IllegalStateException if no loop runs on this thread

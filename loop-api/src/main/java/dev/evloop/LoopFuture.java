@@ -57,6 +57,7 @@ public class LoopFuture<T> implements Future<T> {
         }
     }
 
+    /** The loop's core; {@link #loop()} answers with the loop its users see, a decorator if any. */
     private final LoopCore loop;
     /** {@code null} while pending; then {@link #NULL}, the result, or a {@link Failure}. */
     private volatile Object outcome;
@@ -67,7 +68,8 @@ public class LoopFuture<T> implements Future<T> {
      * Creates a pending future bound to a loop; {@link EventLoop#createFuture()} is the usual way.
      * Mirrors {@code asyncio.Future(loop=loop)}.
      *
-     * @param loop the loop whose thread runs the done callbacks
+     * @param loop the loop whose thread runs the done callbacks: one of evloop's, or a
+     *             {@link ForwardingEventLoop} around one
      * @throws NullPointerException if {@code loop} is null
      * @throws IllegalArgumentException if {@code loop} was not made by evloop
      */
@@ -130,12 +132,14 @@ public class LoopFuture<T> implements Future<T> {
     }
 
     /**
-     * The loop this future belongs to. Mirrors asyncio's {@code Future.get_loop()}.
+     * The loop this future belongs to, as its users see it: the outermost
+     * {@link ForwardingEventLoop} around it if there is one. Mirrors asyncio's
+     * {@code Future.get_loop()}.
      *
      * @return the loop
      */
     public final EventLoop loop() {
-        return loop;
+        return loop.front();
     }
 
     /**
@@ -297,9 +301,9 @@ public class LoopFuture<T> implements Future<T> {
                             + " run the code in a task (loop.createTask) or use addDoneCallback"
                     : "await() works inside a task; from other threads use get() or toCompletableFuture()");
         }
-        if (task.taskLoop() != loop) {
-            throw new IllegalArgumentException("this future belongs to " + loop
-                    + ", not to the awaiting task's loop " + task.taskLoop());
+        if (task.taskCore() != loop) {
+            throw new IllegalArgumentException("this future belongs to " + loop()
+                    + ", not to the awaiting task's loop " + task.loop());
         }
         task.suspendUntil(this);
         return result();

@@ -61,17 +61,44 @@ public class Task<T> extends LoopFuture<T> {
      * Creates a task and schedules its first step; {@link EventLoop#createTask} is the usual way.
      * Mirrors {@code asyncio.Task(coro, loop=loop, name=name)}.
      *
-     * @param loop the loop to run on
+     * @param loop the loop to run on: one of evloop's, or a {@link ForwardingEventLoop} around one
      * @param name the task's name, or {@code null} for {@code "Task-N"}
      * @param body the function
      * @throws NullPointerException if {@code loop} or {@code body} is null
-     * @throws IllegalStateException if the loop is closed
+     * @throws IllegalArgumentException if evloop did not make the loop
+     * @throws IllegalStateException if the loop is closed, or runs on another thread
      */
-    // The loop gets this task before a subclass's constructor has run, but only registers it and
-    // schedules its first step, which runs on a later iteration of the loop, on this same thread
-    // (taskCreated checks it), so after every constructor has returned.
-    @SuppressWarnings("this-escape")
     public Task(EventLoop loop, String name, Callable<T> body) {
+        this(loop, name, body, false);
+    }
+
+    /**
+     * Creates a task that, with {@code eagerStart} on a running loop, runs its function at once, in
+     * this constructor, up to its first suspension; otherwise as
+     * {@link #Task(EventLoop, String, Callable)}. Mirrors
+     * {@code asyncio.Task(coro, loop=loop, name=name, eager_start=True)} (3.12);
+     * {@link TaskFactory#eager()} makes every task of a loop so, and says how eager tasks behave.
+     *
+     * <pre>{@code
+     * Task<String> t = new Task<>(Async.currentLoop(), "quick", () -> "done", true);
+     * assert t.isDone();   // it never suspended
+     * }</pre>
+     *
+     * <p>A subclass's fields are not set yet while an eager first step runs, as in asyncio.
+     *
+     * @param loop       the loop to run on
+     * @param name       the task's name, or {@code null} for {@code "Task-N"}
+     * @param body       the function
+     * @param eagerStart whether the first step runs now when the loop runs
+     * @throws NullPointerException if {@code loop} or {@code body} is null
+     * @throws IllegalArgumentException if evloop did not make the loop
+     * @throws IllegalStateException if the loop is closed, or runs on another thread
+     */
+    // The loop gets this task before a subclass's constructor has run. A lazy task's first step
+    // runs on a later iteration of the loop, on this same thread (taskCreated checks it), so after
+    // every constructor has returned; an eager one runs now, as asyncio's does (documented above).
+    @SuppressWarnings("this-escape")
+    public Task(EventLoop loop, String name, Callable<T> body, boolean eagerStart) {
         super(loop);
         this.body = Objects.requireNonNull(body, "callable");
         this.core = LoopCore.of(loop);
@@ -81,7 +108,11 @@ public class Task<T> extends LoopFuture<T> {
         run.thread().setName(this.name); // thread dumps and debug logs name the task
         this.wake = run::wake;
         core.taskCreated(this);
-        run.start();
+        if (eagerStart && core.isRunning()) {
+            run.startEagerly(); // taskCreated made sure that the caller holds the running loop
+        } else {
+            run.start();
+        }
     }
 
     /**
@@ -224,7 +255,12 @@ public class Task<T> extends LoopFuture<T> {
         raisePendingCancel();
     }
 
+    /** The loop as its users see it, for the calls made on the task's behalf (sleep's callLater, spawn's createTask). */
     final EventLoop taskLoop() {
+        return core.front();
+    }
+
+    final LoopCore taskCore() {
         return core;
     }
 

@@ -7,6 +7,7 @@ import dev.evloop.Handle;
 import dev.evloop.LoopFuture;
 import dev.evloop.LoopMetrics;
 import dev.evloop.Task;
+import dev.evloop.TaskFactory;
 import dev.evloop.TaskMode;
 import dev.evloop.TimerHandle;
 import dev.evloop.internal.net.DatagramEndpoints;
@@ -15,6 +16,7 @@ import dev.evloop.internal.net.Networking;
 import dev.evloop.internal.net.Resolver;
 import dev.evloop.internal.net.StartTls;
 import dev.evloop.internal.net.UnixSockets;
+import dev.evloop.internal.tasks.EagerStarts;
 import dev.evloop.internal.tasks.LoopTasks;
 import dev.evloop.internal.tasks.TaskRun;
 import dev.evloop.net.BaseProtocol;
@@ -106,6 +108,10 @@ public final class BaseEventLoop implements LoopCore {
     private final ExceptionReporting exceptions = new ExceptionReporting();
     private final DefaultExecutor executor = new DefaultExecutor();
     private final LoopTasks tasks = new LoopTasks(this, this::executeStep);
+    private final EagerStarts eagerStarts = new EagerStarts(this::scheduleStep);
+    /** The loop users see: this one, or the outermost ForwardingEventLoop around it. */
+    private volatile EventLoop front = this;
+    private volatile TaskFactory taskFactory;
     private final SignalHandlers signals = new SignalHandlers(this);
     private final FdWatchers watchers;
     /** What close() runs first; insertion order, touched on the loop's thread. */
@@ -206,11 +212,35 @@ public final class BaseEventLoop implements LoopCore {
 
     @Override
     public void callSoonFromAnyThread(Runnable callback) {
+        EventLoop through = front; // evloop's calls on a user's behalf go through a decorator, as asyncio's through self
         if (inLoopThread()) {
-            callSoon(callback);
+            through.callSoon(callback);
         } else {
-            callSoonThreadsafe(callback);
+            through.callSoonThreadsafe(callback);
         }
+    }
+
+    @Override
+    public EventLoop front() {
+        return front;
+    }
+
+    @Override
+    public void decorate(EventLoop inner, EventLoop decorator) {
+        Objects.requireNonNull(decorator, "decorator");
+        if (inner != front) {
+            throw new IllegalArgumentException("delegate: this loop is already decorated by " + front
+                    + "; decorate that one instead");
+        }
+        checkClosed();
+        if (runningThread != null) {
+            throw new IllegalStateException("cannot decorate a running event loop");
+        }
+        if (!tasks.notDone().isEmpty()) {
+            throw new IllegalStateException("cannot decorate an event loop that has unfinished tasks:"
+                    + " their steps would bypass the decorator");
+        }
+        front = decorator;
     }
 
     @Override
@@ -299,7 +329,7 @@ public final class BaseEventLoop implements LoopCore {
     public <T> T runUntilComplete(LoopFuture<T> future) {
         Objects.requireNonNull(future, "future");
         checkClosed();
-        if (future.loop() != this) {
+        if (future.loop() != front) {
             throw new IllegalArgumentException("future: it belongs to another event loop");
         }
         Consumer<LoopFuture<T>> stopWhenDone = f -> stop();
@@ -623,7 +653,7 @@ public final class BaseEventLoop implements LoopCore {
             return false;
         }
         Task<?> task = LoopContext.currentTask();
-        return task != null && task.loop() == this;
+        return task != null && task.loop() == front;
     }
 
     @Override
@@ -656,13 +686,39 @@ public final class BaseEventLoop implements LoopCore {
 
     @Override
     public <T> Task<T> createTask(String name, Callable<T> callable) {
-        return new Task<>(this, name, callable);
+        TaskFactory factory = taskFactory;
+        if (factory == null) {
+            return new Task<>(front, name, callable);
+        }
+        Objects.requireNonNull(callable, "callable");
+        Task<?> task = factory.newTask(front, name, callable);
+        if (task == null) {
+            throw new IllegalStateException("the task factory " + factory + " returned null");
+        }
+        if (task.loop() != front) {
+            throw new IllegalStateException("the task factory " + factory + " made a task of another loop");
+        }
+        @SuppressWarnings("unchecked") // the factory's contract: a task of the callable's result
+        Task<T> typed = (Task<T>) task;
+        return typed;
+    }
+
+    @Override
+    public void setTaskFactory(TaskFactory factory) {
+        checkClosed();
+        checkThread("setTaskFactory");
+        taskFactory = factory;
+    }
+
+    @Override
+    public TaskFactory getTaskFactory() {
+        return taskFactory;
     }
 
     @Override
     public <T> T runUntilComplete(Callable<T> callable) {
         Objects.requireNonNull(callable, "callable");
-        return runUntilComplete(createTask(callable));
+        return runUntilComplete(front.createTask(callable));
     }
 
     @Override
@@ -680,11 +736,30 @@ public final class BaseEventLoop implements LoopCore {
         if (closed) {
             throw new RejectedExecutionException(CLOSED);
         }
-        if (inLoopThread()) {
-            ready.add(continuation);
-        } else {
-            submit(new ThreadsafeCallback(this, continuation, null));
+        if (!eagerStarts.pending() || !eagerStarts.take(continuation, Thread.currentThread() == runningThread)) {
+            scheduleStep(continuation);
         }
+    }
+
+    /** A task's step joins the ready queue, through the decorator if there is one (asyncio's call_soon(__step)). */
+    private void scheduleStep(Runnable step) {
+        EventLoop through = front;
+        if (inLoopThread()) {
+            if (through == this) {
+                ready.add(step);
+            } else {
+                through.callSoon(step);
+            }
+        } else if (through == this) {
+            submit(new ThreadsafeCallback(this, step, null));
+        } else {
+            through.callSoonThreadsafe(step);
+        }
+    }
+
+    @Override
+    public void startEagerly(Thread thread) {
+        eagerStarts.start(thread);
     }
 
     /**
@@ -699,7 +774,7 @@ public final class BaseEventLoop implements LoopCore {
             return;
         }
         Task<?> task = LoopContext.currentTask();
-        if (task == null || task.loop() != this) {
+        if (task == null || task.loop() != front) {
             throw new IllegalStateException("channel operations run on the event loop's thread or in its tasks, not on thread '"
                     + Thread.currentThread().getName() + "'");
         }

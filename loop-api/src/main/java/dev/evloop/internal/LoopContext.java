@@ -1,5 +1,6 @@
 package dev.evloop.internal;
 
+import dev.evloop.EventLoop;
 import dev.evloop.Task;
 
 
@@ -15,14 +16,17 @@ public final class LoopContext {
     private LoopContext() {
     }
 
-    /** The loop running on the current thread, or whose task this thread is; else {@code null}. */
-    public static BaseEventLoop runningLoop() {
+    /**
+     * The loop running on the current thread, or whose task this thread is, as its users see it
+     * (its outermost decorator, if it has one); else {@code null}.
+     */
+    public static EventLoop runningLoop() {
         BaseEventLoop loop = RUNNING.get();
         if (loop == null) {
             Task<?> task = CURRENT_TASK.get();
-            return task == null ? null : BaseEventLoop.of(task.loop());
+            return task == null ? null : task.loop();
         }
-        return loop;
+        return loop.front();
     }
 
     /** The task whose thread is the current one, or {@code null}. */

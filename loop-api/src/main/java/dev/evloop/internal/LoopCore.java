@@ -1,6 +1,7 @@
 package dev.evloop.internal;
 
 import dev.evloop.EventLoop;
+import dev.evloop.ForwardingEventLoop;
 import dev.evloop.LoopFuture;
 import dev.evloop.Task;
 import dev.evloop.TaskMode;
@@ -16,21 +17,51 @@ import java.util.Set;
  */
 public interface LoopCore extends EventLoop {
     /**
-     * The core behind a loop of the API.
+     * The core behind a loop of the API: the loop itself, or the one a
+     * {@link ForwardingEventLoop} (however many deep) forwards to.
      *
-     * @param loop a loop made by evloop
+     * @param loop a loop made by evloop, or a decorator of one
      * @return its core
      * @throws NullPointerException if {@code loop} is null
      * @throws IllegalArgumentException if evloop did not make the loop
      */
     static LoopCore of(EventLoop loop) {
         Objects.requireNonNull(loop, "loop");
-        if (loop instanceof LoopCore core) {
+        EventLoop l = loop;
+        while (l instanceof ForwardingEventLoop decorator) {
+            l = decorator.delegate();
+        }
+        if (l instanceof LoopCore core) {
             return core;
         }
         throw new IllegalArgumentException("loop: not an evloop event loop (" + loop.getClass().getName()
-                + "); create loops with EventLoops.newEventLoop()");
+                + "); create loops with EventLoops.newEventLoop(), or extend ForwardingEventLoop");
     }
+
+    /**
+     * The loop its users see: the outermost {@link ForwardingEventLoop} around this core, or the
+     * core itself. Futures, tasks and {@code getRunningLoop} answer with it, and the calls the core
+     * makes on a user's behalf (a task's steps, done callbacks) go through it.
+     */
+    EventLoop front();
+
+    /**
+     * Makes {@code decorator} the loop users see from now on; from {@link ForwardingEventLoop}'s
+     * constructor.
+     *
+     * @param inner     what the decorator forwards to: it must be the current {@link #front()}
+     * @param decorator the new front
+     * @throws IllegalArgumentException if {@code inner} is not the current front
+     * @throws IllegalStateException if the loop is closed, running, or has unfinished tasks
+     */
+    void decorate(EventLoop inner, EventLoop decorator);
+
+    /**
+     * Starts a new task's virtual thread (fast mode) so that its first step runs now, up to its
+     * first suspension, before the caller goes on: asyncio's eager start. Called by the thread
+     * that holds the running loop.
+     */
+    void startEagerly(Thread thread);
 
     /** Whether the caller holds the loop now: it runs the loop, or it is one of the loop's tasks. */
     boolean inLoopThread();

@@ -4,6 +4,7 @@ import dev.evloop.BackendInfo;
 import dev.evloop.DefaultEventLoopPolicy;
 import dev.evloop.EventLoop;
 import dev.evloop.EventLoops;
+import dev.evloop.ForwardingEventLoop;
 import dev.evloop.TaskMode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * its own surefire execution named after the backend, with {@value #PROPERTY} naming it; a backend
  * that cannot run here is skipped, test by test, with its reason. Without the property (a single
  * test run from an IDE) the policy's default backend is used. Each test gets a fresh loop on the
- * backend, closed after it, and a policy that makes loops on the same backend. A class fails if
+ * backend, closed after it, and a policy that makes loops on the same backend. With
+ * {@value #DECORATED_PROPERTY} set, both come inside a {@link ForwardingEventLoop} that changes nothing. A class fails if
  * Netty's leak detector reported a buffer nobody released ({@link LeakWatch}).
  */
 @ExtendWith(LeakWatch.class)
@@ -28,6 +30,12 @@ abstract class BackendTest {
     static final String PROPERTY = "evloop.conformance.backend";
     /** The system property naming the task mode this run's JVM flags give. */
     static final String MODE_PROPERTY = "evloop.conformance.mode";
+    /**
+     * The system property that, when {@code true}, hands each test its loop inside a
+     * {@link ForwardingEventLoop} that changes nothing, and makes the policy's loops so too: asyncio's
+     * guarantees must hold through a loop of one's own.
+     */
+    static final String DECORATED_PROPERTY = "evloop.conformance.decorated";
     /** No test waits on the loop longer than this: a lost wake-up fails instead of hanging. */
     static final Duration GUARD = Duration.ofSeconds(30);
 
@@ -45,12 +53,27 @@ abstract class BackendTest {
         BackendInfo info = EventLoops.backends().stream().filter(b -> b.name().equals(name)).findFirst().orElse(null);
         assumeTrue(info != null, () -> name + " is not on the class path");
         assumeTrue(info.available(), () -> name + " cannot run here: " + info.unavailabilityReason());
-        EventLoops.setPolicy(new DefaultEventLoopPolicy(name)); // code that asks the policy gets this backend too
-        loop = EventLoops.newEventLoop(name);
+        boolean decorated = Boolean.getBoolean(DECORATED_PROPERTY);
+        // code that asks the policy gets this backend too, decorated as the test's loop is
+        EventLoops.setPolicy(new DefaultEventLoopPolicy(name) {
+            @Override
+            public EventLoop newEventLoop() {
+                EventLoop made = super.newEventLoop();
+                return decorated ? new Plain(made) : made;
+            }
+        });
+        loop = decorated ? new Plain(EventLoops.newEventLoop(name)) : EventLoops.newEventLoop(name);
         String mode = System.getProperty(MODE_PROPERTY);
         if (mode != null && !mode.isBlank()) {
             assertEquals(TaskMode.valueOf(mode.toUpperCase(Locale.ROOT)), loop.metrics().taskMode(),
                     "this run's JVM flags should give that task mode");
+        }
+    }
+
+    /** A loop of one's own that changes nothing: every call goes to the loop underneath. */
+    static final class Plain extends ForwardingEventLoop {
+        Plain(EventLoop loop) {
+            super(loop);
         }
     }
 

@@ -43,10 +43,13 @@ class SchedulingOrderTest extends BackendTest {
     @Test
     void timersFireInDeadlineOrderWhateverTheSchedulingOrder() {
         List<Integer> ran = new ArrayList<>();
-        loop.callLater(Duration.ofMillis(30), () -> ran.add(30));
-        loop.callLater(Duration.ofMillis(10), () -> ran.add(10));
-        loop.callLater(Duration.ofMillis(20), () -> ran.add(20));
-        loop.callLater(Duration.ofMillis(40), loop::stop);
+        // Deadlines on one origin: a loaded host that stalls between two callLater calls would
+        // otherwise move a later call's deadline past an earlier one's.
+        double origin = loop.time();
+        loop.callAt(origin + 0.030, () -> ran.add(30));
+        loop.callAt(origin + 0.010, () -> ran.add(10));
+        loop.callAt(origin + 0.020, () -> ran.add(20));
+        loop.callAt(origin + 0.040, loop::stop);
         runGuarded();
         assertEquals(List.of(10, 20, 30), ran);
     }

@@ -17,7 +17,12 @@
  *   <li>{@link dev.evloop.examples.BackgroundClient}: a loop on a background thread fed from plain
  *       threads;</li>
  *   <li>{@link dev.evloop.examples.BlockingWork}: CPU and blocking work on executors;</li>
- *   <li>{@link dev.evloop.examples.MultiLoopServer}: a loop per core sharing a port.</li>
+ *   <li>{@link dev.evloop.examples.MultiLoopServer}: a loop per core sharing a port;</li>
+ *   <li>loops of one's own on {@link dev.evloop.ForwardingEventLoop} (these print and exit):
+ *       {@link dev.evloop.examples.MetricsLoop} (counts), {@link dev.evloop.examples.TracingLoop}
+ *       (a trace of every scheduling call), {@link dev.evloop.examples.PriorityLoop}
+ *       ({@code callSoonWithPriority}) and {@link dev.evloop.examples.CustomPolicy} (a policy that
+ *       makes them).</li>
  * </ul>
  *
  * {@link dev.evloop.examples.Shutdown} is the small helper the servers share.

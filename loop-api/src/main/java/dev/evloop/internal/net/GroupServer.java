@@ -322,7 +322,7 @@ public final class GroupServer implements Server {
      */
     @Override
     public LoopFuture<Void> waitClosed() {
-        BaseEventLoop running = LoopContext.runningLoop();
+        EventLoop running = LoopContext.runningLoop();
         return LoopFuture.wrap(gone.copy(), running != null ? running : loops.get(0));
     }
 

@@ -54,6 +54,15 @@ final class BatonTasks {
             loop.callSoonFromAnyThread(step);
         }
 
+        /**
+         * The caller, the loop's thread or the task holding the baton, hands the baton to the new
+         * task and waits here, as the loop's thread does in a step, until the task hands it back.
+         */
+        @Override
+        public void startEagerly() {
+            step();
+        }
+
         /** A step, on the loop thread: give the task the baton, wait until it gives it back. */
         private void step() {
             stepper = Thread.currentThread();

@@ -45,10 +45,13 @@ public final class LoopTasks {
         if (mode == TaskMode.FALLBACK) {
             return new BatonTasks.Run(loop, body);
         }
+        if (loop.front() != loop) {
+            return new VirtualThreadTasks.Run(loop, scheduler, body);
+        }
         if (threads == null) {
             threads = VirtualThreadTasks.builder(scheduler);
         }
-        return new VirtualThreadTasks.Run(threads, body);
+        return new VirtualThreadTasks.Run(loop, threads, body);
     }
 
     /** Registers a new task. */

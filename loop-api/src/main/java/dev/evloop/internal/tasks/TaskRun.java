@@ -18,6 +18,12 @@ public interface TaskRun {
     void start();
 
     /**
+     * Instead of {@link #start()}: runs the task's first step now, up to its first suspension, and
+     * returns after it; called once, by the holder of the running loop.
+     */
+    void startEagerly();
+
+    /**
      * Suspends the task until {@code future} is done. The caller has already registered a listener
      * on the future that calls {@link #wake()}.
      */

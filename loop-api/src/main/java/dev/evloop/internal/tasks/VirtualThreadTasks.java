@@ -1,6 +1,7 @@
 package dev.evloop.internal.tasks;
 
 import dev.evloop.LoopFuture;
+import dev.evloop.internal.LoopCore;
 import java.lang.reflect.Constructor;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
@@ -55,10 +56,23 @@ final class VirtualThreadTasks {
 
     /** One task's turns in fast mode: park and unpark, and the JDK does the rest. */
     static final class Run implements TaskRun {
+        private final LoopCore loop;
         private final Thread thread;
 
-        Run(Thread.Builder.OfVirtual builder, Runnable body) {
+        Run(LoopCore loop, Thread.Builder.OfVirtual builder, Runnable body) {
+            this.loop = loop;
             this.thread = builder.unstarted(body);
+        }
+
+        /**
+         * A run whose steps reach the loop named after the task, for a decorated loop, whose
+         * {@code callSoon} sees them: the JDK's continuation says nothing of its thread.
+         */
+        Run(LoopCore loop, Executor scheduler, Runnable body) {
+            this.loop = loop;
+            Steps steps = new Steps(scheduler);
+            this.thread = builder(steps).unstarted(body);
+            steps.thread = thread;
         }
 
         @Override
@@ -69,6 +83,11 @@ final class VirtualThreadTasks {
         @Override
         public void start() {
             thread.start();
+        }
+
+        @Override
+        public void startEagerly() {
+            loop.startEagerly(thread);
         }
 
         @Override
@@ -93,6 +112,41 @@ final class VirtualThreadTasks {
 
         @Override
         public void finished() {
+        }
+    }
+
+    /** One task's scheduler on a decorated loop: hands its continuation on as a named step. */
+    private static final class Steps implements Executor {
+        private final Executor scheduler;
+        Thread thread;
+        /** The JDK hands the same continuation each time: one step object serves them all. */
+        private volatile Step step;
+
+        Steps(Executor scheduler) {
+            this.scheduler = scheduler;
+        }
+
+        @Override
+        public void execute(Runnable continuation) {
+            Step s = step;
+            if (s == null || s.continuation != continuation) {
+                s = new Step(thread, continuation);
+                step = s;
+            }
+            scheduler.execute(s);
+        }
+    }
+
+    /** A task's step as a decorator's {@code callSoon} sees it. */
+    private record Step(Thread thread, Runnable continuation) implements Runnable {
+        @Override
+        public void run() {
+            continuation.run();
+        }
+
+        @Override
+        public String toString() {
+            return "step of task " + thread.getName();
         }
     }
 }
