@@ -186,9 +186,11 @@ public final class Networking {
                 ch.pipeline().addLast(transport[0]);
             }
         });
+        int connectTimeoutMillis = LoopDeadlines.takeConnectTimeout(bootstrap, options);
         ChannelFuture connect = options.localAddress() == null
                 ? bootstrap.connect(address)
                 : bootstrap.connect(address, options.localAddress());
+        LoopDeadlines.connect(loop, connect, connectTimeoutMillis, address);
         connect.addListener(f -> {
             if (result.isDone()) {
                 connect.channel().close(); // the caller cancelled meanwhile
@@ -216,7 +218,9 @@ public final class Networking {
             result.setResult(connection);
             return;
         }
-        channel.pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
+        SslHandler ssl = channel.pipeline().get(SslHandler.class);
+        LoopDeadlines.handshake(loop, channel, ssl, options.sslHandshakeTimeout());
+        ssl.handshakeFuture().addListener(h -> {
             if (result.isDone()) {
                 channel.close();
             } else if (h.isSuccess()) {
@@ -267,10 +271,14 @@ public final class Networking {
             onLost.run();
             return;
         }
-        if (options.ssl() != null) {
-            ch.pipeline().addLast(TlsHandlers.server(options.ssl(), ch, options.sslHandshakeTimeout()));
+        SslHandler ssl = options.ssl() == null ? null : TlsHandlers.server(options.ssl(), ch, options.sslHandshakeTimeout());
+        if (ssl != null) {
+            ch.pipeline().addLast(ssl);
         }
         ch.pipeline().addLast(new StreamTransport(loop, ch, protocol, onLost));
+        if (ssl != null) {
+            LoopDeadlines.handshake(loop, ch, ssl, options.sslHandshakeTimeout());
+        }
     }
 
     /** Where a bootstrap takes the options of its stream channels: a server's children, or a client. */
