@@ -7,6 +7,7 @@ import dev.evloop.net.BaseProtocol;
 import dev.evloop.net.Connection;
 import dev.evloop.net.Server;
 import dev.evloop.net.SocketOptions;
+import dev.evloop.net.Transport;
 import dev.evloop.spi.LoopBackend;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -19,9 +20,12 @@ import io.netty.handler.ssl.SslHandler;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -38,10 +42,26 @@ public final class Networking {
 
     private final BaseEventLoop loop;
     private final LoopBackend backend;
+    /** This loop's stream connections whose channel is open, in opening order; on the loop's thread. */
+    private final Set<Transport> openConnections = new LinkedHashSet<>();
 
     public Networking(BaseEventLoop loop, LoopBackend backend) {
         this.loop = loop;
         this.backend = backend;
+    }
+
+    /**
+     * The stream connections (TCP, TLS, Unix) of this loop whose socket is still open, in the
+     * order they opened: what a test checks for leaks at its end. Read on the loop's thread.
+     */
+    public Set<Transport> openConnections() {
+        return Collections.unmodifiableSet(new LinkedHashSet<>(openConnections));
+    }
+
+    /** A connection's channel exists: it counts as open until the channel closes. */
+    void opened(StreamTransport transport, Channel channel) {
+        openConnections.add(transport);
+        channel.closeFuture().addListener(f -> openConnections.remove(transport));
     }
 
     public <P extends BaseProtocol> LoopFuture<Server> createServer(Supplier<P> factory, String host, int port,
