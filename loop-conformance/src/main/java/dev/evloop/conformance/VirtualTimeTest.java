@@ -275,6 +275,38 @@ class VirtualTimeTest extends BackendTest {
     }
 
     @Test
+    void aTlsCloseThatCannotFlushItsCloseNotifyIsForcedAfterThreeVirtualSeconds() throws SSLException {
+        SslContext serverTls = Tls.serverContext(TestCertificates.LOCALHOST.certificate(),
+                TestCertificates.LOCALHOST.privateKey());
+        SslContext clientTls = Tls.clientContext(TestCertificates.LOCALHOST.certificate());
+        // The server stops reading as soon as it is connected, so the client's writes, and the
+        // close_notify after them, stay stuck in small socket buffers.
+        List<dev.evloop.net.Transport> accepted = new ArrayList<>();
+        Server deaf = vloop.runUntilComplete(vloop.createServer(() -> new Protocol() {
+            @Override
+            public void connectionMade(dev.evloop.net.Transport transport) {
+                accepted.add(transport);
+                transport.pauseReading();
+            }
+        }, "127.0.0.1", 0, SocketOptions.defaults().ssl(serverTls).receiveBufferSize(8192)));
+        int port = ((InetSocketAddress) deaf.addresses().get(0)).getPort();
+        LoopFuture<Duration> lostAt = vloop.createFuture();
+        Connection<Protocol> c = vloop.runUntilComplete(vloop.createConnection(() -> new Protocol() {
+            @Override
+            public void connectionLost(Throwable error) {
+                lostAt.setResult(clock.elapsed());
+            }
+        }, "127.0.0.1", port, SocketOptions.defaults().ssl(clientTls).serverHostname("localhost").sendBufferSize(8192)));
+        Duration connectedAt = clock.elapsed();
+        c.transport().write(new byte[4 * 1024 * 1024]);
+        c.transport().abort();
+        assertEquals(connectedAt.plusSeconds(3), vloop.runUntilComplete(lostAt));
+        accepted.forEach(dev.evloop.net.Transport::abort); // a server that does not read never sees the end
+        deaf.close();
+        vloop.runUntilComplete(deaf.waitClosed());
+    }
+
+    @Test
     void theClockWaitsForExecutorWorkInsteadOfJumpingOverIt() {
         Duration at = vloop.runUntilComplete(() -> {
             Task<String> sleeper = Async.spawn(() -> sleepThen(Duration.ofHours(1), "slept"));

@@ -239,7 +239,7 @@ public final class Networking {
             return;
         }
         SslHandler ssl = channel.pipeline().get(SslHandler.class);
-        LoopDeadlines.handshake(loop, channel, ssl, options.sslHandshakeTimeout());
+        LoopDeadlines.arm(loop, channel, ssl, options.sslHandshakeTimeout());
         ssl.handshakeFuture().addListener(h -> {
             if (result.isDone()) {
                 channel.close();
@@ -297,7 +297,7 @@ public final class Networking {
         }
         ch.pipeline().addLast(new StreamTransport(loop, ch, protocol, onLost));
         if (ssl != null) {
-            LoopDeadlines.handshake(loop, ch, ssl, options.sslHandshakeTimeout());
+            LoopDeadlines.arm(loop, ch, ssl, options.sslHandshakeTimeout());
         }
     }
 

@@ -54,7 +54,7 @@ public final class StartTls {
                 return;
             }
             stream.startTls(handler, result);
-            LoopDeadlines.handshake(loop, channel, handler, handshakeTimeout);
+            LoopDeadlines.arm(loop, channel, handler, handshakeTimeout);
         });
         return result;
     }

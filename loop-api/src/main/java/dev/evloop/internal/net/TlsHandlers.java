@@ -49,7 +49,7 @@ final class TlsHandlers {
     /**
      * Checks the handshake limit, a positive span, and turns Netty's own off: Netty would count it
      * on its real-time scheduler, so the caller starts it on the loop's clock with
-     * {@link LoopDeadlines#handshake} once the channel is live.
+     * {@link LoopDeadlines#arm} once the channel is live.
      */
     private static SslHandler configured(SslHandler handler, Duration timeout) {
         Durations.positiveNanos(timeout, "timeout");
