@@ -20,10 +20,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -304,6 +312,38 @@ class VirtualTimeTest extends BackendTest {
         accepted.forEach(dev.evloop.net.Transport::abort); // a server that does not read never sees the end
         deaf.close();
         vloop.runUntilComplete(deaf.waitClosed());
+    }
+
+    @Test
+    void aConnectThatGetsNoAnswerTimesOutAtExactlyItsVirtualDeadline() throws IOException {
+        // A listener that never accepts, its accept queue filled: Linux then drops further SYNs,
+        // so a connect gets no answer at all.
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> queued = new ArrayList<>();
+            try {
+                boolean unanswered = false;
+                for (int i = 0; i < 10 && !unanswered; i++) {
+                    Socket s = new Socket();
+                    queued.add(s);
+                    try {
+                        s.connect(full.getLocalSocketAddress(), 200);
+                    } catch (SocketTimeoutException noAnswer) {
+                        unanswered = true;
+                    }
+                }
+                assumeTrue(unanswered, "this kernel answers connects to a full accept queue");
+                LoopFuture<Connection<Protocol>> connecting = vloop.createConnection(() -> new Protocol() { },
+                        "127.0.0.1", full.getLocalPort(),
+                        SocketOptions.defaults().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 7000));
+                Throwable error = assertThrows(CompletionException.class, () -> vloop.runUntilComplete(connecting)).getCause();
+                assertInstanceOf(ConnectTimeoutException.class, error);
+                assertEquals(Duration.ofSeconds(7), clock.elapsed());
+            } finally {
+                for (Socket s : queued) {
+                    s.close();
+                }
+            }
+        }
     }
 
     @Test
