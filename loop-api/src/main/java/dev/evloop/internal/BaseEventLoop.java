@@ -999,15 +999,21 @@ public final class BaseEventLoop implements LoopCore {
     public <T> LoopFuture<T> runInExecutor(Executor executor, Callable<T> function) {
         Objects.requireNonNull(function, "function");
         checkClosed();
-        LoopFuture<T> result = this.executor.run(this, executor, function);
         VirtualTime virtual = virtualTime;
-        if (virtual != null && !result.isDone()) {
-            // As Tokio holds a paused clock while spawn_blocking work runs: time does not jump
-            // past work that is still under way on another thread.
-            virtual.hold();
-            result.addDoneCallback(done -> virtual.release());
+        if (virtual == null) {
+            return this.executor.run(this, executor, function, null);
         }
-        return result;
+        // As Tokio holds a paused clock while spawn_blocking work runs: time does not jump past
+        // work still under way on another thread. The hold ends through the loop's threadsafe
+        // queue, behind the wake-ups the outcome sent, so the loop sees them before it may jump.
+        virtual.hold();
+        return this.executor.run(this, executor, function, () -> {
+            try {
+                callSoonThreadsafe(virtual::release);
+            } catch (IllegalStateException closed) {
+                virtual.release();
+            }
+        });
     }
 
     @Override
