@@ -61,6 +61,51 @@ public final class EventLoops {
     }
 
     /**
+     * A new event loop whose timers run on a virtual clock, on the backend a default policy would
+     * pick ({@link #defaultBackend()}). Beyond asyncio: Trio's {@code trio.run(..., clock=MockClock())},
+     * Tokio's {@code time::pause}. The clock's Javadoc says how time moves.
+     *
+     * <pre>{@code
+     * VirtualClock clock = new VirtualClock();
+     * Duration slept = EventLoops.run(() -> {
+     *     Async.sleep(Duration.ofHours(1));            // returns at once in real time
+     *     return clock.elapsed();                       // PT1H
+     * }, () -> EventLoops.newEventLoop(clock));
+     * }</pre>
+     *
+     * @param clock the clock, driving no other loop
+     * @return the loop; close it when done
+     * @throws NullPointerException if {@code clock} is null
+     * @throws IllegalArgumentException if the clock already drives another loop
+     * @throws BackendUnavailableException if no backend asked for can run here
+     */
+    public static EventLoop newEventLoop(VirtualClock clock) {
+        Objects.requireNonNull(clock, "clock");
+        return newEventLoop(defaultBackend(), clock);
+    }
+
+    /**
+     * A new event loop on a backend chosen here whose timers run on a virtual clock; see
+     * {@link #newEventLoop(VirtualClock)}.
+     *
+     * <pre>{@code
+     * try (EventLoop loop = EventLoops.newEventLoop("epoll", new VirtualClock())) { ... }
+     * }</pre>
+     *
+     * @param backends a backend name, or a comma-separated list in order of preference
+     * @param clock    the clock, driving no other loop
+     * @return the loop; close it when done
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the clock already drives another loop
+     * @throws BackendUnavailableException if none of the backends is known, present and able to run here
+     */
+    public static EventLoop newEventLoop(String backends, VirtualClock clock) {
+        Objects.requireNonNull(backends, "backends");
+        Objects.requireNonNull(clock, "clock");
+        return new BaseEventLoop(Backends.select(backends), clock.time);
+    }
+
+    /**
      * Runs a function as the main task of a fresh loop from the policy, then cancels the tasks
      * left over and waits for them, shuts the default executor down and closes the loop. Mirrors
      * {@code asyncio.run(main())}.

@@ -19,6 +19,9 @@
  *       ({@link dev.evloop.LoopGroup}), and the policy that picks the backend
  *       ({@link dev.evloop.EventLoopPolicy}, {@link dev.evloop.DefaultEventLoopPolicy},
  *       {@link dev.evloop.BackendInfo}).</li>
+ *   <li><b>Testing:</b> {@link dev.evloop.VirtualClock}, a loop's clock that jumps to its next timer
+ *       (Trio's {@code MockClock}, Tokio's {@code time::pause}); the {@code loop-test} module has
+ *       the JUnit 5 annotation {@code @LoopTest}.</li>
  * </ul>
  *
  * <h2>Elsewhere</h2>

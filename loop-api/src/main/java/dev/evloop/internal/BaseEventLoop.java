@@ -97,6 +97,8 @@ public final class BaseEventLoop implements LoopCore {
     /** {@link #takenBackElsewhere} may hold something: read before each callback, so it must be cheap. */
     private volatile boolean takeBacksPending;
     private final TimerQueue timers = new TimerQueue();
+    /** The clock of a virtual-time loop; {@code null} for the real clock, read by {@link #now()}. */
+    private final VirtualTime virtualTime;
     private final Runnable stopTask = () -> stopping = true;
 
     private volatile Thread runningThread;
@@ -140,6 +142,18 @@ public final class BaseEventLoop implements LoopCore {
      * @param backend the backend; it must be available
      */
     public BaseEventLoop(LoopBackend backend) {
+        this(backend, null);
+    }
+
+    /**
+     * Builds a loop on a backend whose timers run on a virtual clock (see {@code VirtualClock}).
+     *
+     * @param backend     the backend; it must be available
+     * @param virtualTime the clock, not yet driving another loop, or {@code null} for the real clock
+     * @throws IllegalArgumentException if the clock already drives another loop
+     */
+    public BaseEventLoop(LoopBackend backend, VirtualTime virtualTime) {
+        this.virtualTime = virtualTime;
         this.backend = backend.name();
         this.pollResolutionNanos = pollResolutionNanos(backend);
         this.networking = new Networking(this, backend);
@@ -147,6 +161,9 @@ public final class BaseEventLoop implements LoopCore {
         this.unixSockets = new UnixSockets(this, backend, networking);
         this.datagrams = new DatagramEndpoints(this, backend, networking);
         this.io = new ManualIoEventLoop(null, null, backend.ioHandlerFactory());
+        if (virtualTime != null) {
+            virtualTime.bind(this); // last: a loop that failed to build leaves the clock free
+        }
     }
 
     private static long pollResolutionNanos(LoopBackend backend) {
@@ -246,13 +263,13 @@ public final class BaseEventLoop implements LoopCore {
     @Override
     public TimerHandle callLater(Duration delay, Runnable callback) {
         long nanos = Durations.waitNanos(delay, "delay");
-        return schedule(LoopClock.plus(LoopClock.nanos(), nanos), callback, "callLater");
+        return schedule(LoopClock.plus(now(), nanos), callback, "callLater");
     }
 
     @Override
     public TimerHandle callLater(double delaySeconds, Runnable callback) {
         long nanos = Math.max(0, Durations.secondsToNanos(delaySeconds, "delaySeconds"));
-        return schedule(LoopClock.plus(LoopClock.nanos(), nanos), callback, "callLater");
+        return schedule(LoopClock.plus(now(), nanos), callback, "callLater");
     }
 
     @Override
@@ -271,7 +288,42 @@ public final class BaseEventLoop implements LoopCore {
 
     @Override
     public double time() {
-        return LoopClock.seconds(LoopClock.nanos());
+        return LoopClock.seconds(now());
+    }
+
+    /**
+     * The loop's clock in nanoseconds: the shared real clock, or the virtual one. A final field
+     * that is null for every real loop keeps the real path one predictable branch away from
+     * {@link LoopClock#nanos()}.
+     */
+    private long now() {
+        VirtualTime virtual = virtualTime;
+        return virtual == null ? LoopClock.nanos() : virtual.nanos();
+    }
+
+    /** This loop's virtual clock, or {@code null} if it runs on the real one. */
+    public VirtualTime virtualTime() {
+        return virtualTime;
+    }
+
+    /**
+     * The virtual clock moved by hand: on the loop's thread (or before the loop runs) the timers
+     * now due join the ready queue at once, ahead of whatever the caller schedules next; from
+     * another thread the loop is woken to see them.
+     */
+    void virtualTimeAdvanced() {
+        if (closed) {
+            return;
+        }
+        if (holdsLoop()) {
+            timers.moveDue(now(), ready);
+        } else {
+            try {
+                io.execute(() -> { });
+            } catch (RejectedExecutionException closing) {
+                // A closing loop runs no timers.
+            }
+        }
     }
 
     /** Adds a handle to the ready queue; on the loop thread. */
@@ -420,7 +472,7 @@ public final class BaseEventLoop implements LoopCore {
 
         if (mayDeferPoll && pollMayWait()) {
             if (!timers.isEmpty()) {
-                timers.moveDue(LoopClock.nanos(), ready);
+                timers.moveDue(now(), ready);
             }
         } else {
             timers.moveDue(poll(block), ready);
@@ -473,13 +525,21 @@ public final class BaseEventLoop implements LoopCore {
     /** Polls I/O, waiting as asyncio's {@code _run_once} computes; returns the clock after it. */
     private long poll(boolean block) {
         long waitNanos; // ManualIoEventLoop.run: -1 polls without blocking, 0 blocks until woken
+        boolean mayJump = false;
         if (!block || stopping || !ready.isEmpty()) {
             waitNanos = -1;
         } else if (timers.isEmpty()) {
             waitNanos = 0;
         } else {
-            long untilNext = timers.nextDeadline() - LoopClock.nanos();
-            waitNanos = untilNext > 0 ? roundUpToPollResolution(Math.min(untilNext, MAX_POLL_WAIT_NANOS)) : -1;
+            long untilNext = timers.nextDeadline() - now();
+            if (untilNext <= 0) {
+                waitNanos = -1;
+            } else if (virtualTime == null) {
+                waitNanos = roundUpToPollResolution(Math.min(untilNext, MAX_POLL_WAIT_NANOS));
+            } else {
+                waitNanos = virtualWait();
+                mayJump = true;
+            }
         }
 
         long pollStart = LoopClock.nanos();
@@ -491,7 +551,26 @@ public final class BaseEventLoop implements LoopCore {
         iterationsSincePoll = 0;
         nextPollCheck = FIRST_POLL_CHECK;
         pollCheckStep = FIRST_POLL_CHECK;
-        return now;
+        if (virtualTime == null) {
+            return now;
+        }
+        if (mayJump && lastPollIdle && ready.isEmpty() && virtualTime.mayJump()) {
+            virtualTime.jumpTo(timers.nextDeadline());
+        }
+        return virtualTime.nanos();
+    }
+
+    /**
+     * The real wait of an idle virtual-time loop with timers pending: Trio's
+     * {@code autojump_threshold}, so I/O already in flight lands before the clock jumps; until
+     * woken when jumps are off or a result from another thread is awaited.
+     */
+    private long virtualWait() {
+        if (!virtualTime.mayJump()) {
+            return 0;
+        }
+        long threshold = virtualTime.autojumpNanos();
+        return threshold == 0 ? -1 : roundUpToPollResolution(Math.min(threshold, MAX_POLL_WAIT_NANOS));
     }
 
     /**
@@ -1002,7 +1081,21 @@ public final class BaseEventLoop implements LoopCore {
     public <T> LoopFuture<T> runInExecutor(Executor executor, Callable<T> function) {
         Objects.requireNonNull(function, "function");
         checkClosed();
-        return this.executor.run(this, executor, function);
+        VirtualTime virtual = virtualTime;
+        if (virtual == null) {
+            return this.executor.run(this, executor, function, null);
+        }
+        // As Tokio holds a paused clock while spawn_blocking work runs: time does not jump past
+        // work still under way on another thread. The hold ends through the loop's threadsafe
+        // queue, behind the wake-ups the outcome sent, so the loop sees them before it may jump.
+        virtual.hold();
+        return this.executor.run(this, executor, function, () -> {
+            try {
+                callSoonThreadsafe(virtual::release);
+            } catch (IllegalStateException closed) {
+                virtual.release();
+            }
+        });
     }
 
     @Override

@@ -20,20 +20,35 @@ final class DefaultExecutor {
 
     private volatile Executor executor;
 
-    /** Runs {@code function} on {@code target}, or on the default executor when it is null. */
-    <T> LoopFuture<T> run(EventLoop loop, Executor target, Callable<T> function) {
+    /**
+     * Runs {@code function} on {@code target}, or on the default executor when it is null; then,
+     * on the worker, {@code finished} (if not null), once the outcome and everything its
+     * completion hands the loop (wake-ups of awaiting tasks, done callbacks) are on their way.
+     */
+    <T> LoopFuture<T> run(EventLoop loop, Executor target, Callable<T> function, Runnable finished) {
         CompletableFuture<T> outcome = new CompletableFuture<>();
-        (target != null ? target : get()).execute(() -> {
-            if (outcome.isDone()) {
-                return; // cancelled before it started
+        LoopFuture<T> result = LoopFuture.wrap(outcome, loop);
+        try {
+            (target != null ? target : get()).execute(() -> {
+                try {
+                    if (!outcome.isDone()) { // else cancelled before it started
+                        outcome.complete(function.call());
+                    }
+                } catch (Throwable t) {
+                    outcome.completeExceptionally(t);
+                } finally {
+                    if (finished != null) {
+                        finished.run();
+                    }
+                }
+            });
+        } catch (RuntimeException | Error refused) {
+            if (finished != null) {
+                finished.run();
             }
-            try {
-                outcome.complete(function.call());
-            } catch (Throwable t) {
-                outcome.completeExceptionally(t);
-            }
-        });
-        return LoopFuture.wrap(outcome, loop);
+            throw refused;
+        }
+        return result;
     }
 
     void set(Executor executor) {

@@ -10,7 +10,8 @@
  *       {@link dev.evloop.internal.TimerQueue} (the timer heap), the handles
  *       ({@link dev.evloop.internal.SoonHandle}, {@link dev.evloop.internal.CallbackHandle},
  *       {@link dev.evloop.internal.ScheduledCallback}, {@link dev.evloop.internal.ThreadsafeCallback}),
- *       {@link dev.evloop.internal.LoopClock} and {@link dev.evloop.internal.Durations}.</li>
+ *       {@link dev.evloop.internal.LoopClock}, {@link dev.evloop.internal.VirtualTime} (the state of a
+ *       {@code VirtualClock}: a loop's clock under test) and {@link dev.evloop.internal.Durations}.</li>
  *   <li>Its other concerns, one class each: {@link dev.evloop.internal.LoopContext} (which loop and
  *       task a thread belongs to), {@link dev.evloop.internal.ExceptionReporting},
  *       {@link dev.evloop.internal.DebugMode} (slow callbacks, creation sites),

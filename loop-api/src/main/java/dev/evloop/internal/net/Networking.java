@@ -7,6 +7,7 @@ import dev.evloop.net.BaseProtocol;
 import dev.evloop.net.Connection;
 import dev.evloop.net.Server;
 import dev.evloop.net.SocketOptions;
+import dev.evloop.net.Transport;
 import dev.evloop.spi.LoopBackend;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -19,9 +20,12 @@ import io.netty.handler.ssl.SslHandler;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -38,10 +42,26 @@ public final class Networking {
 
     private final BaseEventLoop loop;
     private final LoopBackend backend;
+    /** This loop's stream connections whose channel is open, in opening order; on the loop's thread. */
+    private final Set<Transport> openConnections = new LinkedHashSet<>();
 
     public Networking(BaseEventLoop loop, LoopBackend backend) {
         this.loop = loop;
         this.backend = backend;
+    }
+
+    /**
+     * The stream connections (TCP, TLS, Unix) of this loop whose socket is still open, in the
+     * order they opened: what a test checks for leaks at its end. Read on the loop's thread.
+     */
+    public Set<Transport> openConnections() {
+        return Collections.unmodifiableSet(new LinkedHashSet<>(openConnections));
+    }
+
+    /** A connection's channel exists: it counts as open until the channel closes. */
+    void opened(StreamTransport transport, Channel channel) {
+        openConnections.add(transport);
+        channel.closeFuture().addListener(f -> openConnections.remove(transport));
     }
 
     public <P extends BaseProtocol> LoopFuture<Server> createServer(Supplier<P> factory, String host, int port,
@@ -186,9 +206,11 @@ public final class Networking {
                 ch.pipeline().addLast(transport[0]);
             }
         });
+        int connectTimeoutMillis = LoopDeadlines.takeConnectTimeout(bootstrap, options);
         ChannelFuture connect = options.localAddress() == null
                 ? bootstrap.connect(address)
                 : bootstrap.connect(address, options.localAddress());
+        LoopDeadlines.connect(loop, connect, connectTimeoutMillis, address);
         connect.addListener(f -> {
             if (result.isDone()) {
                 connect.channel().close(); // the caller cancelled meanwhile
@@ -216,7 +238,9 @@ public final class Networking {
             result.setResult(connection);
             return;
         }
-        channel.pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
+        SslHandler ssl = channel.pipeline().get(SslHandler.class);
+        LoopDeadlines.arm(loop, channel, ssl, options.sslHandshakeTimeout());
+        ssl.handshakeFuture().addListener(h -> {
             if (result.isDone()) {
                 channel.close();
             } else if (h.isSuccess()) {
@@ -267,10 +291,14 @@ public final class Networking {
             onLost.run();
             return;
         }
-        if (options.ssl() != null) {
-            ch.pipeline().addLast(TlsHandlers.server(options.ssl(), ch, options.sslHandshakeTimeout()));
+        SslHandler ssl = options.ssl() == null ? null : TlsHandlers.server(options.ssl(), ch, options.sslHandshakeTimeout());
+        if (ssl != null) {
+            ch.pipeline().addLast(ssl);
         }
         ch.pipeline().addLast(new StreamTransport(loop, ch, protocol, onLost));
+        if (ssl != null) {
+            LoopDeadlines.arm(loop, ch, ssl, options.sslHandshakeTimeout());
+        }
     }
 
     /** Where a bootstrap takes the options of its stream channels: a server's children, or a client. */

@@ -54,6 +54,7 @@ public final class StartTls {
                 return;
             }
             stream.startTls(handler, result);
+            LoopDeadlines.arm(loop, channel, handler, handshakeTimeout);
         });
         return result;
     }

@@ -108,6 +108,7 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
         this.flow = new WriteFlow(loop, channel, () -> guarded("pauseWriting", protocol::pauseWriting),
                 () -> guarded("resumeWriting", protocol::resumeWriting), () -> !lost);
         this.tls = channel.pipeline().get(SslHandler.class) != null;
+        loop.networking().opened(this, channel);
     }
 
     // ---- Netty events -----------------------------------------------------------------------

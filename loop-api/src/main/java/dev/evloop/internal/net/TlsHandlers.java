@@ -47,12 +47,13 @@ final class TlsHandlers {
     }
 
     /**
-     * Sets the handshake limit, a positive span: rounded up to Netty's milliseconds so that it is
-     * never shorter than asked, and none at all (Netty's 0) when it means no limit.
+     * Checks the handshake limit, a positive span, and turns Netty's own off: Netty would count it
+     * on its real-time scheduler, so the caller starts it on the loop's clock with
+     * {@link LoopDeadlines#arm} once the channel is live.
      */
     private static SslHandler configured(SslHandler handler, Duration timeout) {
-        long nanos = Durations.positiveNanos(timeout, "timeout");
-        handler.setHandshakeTimeoutMillis(Durations.isNoLimit(nanos) ? 0 : Math.ceilDiv(nanos, 1_000_000L));
+        Durations.positiveNanos(timeout, "timeout");
+        handler.setHandshakeTimeoutMillis(0);
         return handler;
     }
 }

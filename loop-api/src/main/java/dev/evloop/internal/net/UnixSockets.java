@@ -148,7 +148,9 @@ public final class UnixSockets {
                 ch.pipeline().addLast(transport[0]);
             }
         });
+        int connectTimeoutMillis = LoopDeadlines.takeConnectTimeout(bootstrap, options);
         ChannelFuture connect = bootstrap.connect(address);
+        LoopDeadlines.connect(loop, connect, connectTimeoutMillis, address);
         connect.addListener(f -> {
             if (result.isDone()) {
                 connect.channel().close(); // the caller cancelled meanwhile
