@@ -38,6 +38,8 @@ public final class Networking {
 
     private final BaseEventLoop loop;
     private final LoopBackend backend;
+    /** What this loop's transports are handing a protocol now: its writes need no copy. */
+    private final ReceivedData received = new ReceivedData();
 
     public Networking(BaseEventLoop loop, LoopBackend backend) {
         this.loop = loop;
@@ -249,6 +251,11 @@ public final class Networking {
             }
         }, options);
         return bootstrap;
+    }
+
+    /** The bytes this loop's transports are handing a protocol now; see {@link ReceivedData}. */
+    ReceivedData received() {
+        return received;
     }
 
     /** Whether this loop's backend can set SO_REUSEPORT. */

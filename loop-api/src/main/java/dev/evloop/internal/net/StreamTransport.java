@@ -56,6 +56,7 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
     private final BaseProtocol protocol;
     private final Runnable onLost;
     private final WriteFlow flow;
+    private final ReceivedData received;
     private boolean closing;
     private boolean eofWritten;
     private boolean eofReceived;
@@ -108,6 +109,7 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
         this.flow = new WriteFlow(loop, channel, () -> guarded("pauseWriting", protocol::pauseWriting),
                 () -> guarded("resumeWriting", protocol::resumeWriting), () -> !lost);
         this.tls = channel.pipeline().get(SslHandler.class) != null;
+        this.received = loop.networking().received();
     }
 
     // ---- Netty events -----------------------------------------------------------------------
@@ -145,10 +147,16 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
     /** Hands received bytes to the protocol. Not through guarded(): no lambda to allocate per read. */
     private void deliver(ByteBuf buf) {
         if (protocol instanceof Protocol plain) {
+            ByteBuffer view = view(buf);
+            boolean handing = received.begin(buf, view);
             try {
-                plain.dataReceived(view(buf));
+                plain.dataReceived(view);
             } catch (Throwable t) {
                 callbackFailed("dataReceived", t);
+            } finally {
+                if (handing) {
+                    received.end();
+                }
             }
         } else if (protocol instanceof BufferedProtocol buffered) {
             try {
@@ -184,7 +192,7 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
      * The bytes of a received buffer as a {@link ByteBuffer}, valid until the buffer is released:
      * the buffer's own cached view where it has one, so a read allocates no view object.
      */
-    private static ByteBuffer view(ByteBuf buf) {
+    static ByteBuffer view(ByteBuf buf) {
         return buf.nioBufferCount() == 1 ? buf.internalNioBuffer(buf.readerIndex(), buf.readableBytes()) : buf.nioBuffer();
     }
 
@@ -447,10 +455,24 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Received bytes being handed to a protocol of this loop now go out without a copy (see
+     * {@link ReceivedData}). Over TLS only a slice of the received buffer is written, never the
+     * buffer itself: {@link SslHandler} may grow a buffer it is given, which would move the bytes
+     * the protocol's view still shows.
+     */
     @Override
     public void write(ByteBuffer data) {
         Objects.requireNonNull(data, "data");
         int n = data.remaining();
+        flow.checkCaller(); // before the loop's state is read: a stranger's write is refused first
+        ByteBuf own = received.claim(data, !tls);
+        if (own != null) {
+            write(own);
+            return;
+        }
         if (writable(n)) {
             int position = data.position();
             ByteBuf copy = channel.alloc().buffer(n).writeBytes(data);
