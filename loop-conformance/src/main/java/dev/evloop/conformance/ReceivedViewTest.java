@@ -165,7 +165,7 @@ class ReceivedViewTest extends BackendTest {
                 () -> new Collector(loop, expected), "127.0.0.1", port(server), clientOptions));
         try {
             c.transport().write(sent);
-            return loop.runUntilComplete(c.protocol().received);
+            return guarded(c.protocol().received);
         } finally {
             c.transport().close();
             server.close();
@@ -173,11 +173,14 @@ class ReceivedViewTest extends BackendTest {
         }
     }
 
-    private static byte[] twice(byte[] data) {
-        byte[] both = new byte[data.length * 2];
-        System.arraycopy(data, 0, both, 0, data.length);
-        System.arraycopy(data, 0, both, data.length, data.length);
-        return both;
+    /** Runs the loop until {@code f} completes; a future that never does is cancelled after {@link #GUARD}. */
+    private <T> T guarded(LoopFuture<T> f) {
+        dev.evloop.TimerHandle guard = loop.callLater(GUARD, f::cancel);
+        try {
+            return loop.runUntilComplete(f);
+        } finally {
+            guard.cancel();
+        }
     }
 
     /** Writes the view in three slices, the middle one made by slice(), the others by duplicate(). */
@@ -231,6 +234,22 @@ class ReceivedViewTest extends BackendTest {
     }
 
     @Test
+    void writingTheViewLeavesItsPositionAndLimitAsTheyWere() {
+        List<String> moved = new ArrayList<>();
+        byte[] data = randomBytes(4 << 20, 8);
+        byte[] back = tcpRoundTrip(w -> {
+            int position = w.data.position();
+            int limit = w.data.limit();
+            w.transport.write(w.data); // a large one flushes at once, inside the call
+            if (w.data.position() != position || w.data.limit() != limit) {
+                moved.add(position + ".." + limit + " became " + w.data.position() + ".." + w.data.limit());
+            }
+        }, PLAIN, PLAIN, data, data.length);
+        assertArrayEquals(data, back);
+        assertEquals(List.of(), moved);
+    }
+
+    @Test
     void writingTheReceivedViewOverTlsEchoesByteExact() {
         SslContext server = context(() -> Tls.serverContext(TestCertificates.LOCALHOST.certificate(),
                 TestCertificates.LOCALHOST.privateKey()));
@@ -266,7 +285,7 @@ class ReceivedViewTest extends BackendTest {
                 () -> new Collector(loop, data.length), socket, PLAIN));
         try {
             c.transport().write(data);
-            assertArrayEquals(data, loop.runUntilComplete(c.protocol().received));
+            assertArrayEquals(data, guarded(c.protocol().received));
             assertEquals(0, allocator.copies, allocator::report);
         } finally {
             c.transport().close();
@@ -292,7 +311,7 @@ class ReceivedViewTest extends BackendTest {
                 () -> new Collector(loop, 1), "127.0.0.1", port(relay), PLAIN));
         try {
             client.transport().write(data);
-            assertArrayEquals(data, loop.runUntilComplete(upstream.protocol().received));
+            assertArrayEquals(data, guarded(upstream.protocol().received));
             assertEquals(0, allocator.copies, allocator::report);
         } finally {
             client.transport().close();
@@ -320,7 +339,7 @@ class ReceivedViewTest extends BackendTest {
                 () -> new Collector(loop, 1), "127.0.0.1", port(server), PLAIN));
         try {
             c.transport().write(data);
-            Throwable refused = loop.runUntilComplete(outcome);
+            Throwable refused = guarded(outcome);
             assertInstanceOf(IllegalStateException.class, refused);
             assertTrue(refused.getMessage().startsWith("data: "), refused.getMessage());
         } finally {
@@ -392,7 +411,7 @@ class ReceivedViewTest extends BackendTest {
                 () -> new OneDatagram(loop), null, (InetSocketAddress) server.transport().localAddress(), PLAIN));
         byte[] data = randomBytes(1200, 7);
         client.transport().sendTo(data, null);
-        byte[] back = loop.runUntilComplete(client.protocol().received);
+        byte[] back = guarded(client.protocol().received);
         assertArrayEquals(java.util.Arrays.copyOfRange(data, 1, data.length), back);
         assertEquals(0, allocator.copies, allocator::report);
         client.transport().close();
@@ -406,7 +425,7 @@ class ReceivedViewTest extends BackendTest {
         DatagramEndpoint<OneDatagram> client = loop.runUntilComplete(loop.createDatagramEndpoint(
                 () -> new OneDatagram(loop), null, (InetSocketAddress) server.transport().localAddress(), PLAIN));
         client.transport().sendTo(new byte[] {1, 2, 3}, null);
-        Throwable refused = loop.runUntilComplete(server.protocol().laterOutcome);
+        Throwable refused = guarded(server.protocol().laterOutcome);
         assertInstanceOf(IllegalStateException.class, refused);
         client.transport().close();
         server.transport().close();

@@ -189,11 +189,13 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
     }
 
     /**
-     * The bytes of a received buffer as a {@link ByteBuffer}, valid until the buffer is released:
-     * the buffer's own cached view where it has one, so a read allocates no view object.
+     * The bytes of a received buffer as a {@link ByteBuffer} of its own, valid until the buffer is
+     * released. Not the buffer's cached internal view ({@code internalNioBuffer}): a write of the
+     * received buffer (see {@link ReceivedData}) puts it into the channel, whose NIO flush moves
+     * that very view's position as it sends, under the protocol still reading it.
      */
     static ByteBuffer view(ByteBuf buf) {
-        return buf.nioBufferCount() == 1 ? buf.internalNioBuffer(buf.readerIndex(), buf.readableBytes()) : buf.nioBuffer();
+        return buf.nioBuffer();
     }
 
     /**
