@@ -40,9 +40,12 @@ public interface DatagramProtocol {
     }
 
     /**
-     * A datagram arrived. The buffer is a view that is valid only during the call: copy what must
-     * be kept (sending it through a transport copies it). Mirrors
-     * {@code datagram_received(data, addr)}.
+     * A datagram arrived. Mirrors {@code datagram_received(data, addr)}.
+     *
+     * <p>{@code data} is a view of the received buffer, valid only during the call, with the rules
+     * of {@link Protocol#dataReceived}: sending it (or a slice of it) through a transport of this
+     * loop during the call copies nothing, so treat it as read-only; copy what must be kept; a
+     * send of the view after the call returned throws {@link IllegalStateException}.
      *
      * @param data    the datagram's bytes, from its position to its limit
      * @param address who sent it

@@ -43,14 +43,19 @@ public interface DatagramTransport {
     void sendTo(byte[] data, SocketAddress addr);
 
     /**
-     * Sends the buffer's bytes from its position to its limit as one datagram, copying them; the
-     * position is left unchanged. Mirrors {@code sendto(data, addr)}.
+     * Sends the buffer's bytes from its position to its limit as one datagram; the position is
+     * left unchanged. Mirrors {@code sendto(data, addr)}.
+     *
+     * <p>The bytes are copied, except the view a receive callback of this loop is being handed
+     * now (or a slice of it), which is sent without a copy; see {@link Transport#write(ByteBuffer)}.
      *
      * @param data the datagram's bytes
      * @param addr where to send it; {@code null} for the endpoint's remote address
      * @throws NullPointerException if {@code data} is null, or {@code addr} is null and the
      *                              endpoint has no remote address
      * @throws IllegalArgumentException as {@link #sendTo(byte[], SocketAddress)}
+     * @throws IllegalStateException if {@code data} is the view a receive callback was handed and
+     *                               that callback has returned
      */
     void sendTo(ByteBuffer data, SocketAddress addr);
 

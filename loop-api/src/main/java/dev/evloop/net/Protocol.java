@@ -17,8 +17,24 @@ import java.nio.ByteBuffer;
 public interface Protocol extends BaseProtocol {
 
     /**
-     * Bytes arrived. The buffer is a view that is valid only during the call: copy what must be
-     * kept (writing it to a transport copies it). Mirrors {@code data_received(data)}.
+     * Bytes arrived. Mirrors {@code data_received(data)}.
+     *
+     * <p>Unlike asyncio's {@code bytes}, {@code data} is a view of the transport's receive buffer,
+     * valid only during the call, as a Netty handler's buffer is until it releases it:
+     * <ul>
+     * <li>Writing it, or a slice or duplicate of it, to a socket transport of this loop (TCP, TLS,
+     *     Unix or UDP: {@link Transport#write(ByteBuffer)}, {@link DatagramTransport#sendTo(ByteBuffer,
+     *     java.net.SocketAddress)}) during the call sends those bytes without copying them, as raw
+     *     Netty writes back the buffer it read: the transport keeps the memory until the bytes are
+     *     sent. So do not change bytes of the view after writing them; treat it as read-only. A
+     *     subprocess pipe's transport copies them.</li>
+     * <li>Anything kept past the call must be copied ({@code byte[] kept = new byte[data.remaining()];
+     *     data.get(kept);}), since the memory goes back to the allocator when the call returns.</li>
+     * <li>Writing the view object to a socket transport after the call returned throws
+     *     {@link IllegalStateException} rather than sending whatever that memory holds by then; a slice or duplicate made from it
+     *     is just as dead but is not recognised, so what it would send is undefined.</li>
+     * </ul>
+     * Moving the view's position or limit is harmless; writes take the bytes between them.
      *
      * @param data the bytes, from its position to its limit
      */

@@ -41,14 +41,22 @@ public interface Transport {
     void write(byte[] data);
 
     /**
-     * Writes the buffer's bytes from its position to its limit, copying them; the position is
-     * left unchanged. Mirrors {@code write(data)}.
+     * Writes the buffer's bytes from its position to its limit; the position is left unchanged.
+     * Mirrors {@code write(data)}.
+     *
+     * <p>The bytes are copied, so the buffer may be reused at once, except on a socket transport
+     * (TCP, TLS, Unix) while a receive callback of this loop runs ({@link Protocol#dataReceived}, {@link
+     * DatagramProtocol#datagramReceived}): the view it was handed, or a slice or duplicate of it,
+     * is written without a copy, the transport keeping the received memory until the bytes are
+     * sent, as raw Netty writes back the buffer it read. Once that callback has returned, its view
+     * is dead and writing it is refused.
      *
      * @param data the bytes
      * @throws NullPointerException if {@code data} is null
-     * @throws IllegalStateException if {@link #writeEof()} was called, or if the peer's end of stream
+     * @throws IllegalStateException if {@link #writeEof()} was called, if the peer's end of stream
      *         closed a Unix socket connection on a backend that cannot write after it (see
-     *         {@link EventLoop#createUnixConnection})
+     *         {@link EventLoop#createUnixConnection}), or if {@code data} is the view a receive
+     *         callback was handed and that callback has returned
      */
     void write(ByteBuffer data);
 

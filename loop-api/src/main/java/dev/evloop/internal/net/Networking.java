@@ -44,6 +44,8 @@ public final class Networking {
     private final LoopBackend backend;
     /** This loop's stream connections whose channel is open, in opening order; on the loop's thread. */
     private final Set<Transport> openConnections = new LinkedHashSet<>();
+    /** What this loop's transports are handing a protocol now: its writes need no copy. */
+    private final ReceivedData received = new ReceivedData();
 
     public Networking(BaseEventLoop loop, LoopBackend backend) {
         this.loop = loop;
@@ -273,6 +275,11 @@ public final class Networking {
             }
         }, options);
         return bootstrap;
+    }
+
+    /** The bytes this loop's transports are handing a protocol now; see {@link ReceivedData}. */
+    ReceivedData received() {
+        return received;
     }
 
     /** Whether this loop's backend can set SO_REUSEPORT. */

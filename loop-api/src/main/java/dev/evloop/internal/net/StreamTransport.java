@@ -56,6 +56,7 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
     private final BaseProtocol protocol;
     private final Runnable onLost;
     private final WriteFlow flow;
+    private final ReceivedData received;
     private boolean closing;
     private boolean eofWritten;
     private boolean eofReceived;
@@ -109,6 +110,7 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
                 () -> guarded("resumeWriting", protocol::resumeWriting), () -> !lost);
         this.tls = channel.pipeline().get(SslHandler.class) != null;
         loop.networking().opened(this, channel);
+        this.received = loop.networking().received();
     }
 
     // ---- Netty events -----------------------------------------------------------------------
@@ -146,10 +148,16 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
     /** Hands received bytes to the protocol. Not through guarded(): no lambda to allocate per read. */
     private void deliver(ByteBuf buf) {
         if (protocol instanceof Protocol plain) {
+            ByteBuffer view = view(buf);
+            boolean handing = received.begin(buf, view);
             try {
-                plain.dataReceived(view(buf));
+                plain.dataReceived(view);
             } catch (Throwable t) {
                 callbackFailed("dataReceived", t);
+            } finally {
+                if (handing) {
+                    received.end();
+                }
             }
         } else if (protocol instanceof BufferedProtocol buffered) {
             try {
@@ -182,11 +190,13 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
     }
 
     /**
-     * The bytes of a received buffer as a {@link ByteBuffer}, valid until the buffer is released:
-     * the buffer's own cached view where it has one, so a read allocates no view object.
+     * The bytes of a received buffer as a {@link ByteBuffer} of its own, valid until the buffer is
+     * released. Not the buffer's cached internal view ({@code internalNioBuffer}): a write of the
+     * received buffer (see {@link ReceivedData}) puts it into the channel, whose NIO flush moves
+     * that very view's position as it sends, under the protocol still reading it.
      */
-    private static ByteBuffer view(ByteBuf buf) {
-        return buf.nioBufferCount() == 1 ? buf.internalNioBuffer(buf.readerIndex(), buf.readableBytes()) : buf.nioBuffer();
+    static ByteBuffer view(ByteBuf buf) {
+        return buf.nioBuffer();
     }
 
     /**
@@ -448,10 +458,24 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Received bytes being handed to a protocol of this loop now go out without a copy (see
+     * {@link ReceivedData}). Over TLS only a slice of the received buffer is written, never the
+     * buffer itself: {@link SslHandler} may grow a buffer it is given, which would move the bytes
+     * the protocol's view still shows.
+     */
     @Override
     public void write(ByteBuffer data) {
         Objects.requireNonNull(data, "data");
         int n = data.remaining();
+        flow.checkCaller(); // before the loop's state is read: a stranger's write is refused first
+        ByteBuf own = received.claim(data, !tls);
+        if (own != null) {
+            write(own);
+            return;
+        }
         if (writable(n)) {
             int position = data.position();
             ByteBuf copy = channel.alloc().buffer(n).writeBytes(data);

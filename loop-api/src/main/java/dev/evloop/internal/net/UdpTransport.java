@@ -40,6 +40,7 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
     private final InetSocketAddress remote;
     private final ChannelFutureListener onSent = this::sent;
     private final WriteFlow flow;
+    private final ReceivedData received;
     /** The bound address, kept for after the close, as asyncio keeps {@code sockname}. */
     private SocketAddress local;
     /** Sends handed to Netty whose outcome is not known yet: a close waits for them. */
@@ -59,6 +60,7 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
         this.remote = remote;
         this.flow = new WriteFlow(loop, channel, () -> guarded("pauseWriting", protocol::pauseWriting),
                 () -> guarded("resumeWriting", protocol::resumeWriting), () -> !lost);
+        this.received = loop.networking().received();
     }
 
     /**
@@ -87,10 +89,17 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
         try {
             // As asyncio, which stops reading when close() is called: nothing arrives after it.
             if (made && !closing) {
+                ByteBuf content = packet.content();
+                ByteBuffer view = StreamTransport.view(content);
+                boolean handing = received.begin(content, view);
                 try { // not through guarded(): no lambda to allocate per datagram
-                    protocol.datagramReceived(packet.content().nioBuffer(), packet.sender());
+                    protocol.datagramReceived(view, packet.sender());
                 } catch (Throwable t) {
                     fault("datagramReceived", t);
+                } finally {
+                    if (handing) {
+                        received.end();
+                    }
                 }
             }
         } finally {
@@ -198,11 +207,23 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Received bytes being handed to a protocol of this loop now go out without a copy (see
+     * {@link ReceivedData}).
+     */
     @Override
     public void sendTo(ByteBuffer data, SocketAddress addr) {
         Objects.requireNonNull(data, "data");
         InetSocketAddress to = target(addr);
         int n = data.remaining();
+        flow.checkCaller(); // before the loop's state is read: a stranger's send is refused first
+        ByteBuf own = received.claim(data, true);
+        if (own != null) {
+            sendTo(own, to);
+            return;
+        }
         if (sendable(n)) {
             send(channel.alloc().ioBuffer(n).writeBytes(data.duplicate()), to);
         }
