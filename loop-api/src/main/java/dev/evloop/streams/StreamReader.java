@@ -25,9 +25,12 @@ import java.util.Objects;
  * default) the transport stops reading until the buffer is back under the limit, so a slow reader
  * holds the sender back instead of filling memory: the buffer never holds more than twice the
  * limit plus one read (at most 256 KiB; over TLS, what one read decrypts to), at the peer's close
- * too. Methods that wait work inside a task, one task
- * at a time; a connection error is thrown by the read that meets it, as an
- * {@link UncheckedIOException} when it is an I/O error.
+ * too. Over evloop's transports a read that arrives while nothing else is buffered stays in the
+ * transport's own receive buffer (up to 256 KiB of pooled memory) until read. Methods that wait
+ * work inside a task, one task at a time, as asyncio's: a second task that waits while one
+ * already does gets an {@link IllegalStateException} (asyncio's {@code RuntimeError}); a
+ * connection error is thrown by the read that meets it, as an {@link UncheckedIOException} when
+ * it is an I/O error.
  *
  * <h2>Cancel safety</h2>
  * Every read is cancel safe, as Tokio says: a read whose task is cancelled while it waits returns

@@ -178,7 +178,7 @@ class PipeTransportTest extends BackendTest {
         int returned = loop.runUntilComplete(() -> {
             Connection<StreamProtocol> c = loop.connectWritePipe(
                     () -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT), pipe.sink()).await();
-            int n = StreamsTest.drainersThatReturn(c.protocol().writer());
+            int n = StreamsTest.drainersThatReturn(c.protocol().writer(), () -> { });
             c.protocol().writer().close();
             return n;
         });

@@ -63,13 +63,25 @@ class StreamsTest extends BackendTest {
     };
 
     /**
-     * Writes far more than the writer's high-water mark, so that it pauses, then has two tasks
-     * drain it at once; the peer reads everything meanwhile.
+     * Writes until more than a mebibyte stays in the writer's own buffer (the kernel's are full:
+     * the peer does not read yet), so that the writer is paused.
+     */
+    static void fillUntilPaused(StreamWriter writer) {
+        byte[] chunk = new byte[1 << 20];
+        for (int i = 0; i < 256 && writer.transport().writeBufferSize() <= chunk.length; i++) {
+            writer.write(chunk);
+            Async.sleep(0.001);
+        }
+    }
+
+    /**
+     * Fills the writer until it pauses, then has two tasks drain it at once; once both wait,
+     * {@code peerReads} lets the peer read everything.
      *
      * @return how many of the two drains returned (within a bound far above what draining takes)
      */
-    static int drainersThatReturn(StreamWriter writer) {
-        writer.write(new byte[4 << 20]);
+    static int drainersThatReturn(StreamWriter writer, Runnable peerReads) {
+        fillUntilPaused(writer);
         List<Task<Boolean>> drainers = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             drainers.add(Async.spawn(() -> {
@@ -77,6 +89,10 @@ class StreamsTest extends BackendTest {
                 return true;
             }));
         }
+        for (int i = 0; i < 3; i++) {
+            Async.yieldNow(); // both wait
+        }
+        peerReads.run();
         WaitResult<Boolean> r = Async.wait(drainers, Duration.ofSeconds(20), ReturnWhen.ALL_COMPLETED);
         r.pending().forEach(dev.evloop.LoopFuture::cancel);
         return r.done().size();
@@ -145,9 +161,13 @@ class StreamsTest extends BackendTest {
     @Test
     void twoTasksDrainingOneWriterAtOnceBothReturnOnceItDrains() {
         int returned = loop.runUntilComplete(() -> {
-            Server server = Async.startServer(StreamsTest::discard, "127.0.0.1", 0, OPTIONS);
+            AsyncEvent go = new AsyncEvent();
+            Server server = Async.startServer((r, w) -> {
+                go.await(); // not reading yet: the kernel's buffers fill, then the client's
+                discard(r, w);
+            }, "127.0.0.1", 0, OPTIONS);
             Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
-            int n = drainersThatReturn(s.writer());
+            int n = drainersThatReturn(s.writer(), go::set);
             s.writer().close();
             server.close();
             return n;
@@ -164,7 +184,7 @@ class StreamsTest extends BackendTest {
                 w.transport().abort();
             }, "127.0.0.1", 0, OPTIONS);
             Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
-            s.writer().write(new byte[4 << 20]);
+            fillUntilPaused(s.writer());
             List<Task<Void>> drainers = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 drainers.add(Async.spawn(() -> {

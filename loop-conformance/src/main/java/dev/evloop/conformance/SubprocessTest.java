@@ -53,7 +53,7 @@ class SubprocessTest extends BackendTest {
     void twoTasksDrainingAChildsStdinAtOnceBothReturnOnceItDrains() {
         int returned = inTask(() -> {
             Subprocess child = Async.createSubprocessExec(List.of("sh", "-c", "cat > /dev/null"), PIPES);
-            int n = StreamsTest.drainersThatReturn(child.stdin());
+            int n = StreamsTest.drainersThatReturn(child.stdin(), () -> { });
             child.stdin().close();
             child.waitFor();
             return n;
