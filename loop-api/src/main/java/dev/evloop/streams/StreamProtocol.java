@@ -6,7 +6,9 @@ import dev.evloop.LoopFuture;
 import dev.evloop.Task;
 import dev.evloop.net.Protocol;
 import dev.evloop.net.Transport;
+import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 
 /**
  * The protocol behind a reader and writer pair: feeds received data to the {@link StreamReader}
@@ -22,7 +24,9 @@ import java.nio.ByteBuffer;
  * byte[] line = c.protocol().reader().readLine();
  * }</pre>
  *
- * <p>Its methods are called on the loop's thread, by the transport and by the streams.
+ * <p>Its methods are called on the loop's thread, by the transport and by the streams. Over
+ * evloop's TCP, Unix and TLS transports the reader keeps a received buffer as it came, without a
+ * copy, while nothing else is buffered: {@link StreamReader#readRetained} hands it on.
  */
 public final class StreamProtocol implements Protocol {
     private final EventLoop loop;
@@ -33,7 +37,11 @@ public final class StreamProtocol implements Protocol {
     private boolean writingPaused;
     private boolean lost;
     private Throwable lostCause;
-    private LoopFuture<Void> drainWaiter;
+    /**
+     * The tasks waiting in {@link #drain()}, oldest first, as asyncio's {@code _drain_waiters}:
+     * several tasks may drain one writer at once, and each is woken. Made at the first wait.
+     */
+    private ArrayDeque<LoopFuture<Void>> drainWaiters;
 
     /**
      * A protocol whose reader buffers at most about {@code limit} bytes before it pauses reading.
@@ -120,6 +128,25 @@ public final class StreamProtocol implements Protocol {
         reader.feedData(data);
     }
 
+    /**
+     * Received bytes as a Netty buffer, from its reader index to its writer index: what
+     * {@link #dataReceived(ByteBuffer)} does, except that the reader keeps the buffer itself
+     * (retained, its indexes left as they are) instead of copying it when nothing else is
+     * buffered, for {@link StreamReader#readRetained} to hand on. evloop's TCP, Unix and TLS
+     * transports call this in place of {@code dataReceived}.
+     *
+     * <p>Ownership: the caller keeps its own reference and releases it as usual; the reader takes
+     * one more where it keeps the buffer, and releases it when read, or when the connection is
+     * lost (the bytes then stay readable from a heap copy).
+     *
+     * @param data the received bytes
+     * @throws NullPointerException if {@code data} is null
+     * @throws IllegalStateException after the end of the stream was fed
+     */
+    public void bufferReceived(ByteBuf data) {
+        reader.feedBuffer(data);
+    }
+
     @Override
     public boolean eofReceived() {
         reader.feedEof();
@@ -130,6 +157,9 @@ public final class StreamProtocol implements Protocol {
     public void connectionLost(Throwable cause) {
         lost = true;
         lostCause = cause;
+        // A buffer the reader kept goes back to the channel's allocator with the channel; its
+        // bytes stay readable from the heap.
+        reader.copyKeptBuffer();
         if (cause == null) {
             reader.feedEof();
         } else {
@@ -138,7 +168,7 @@ public final class StreamProtocol implements Protocol {
         if (!closed.isDone()) {
             closed.setResult(null);
         }
-        wakeDrainer();
+        wakeDrainers();
     }
 
     @Override
@@ -149,7 +179,7 @@ public final class StreamProtocol implements Protocol {
     @Override
     public void resumeWriting() {
         writingPaused = false;
-        wakeDrainer();
+        wakeDrainers();
     }
 
     void drain() {
@@ -159,18 +189,27 @@ public final class StreamProtocol implements Protocol {
         if (!writingPaused) {
             return;
         }
+        if (drainWaiters == null) {
+            drainWaiters = new ArrayDeque<>();
+        }
         LoopFuture<Void> waiter = loop.createFuture();
-        drainWaiter = waiter;
-        waiter.await();
+        drainWaiters.add(waiter);
+        try {
+            waiter.await();
+        } finally {
+            drainWaiters.remove(waiter);
+        }
         if (lost) {
             throw StreamWriter.connectionLost(lostCause);
         }
     }
 
-    private void wakeDrainer() {
-        LoopFuture<Void> waiter = drainWaiter;
-        if (waiter != null) {
-            drainWaiter = null;
+    /** Wakes every task waiting in {@link #drain()}; each removes its own waiter when it runs. */
+    private void wakeDrainers() {
+        if (drainWaiters == null) {
+            return;
+        }
+        for (LoopFuture<Void> waiter : drainWaiters) {
             if (!waiter.isDone()) {
                 waiter.setResult(null);
             }

@@ -5,6 +5,8 @@ import dev.evloop.EventLoop;
 import dev.evloop.LoopFuture;
 import dev.evloop.internal.Failures;
 import dev.evloop.net.Transport;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Objects;
@@ -23,9 +25,12 @@ import java.util.Objects;
  * default) the transport stops reading until the buffer is back under the limit, so a slow reader
  * holds the sender back instead of filling memory: the buffer never holds more than twice the
  * limit plus one read (at most 256 KiB; over TLS, what one read decrypts to), at the peer's close
- * too. Methods that wait work inside a task, one task
- * at a time; a connection error is thrown by the read that meets it, as an
- * {@link UncheckedIOException} when it is an I/O error.
+ * too. Over evloop's transports a read that arrives while nothing else is buffered stays in the
+ * transport's own receive buffer (up to 256 KiB of pooled memory) until read. Methods that wait
+ * work inside a task, one task at a time, as asyncio's: a second task that waits while one
+ * already does gets an {@link IllegalStateException} (asyncio's {@code RuntimeError}); a
+ * connection error is thrown by the read that meets it, as an {@link UncheckedIOException} when
+ * it is an I/O error.
  *
  * <h2>Cancel safety</h2>
  * Every read is cancel safe, as Tokio says: a read whose task is cancelled while it waits returns
@@ -34,6 +39,22 @@ import java.util.Objects;
  * This holds even when the data arrived and woke the read just before the cancellation, and for
  * {@link #read()} to the end of the stream, which puts back the bytes it had already taken
  * (asyncio's {@code read()} loses them).
+ *
+ * <h2>Without copies</h2>
+ * The {@code byte[]} reads copy what they return out of the connection's buffers, and
+ * {@link StreamWriter#write(byte[])} copies it back in. {@link #readRetained(int)} and
+ * {@link StreamWriter#write(ByteBuf)} are the same read and write without those copies, in
+ * Netty's terms: the read hands over a {@link ByteBuf} the caller owns and must release, the
+ * write takes it over and releases it, so an echo passes on the very buffer it received:
+ *
+ * <pre>{@code
+ * ByteBuf chunk;
+ * while ((chunk = reader.readRetained(64 * 1024)).isReadable()) {
+ *     writer.write(chunk);       // the writer owns it now
+ *     writer.drain();
+ * }
+ * writer.close();
+ * }</pre>
  */
 public final class StreamReader {
     /** asyncio's default limit. */
@@ -53,6 +74,13 @@ public final class StreamReader {
     private byte[] buffer = NONE;
     private int start;
     private int end;
+    /**
+     * A buffer of the transport's, received when nothing else was buffered and kept as it came
+     * (retained), so that {@link #readRetained} hands it on without a copy; while it is here
+     * {@link #buffer} holds nothing. Whatever needs the bytes in {@link #buffer} copies it there
+     * first ({@link #copyKeptBuffer(int)}), as does data arriving behind it.
+     */
+    private ByteBuf kept;
     private boolean eof;
     private Throwable exception;
     private LoopFuture<Void> waiter;
@@ -107,12 +135,66 @@ public final class StreamReader {
             return;
         }
         ensureRoom(n);
-        data.duplicate().get(buffer, end, n);
+        data.get(data.position(), buffer, end, n); // absolute: the caller's position stays, no duplicate to allocate
         end += n;
+        arrived();
+    }
+
+    /**
+     * Adds received bytes from the transport's own buffer: kept as it is (retained) when nothing
+     * else is buffered, else copied behind what is. The caller keeps its own reference.
+     */
+    void feedBuffer(ByteBuf data) {
+        if (eof) {
+            throw new IllegalStateException("feedData after feedEof");
+        }
+        int n = data.readableBytes();
+        if (n == 0) {
+            return;
+        }
+        if (size() == 0) {
+            kept = data.retain();
+        } else {
+            ensureRoom(n);
+            data.getBytes(data.readerIndex(), buffer, end, n);
+            end += n;
+        }
+        arrived();
+    }
+
+    private void arrived() {
         wakeWaiter();
         if (transport != null && !paused && size() > 2 * limit) {
             paused = true;
             transport.pauseReading();
+        }
+    }
+
+    /**
+     * Moves the kept buffer's bytes into {@link #buffer} and releases it: before anything that
+     * works on {@link #buffer}, and when the connection ends, so that no buffer of its channel
+     * outlives it in a reader nobody reads.
+     */
+    void copyKeptBuffer() {
+        copyKeptBuffer(0);
+    }
+
+    /** As {@link #copyKeptBuffer()}, leaving room for {@code room} more bytes behind them. */
+    private void copyKeptBuffer(int room) {
+        ByteBuf k = kept;
+        if (k == null) {
+            return;
+        }
+        kept = null;
+        try {
+            int n = k.readableBytes();
+            byte[] bytes = new byte[n + room];
+            k.getBytes(k.readerIndex(), bytes, 0, n);
+            buffer = bytes; // the buffer held nothing while a buffer was kept
+            start = 0;
+            end = n;
+        } finally {
+            k.release();
         }
     }
 
@@ -183,6 +265,59 @@ public final class StreamReader {
             waitForData("read");
         }
         return take(Math.min(n, size()));
+    }
+
+    /**
+     * Reads up to {@code n} bytes as a Netty buffer the caller owns, waiting until at least one is
+     * there or the stream ends: {@link #read(int)} without its copy. Mirrors {@code read(n)}, in
+     * Netty's terms ({@code readRetainedSlice}).
+     *
+     * <p>Ownership: the caller must release the buffer once, or hand it to something that takes
+     * it over, such as {@link StreamWriter#write(ByteBuf)}. When the transport's own receive buffer
+     * is all that is buffered, this is that very buffer (or a retained slice of it, when
+     * {@code n} is smaller), without a copy; otherwise the bytes are copied into a heap buffer.
+     * A buffer not released is a leak that Netty's leak detector reports.
+     *
+     * <p><b>Cancel safety.</b> Cancelled while it waits, it takes nothing and hands over nothing:
+     * there is no buffer to release, and the bytes that arrive stay in the reader for the next
+     * read.
+     *
+     * @param n the most bytes to read, positive (or 0, for an empty buffer)
+     * @return the bytes, from the buffer's reader index; empty (and needing no release) at the end
+     *         of the stream
+     * @throws IllegalArgumentException if {@code n} is negative
+     * @throws UncheckedIOException if the connection failed, carrying its error
+     * @throws IllegalStateException if another task is already waiting on this reader, or it
+     *         must wait outside a task
+     */
+    public ByteBuf readRetained(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must not be negative, got " + n);
+        }
+        throwIfFailed();
+        if (n == 0) {
+            return Unpooled.EMPTY_BUFFER;
+        }
+        while (size() == 0 && !eof) {
+            waitForData("readRetained");
+        }
+        int count = Math.min(n, size());
+        if (count == 0) {
+            return Unpooled.EMPTY_BUFFER;
+        }
+        ByteBuf k = kept;
+        if (k == null) {
+            return Unpooled.wrappedBuffer(take(count));
+        }
+        ByteBuf out;
+        if (count == k.readableBytes()) {
+            kept = null;
+            out = k;
+        } else {
+            out = k.readRetainedSlice(count);
+        }
+        resumeIfDrained();
+        return out;
     }
 
     /**
@@ -291,10 +426,11 @@ public final class StreamReader {
     }
 
     private int size() {
-        return end - start;
+        return end - start + (kept == null ? 0 : kept.readableBytes());
     }
 
     private int indexOf(byte[] separator, int from) {
+        copyKeptBuffer();
         outer:
         for (int i = start + from; i <= end - separator.length; i++) {
             for (int j = 0; j < separator.length; j++) {
@@ -309,7 +445,15 @@ public final class StreamReader {
 
     private byte[] take(int n) {
         byte[] out;
-        if (start == 0 && n == buffer.length) {
+        ByteBuf k = kept;
+        if (k != null) {
+            out = new byte[n]; // all from the kept buffer: nothing else is buffered beside it
+            k.readBytes(out);
+            if (!k.isReadable()) {
+                kept = null;
+                k.release();
+            }
+        } else if (start == 0 && n == buffer.length) {
             out = buffer; // every byte of it, and nothing else: hand it over
             buffer = NONE;
             end = 0;
@@ -321,11 +465,15 @@ public final class StreamReader {
                 end = 0;
             }
         }
+        resumeIfDrained();
+        return out;
+    }
+
+    private void resumeIfDrained() {
         if (paused && size() <= limit) {
             paused = false;
             transport.resumeReading();
         }
-        return out;
     }
 
     /** Puts bytes already taken back in front of the buffer, pausing the transport if that is too much. */
@@ -334,6 +482,7 @@ public final class StreamReader {
         if (n == 0) {
             return;
         }
+        copyKeptBuffer();
         if (start >= n) {
             start -= n;
         } else {
@@ -351,6 +500,7 @@ public final class StreamReader {
     }
 
     private void ensureRoom(int n) {
+        copyKeptBuffer(n);
         if (end + n <= buffer.length) {
             return;
         }
@@ -384,7 +534,12 @@ public final class StreamReader {
         } catch (java.util.concurrent.CompletionException e) {
             throw Failures.unchecked(e.getCause());
         } finally {
-            waiter = null;
+            // Only its own: once woken, this task's waiter was cleared, and another task may have
+            // started waiting before this one ran again. Clearing that task's waiter would leave it
+            // asleep and let two tasks wait at once unnoticed.
+            if (waiter == w) {
+                waiter = null;
+            }
         }
     }
 

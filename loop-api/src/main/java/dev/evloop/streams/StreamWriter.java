@@ -4,6 +4,7 @@ import dev.evloop.Async;
 import dev.evloop.EventLoops;
 import dev.evloop.net.SocketOptions;
 import dev.evloop.net.Transport;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.ssl.SslContext;
 import java.net.SocketAddress;
 import java.net.SocketException;
@@ -38,6 +39,26 @@ public final class StreamWriter {
      * @throws NullPointerException if {@code data} is null
      */
     public void write(byte[] data) {
+        transport.write(data);
+    }
+
+    /**
+     * Writes a Netty buffer's readable bytes without copying them: the writer takes the buffer
+     * over. Mirrors {@code write(data)}, with Netty's ownership rule for a written message.
+     *
+     * <p>Ownership: from the call on, the buffer belongs to the writer, which releases it once it
+     * is sent, or at once if the connection is closing (the bytes are then dropped, as
+     * {@link #write(byte[])} drops them) or the call throws; the caller must not release it nor
+     * touch its bytes afterwards. To go on using it, pass {@code data.retain()} (or a
+     * {@code retainedDuplicate()}) and release your own reference later. A buffer from
+     * {@link StreamReader#readRetained(int)} fits as it is:
+     * {@code writer.write(reader.readRetained(n))} echoes without a copy.
+     *
+     * @param data the bytes, from its reader index to its writer index
+     * @throws NullPointerException if {@code data} is null
+     * @throws IllegalStateException if {@link #writeEof()} was called (the buffer is released)
+     */
+    public void write(ByteBuf data) {
         transport.write(data);
     }
 

@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * The echo comparison of {@code ./evloop bench}, measured from outside with {@link EchoProcesses}:
- * every backend in every style (protocol, buffered, streams) and raw Netty on each backend, each
+ * every backend in every style (protocol, buffered, streams, streams-bytes) and raw Netty on each backend, each
  * server in a JVM of its own, all driven in turns by one load client in another JVM, so that the
  * host's drifts hit them alike. For each shape it measures round trips per second and whole-process
  * CPU per round trip in a closed loop, and, for the latency shapes, latencies in an open loop at a

@@ -66,10 +66,18 @@ final class EchoProcesses implements AutoCloseable {
      * @param variant  what sets this server apart from another of the same backend and style, for
      *                 its label; empty for none
      * @param jvmFlags flags its JVM gets besides the usual ones, such as a Netty system property
+     * @param classPath the class path its JVM runs from, another build's to compare two builds in
+     *                  one run; empty for this JVM's own
      */
-    record Server(String backend, EchoServer.Style style, String variant, List<String> jvmFlags) {
+    record Server(String backend, EchoServer.Style style, String variant, List<String> jvmFlags, String classPath) {
         Server {
             jvmFlags = List.copyOf(jvmFlags);
+            java.util.Objects.requireNonNull(classPath, "classPath");
+        }
+
+        /** A server of this build with extra JVM flags. */
+        Server(String backend, EchoServer.Style style, String variant, List<String> jvmFlags) {
+            this(backend, style, variant, jvmFlags, "");
         }
 
         /** A server as evloop and Netty run by default. */
@@ -255,7 +263,8 @@ final class EchoProcesses implements AutoCloseable {
                 List<String> command = new ArrayList<>(p.pinning.prefix(false));
                 List<String> flags = new ArrayList<>(SERVER_FLAGS);
                 flags.addAll(s.jvmFlags());
-                command.addAll(java(flags, EchoServerMain.class));
+                command.addAll(java(flags, s.classPath().isEmpty() ? System.getProperty("java.class.path") : s.classPath(),
+                        EchoServerMain.class));
                 command.addAll(List.of(s.backend(), s.style().label(), "127.0.0.1", "0"));
                 p.serverProcesses.add(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
             }
@@ -263,7 +272,7 @@ final class EchoProcesses implements AutoCloseable {
                 ports.add(port(servers.get(i), p.serverProcesses.get(i)));
             }
             List<String> command = new ArrayList<>(p.pinning.prefix(true));
-            command.addAll(java(CLIENT_FLAGS, EchoLoadMain.class));
+            command.addAll(java(CLIENT_FLAGS, System.getProperty("java.class.path"), EchoLoadMain.class));
             command.addAll(ports);
             p.client = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             p.replies = new BufferedReader(new InputStreamReader(p.client.getInputStream(), StandardCharsets.UTF_8));
@@ -487,12 +496,12 @@ final class EchoProcesses implements AutoCloseable {
     }
 
     /** A command that runs a main class of this class path in a fresh JVM. */
-    private static List<String> java(List<String> flags, Class<?> main) {
+    private static List<String> java(List<String> flags, String classPath, Class<?> main) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(flags);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath);
         command.add(main.getName());
         return command;
     }

@@ -13,6 +13,7 @@ import dev.evloop.net.Transport;
 import dev.evloop.spi.LoopBackend;
 import dev.evloop.streams.StreamHandler;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -30,16 +31,20 @@ import java.util.concurrent.CompletableFuture;
  * (the baseline). Run by {@link EchoServerMain}, in a JVM of its own, for {@link EchoProcesses} and outside clients.
  */
 final class EchoServer implements AutoCloseable {
-    /** How the server is written. */
+    /**
+     * How the server is written: streams is a task per connection passing on the buffers it
+     * reads ({@code readRetained}, {@code write(ByteBuf)}), streams-bytes the same task with
+     * {@code byte[]} reads and writes, as most stream code is written.
+     */
     enum Style {
-        PROTOCOL, BUFFERED, STREAMS, NETTY;
+        PROTOCOL, BUFFERED, STREAMS, STREAMS_BYTES, NETTY;
 
         static Style of(String name) {
-            return valueOf(name.toUpperCase(Locale.ROOT));
+            return valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
         }
 
         String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
@@ -83,6 +88,7 @@ final class EchoServer implements AutoCloseable {
             case PROTOCOL -> EventLoops.getRunningLoop().createServer(Echo::new, host, port, options).await();
             case BUFFERED -> EventLoops.getRunningLoop().createServer(BufferedEcho::new, host, port, options).await();
             case STREAMS -> Async.startServer(STREAM_ECHO, host, port, options);
+            case STREAMS_BYTES -> Async.startServer(STREAM_BYTES_ECHO, host, port, options);
             case NETTY -> throw new AssertionError();
         }).join();
         address = (InetSocketAddress) server.addresses().get(0);
@@ -156,8 +162,21 @@ final class EchoServer implements AutoCloseable {
         }
     }
 
-    /** evloop, streams style: a task per connection. */
+    /**
+     * evloop, streams style: a task per connection, writing back the very buffer it read, as the
+     * fastest stream code would.
+     */
     private static final StreamHandler STREAM_ECHO = (reader, writer) -> {
+        ByteBuf chunk;
+        while ((chunk = reader.readRetained(READ_CHUNK)).isReadable()) {
+            writer.write(chunk); // the writer owns it now
+            writer.drain();
+        }
+        writer.close();
+    };
+
+    /** evloop, streams style with byte arrays: each read's array is copied back by the write. */
+    private static final StreamHandler STREAM_BYTES_ECHO = (reader, writer) -> {
         while (true) {
             byte[] chunk = reader.read(READ_CHUNK);
             if (chunk.length == 0) {

@@ -22,11 +22,11 @@ public final class EchoServerMain {
     /**
      * Runs the server until a signal stops it.
      *
-     * @param args {@code backend style host port}: style is protocol, buffered, streams or netty
+     * @param args {@code backend style host port}: style is protocol, buffered, streams, streams-bytes or netty
      */
     public static void main(String[] args) {
         if (args.length != 4) {
-            System.err.println("usage: EchoServerMain <backend> <protocol|buffered|streams|netty> <host> <port>");
+            System.err.println("usage: EchoServerMain <backend> <protocol|buffered|streams|streams-bytes|netty> <host> <port>");
             System.exit(2);
         }
         String backend = args[0];

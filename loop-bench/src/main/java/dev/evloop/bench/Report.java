@@ -16,7 +16,7 @@ import java.util.Map;
  */
 final class Report {
     private static final List<EchoServer.Style> STYLES = List.of(EchoServer.Style.values());
-    private static final List<String> COLOURS = List.of("#1f77b4", "#2ca02c", "#ff7f0e", "#7f7f7f");
+    private static final List<String> COLOURS = List.of("#1f77b4", "#2ca02c", "#ff7f0e", "#ffbb78", "#7f7f7f");
     /** A load client busier than this share of a CPU may have set the pace instead of the server. */
     static final double CLIENT_BOUND = 0.9;
     private static final double[] PERCENTILES = {50, 99, 99.9};
@@ -67,7 +67,8 @@ final class Report {
     private void echoMethod(StringBuilder md) {
         EchoComparison.Profile p = echo.profile();
         md.append("\n## Echo, measured from outside\n\n### How the figures were made\n\n")
-                .append("- Every server (evloop in protocol, buffered-protocol and streams style on every backend, and")
+                .append("- Every server (evloop in protocol, buffered-protocol and streams style, the")
+                .append(" streams both passing on the buffers they read and with byte arrays, on every backend, and")
                 .append(" raw Netty's echo with its defaults on the same backend, `netty`) runs in a JVM of its own")
                 .append(" (256 MiB pre-touched heap, Netty's allocator in its normal mode, as on a heap over 512 MiB);")
                 .append(" one load client, one thread of the JDK's NIO, runs in another")
@@ -172,12 +173,12 @@ final class Report {
             md.append(" It may have set the pace here: compare the servers by CPU per round trip.");
         }
         md.append("\n\nRound trips per second (ratios above 1: the first named is faster)\n\n");
-        md.append("| backend | protocol | buffered | streams | netty | protocol / netty | buffered / netty "
-                + "| streams / protocol |\n|---|---|---|---|---|---|---|---|\n");
+        md.append("| backend | protocol | buffered | streams | streams-bytes | netty | protocol / netty | buffered / netty "
+                + "| streams / protocol | streams-bytes / protocol |\n|---|---|---|---|---|---|---|---|---|---|\n");
         rows(md, shape.figures(), false);
         md.append("\nServer process CPU per round trip, microseconds (ratios above 1: the first named is cheaper)\n\n");
-        md.append("| backend | protocol | buffered | streams | netty | protocol vs netty | buffered vs netty "
-                + "| streams vs protocol |\n|---|---|---|---|---|---|---|---|\n");
+        md.append("| backend | protocol | buffered | streams | streams-bytes | netty | protocol vs netty | buffered vs netty "
+                + "| streams vs protocol | streams-bytes vs protocol |\n|---|---|---|---|---|---|---|---|---|---|\n");
         rows(md, shape.figures(), true);
         if (!shape.latency().isEmpty()) {
             double rate = shape.latency().get(0).rate();
@@ -205,8 +206,9 @@ final class Report {
     }
 
     /**
-     * A row per backend: the four styles' figures with their spreads, then protocol and buffered
-     * against netty and streams against protocol, as ratios where above 1 is better either way.
+     * A row per backend: every style's figures with their spreads, then protocol and buffered
+     * against netty and both streams styles against protocol, as ratios where above 1 is better
+     * either way.
      */
     private static void rows(StringBuilder md, List<EchoProcesses.Figures> figures, boolean cpu) {
         for (String backend : backends(figures)) {
@@ -217,8 +219,13 @@ final class Report {
                 md.append(" | ").append(f[i] == null ? "-" : cpu ? withSpread(f[i].cpu(), f[i].cpuSpread(), 2)
                         : rate(f[i].roundTrips(), f[i].roundTripsSpread()));
             }
-            md.append(" | ").append(ratioCell(f[0], f[3], cpu)).append(" | ").append(ratioCell(f[1], f[3], cpu))
-                    .append(" | ").append(ratioCell(f[2], f[0], cpu)).append(" |\n");
+            EchoProcesses.Figures protocol = f[EchoServer.Style.PROTOCOL.ordinal()];
+            EchoProcesses.Figures netty = f[EchoServer.Style.NETTY.ordinal()];
+            md.append(" | ").append(ratioCell(protocol, netty, cpu))
+                    .append(" | ").append(ratioCell(f[EchoServer.Style.BUFFERED.ordinal()], netty, cpu))
+                    .append(" | ").append(ratioCell(f[EchoServer.Style.STREAMS.ordinal()], protocol, cpu))
+                    .append(" | ").append(ratioCell(f[EchoServer.Style.STREAMS_BYTES.ordinal()], protocol, cpu))
+                    .append(" |\n");
         }
     }
 

@@ -72,10 +72,11 @@ class ReportTest {
         echo("io_uring", "protocol", 100, 0, 5);
         echo("io_uring", "buffered", 100, 0, 6);
         echo("io_uring", "streams", 100, 0, 10);
+        echo("io_uring", "streams-bytes", 100, 0, 20);
         echo("io_uring", "netty", 100, 0, 6);
         String md = markdown();
-        assertTrue(md.contains("| io_uring | 5.00 ± 0.00 | 6.00 ± 0.00 | 10.00 ± 0.00 | 6.00 ± 0.00 | 1.20 ± 0.00 "
-                + "| 1.00 ± 0.00 | 0.50 ± 0.00 |"), md);
+        assertTrue(md.contains("| io_uring | 5.00 ± 0.00 | 6.00 ± 0.00 | 10.00 ± 0.00 | 20.00 ± 0.00 | 6.00 ± 0.00 | 1.20 ± 0.00 "
+                + "| 1.00 ± 0.00 | 0.50 ± 0.00 | 0.25 ± 0.00 |"), md);
     }
 
     @Test

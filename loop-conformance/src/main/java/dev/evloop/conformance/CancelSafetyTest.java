@@ -17,6 +17,7 @@ import dev.evloop.sync.AsyncLock;
 import dev.evloop.sync.AsyncQueue;
 import dev.evloop.sync.AsyncSemaphore;
 import dev.evloop.sync.BoundedSemaphore;
+import io.netty.buffer.ByteBuf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -96,6 +97,20 @@ class CancelSafetyTest extends BackendTest {
         String got = loop.runUntilComplete(() -> {
             StreamReader reader = new StreamReader(loop, StreamReader.DEFAULT_LIMIT);
             Task<byte[]> reading = Async.spawn(() -> reader.read(100));
+            letThemWait();
+            feed(reader, "abc");
+            reading.cancel();
+            assertThrows(CancellationException.class, reading::await);
+            return text(reader.read(100));
+        });
+        assertEquals("abc", got);
+    }
+
+    @Test
+    void aReadRetainedWokenByDataButCancelledBeforeItRunsHandsOverNothingAndLeavesTheData() {
+        String got = loop.runUntilComplete(() -> {
+            StreamReader reader = new StreamReader(loop, StreamReader.DEFAULT_LIMIT);
+            Task<ByteBuf> reading = Async.spawn(() -> reader.readRetained(100));
             letThemWait();
             feed(reader, "abc");
             reading.cancel();

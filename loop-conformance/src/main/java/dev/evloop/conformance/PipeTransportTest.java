@@ -4,6 +4,8 @@ import dev.evloop.net.BaseProtocol;
 import dev.evloop.net.Connection;
 import dev.evloop.net.Protocol;
 import dev.evloop.net.Transport;
+import dev.evloop.streams.StreamProtocol;
+import dev.evloop.streams.StreamReader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -158,6 +160,30 @@ class PipeTransportTest extends BackendTest {
         assertNull(c.protocol().lost.get());
         assertEquals(List.of("pause", "resume", "lost"), c.protocol().events,
                 "a write over the high-water mark pauses the protocol, the drained buffer resumes it");
+    }
+
+    @Test
+    void twoTasksDrainingAWritePipeAtOnceBothReturnOnceItDrains() throws Exception {
+        Pipe pipe = Pipe.open();
+        Thread reader = Thread.ofPlatform().daemon().start(() -> {
+            ByteBuffer sink = ByteBuffer.allocate(1 << 16);
+            try (Pipe.SourceChannel source = pipe.source()) {
+                while (source.read(sink.clear()) >= 0) {
+                    // dropped
+                }
+            } catch (IOException e) {
+                // the test's assertion says what went wrong
+            }
+        });
+        int returned = loop.runUntilComplete(() -> {
+            Connection<StreamProtocol> c = loop.connectWritePipe(
+                    () -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT), pipe.sink()).await();
+            int n = StreamsTest.drainersThatReturn(c.protocol().writer(), () -> { });
+            c.protocol().writer().close();
+            return n;
+        });
+        reader.join(TimeUnit.SECONDS.toMillis(20));
+        assertEquals(2, returned);
     }
 
     @Test

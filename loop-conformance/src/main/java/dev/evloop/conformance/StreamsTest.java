@@ -1,14 +1,20 @@
 package dev.evloop.conformance;
 
 import dev.evloop.Async;
+import dev.evloop.ReturnWhen;
 import dev.evloop.Task;
+import dev.evloop.WaitResult;
 import dev.evloop.net.Server;
 import dev.evloop.net.SocketOptions;
 import dev.evloop.streams.IncompleteReadException;
 import dev.evloop.streams.LimitOverrunException;
 import dev.evloop.streams.StreamHandler;
 import dev.evloop.streams.StreamReader;
+import dev.evloop.streams.StreamWriter;
+import dev.evloop.sync.AsyncEvent;
 import dev.evloop.streams.Streams;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,6 +27,8 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,6 +51,52 @@ class StreamsTest extends BackendTest {
         }
         writer.close();
     };
+
+    /** Echoes until the peer's EOF, passing on the buffers it reads: the zero-copy pair. */
+    static final StreamHandler BUFFER_ECHO = (reader, writer) -> {
+        ByteBuf chunk;
+        while ((chunk = reader.readRetained(64 * 1024)).isReadable()) {
+            writer.write(chunk);
+            writer.drain();
+        }
+        writer.close();
+    };
+
+    /**
+     * Writes until more than a mebibyte stays in the writer's own buffer (the kernel's are full:
+     * the peer does not read yet), so that the writer is paused.
+     */
+    static void fillUntilPaused(StreamWriter writer) {
+        byte[] chunk = new byte[1 << 20];
+        for (int i = 0; i < 256 && writer.transport().writeBufferSize() <= chunk.length; i++) {
+            writer.write(chunk);
+            Async.sleep(0.001);
+        }
+    }
+
+    /**
+     * Fills the writer until it pauses, then has two tasks drain it at once; once both wait,
+     * {@code peerReads} lets the peer read everything.
+     *
+     * @return how many of the two drains returned (within a bound far above what draining takes)
+     */
+    static int drainersThatReturn(StreamWriter writer, Runnable peerReads) {
+        fillUntilPaused(writer);
+        List<Task<Boolean>> drainers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            drainers.add(Async.spawn(() -> {
+                writer.drain();
+                return true;
+            }));
+        }
+        for (int i = 0; i < 3; i++) {
+            Async.yieldNow(); // both wait
+        }
+        peerReads.run();
+        WaitResult<Boolean> r = Async.wait(drainers, Duration.ofSeconds(20), ReturnWhen.ALL_COMPLETED);
+        r.pending().forEach(dev.evloop.LoopFuture::cancel);
+        return r.done().size();
+    }
 
     private static int port(Server server) {
         return ((InetSocketAddress) server.addresses().get(0)).getPort();
@@ -102,6 +156,210 @@ class StreamsTest extends BackendTest {
         byte[] data = new byte[64];
         new Random(seed).nextBytes(data);
         return data;
+    }
+
+    @Test
+    void twoTasksDrainingOneWriterAtOnceBothReturnOnceItDrains() {
+        int returned = loop.runUntilComplete(() -> {
+            AsyncEvent go = new AsyncEvent();
+            Server server = Async.startServer((r, w) -> {
+                go.await(); // not reading yet: the kernel's buffers fill, then the client's
+                discard(r, w);
+            }, "127.0.0.1", 0, OPTIONS);
+            Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+            int n = drainersThatReturn(s.writer(), go::set);
+            s.writer().close();
+            server.close();
+            return n;
+        });
+        assertEquals(2, returned);
+    }
+
+    @Test
+    void twoTasksDrainingWhenTheConnectionIsLostBothRaise() {
+        List<Throwable> raised = loop.runUntilComplete(() -> {
+            AsyncEvent go = new AsyncEvent();
+            Server server = Async.startServer((r, w) -> {
+                go.await(); // not reading: the client's writes stay buffered
+                w.transport().abort();
+            }, "127.0.0.1", 0, OPTIONS);
+            Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+            fillUntilPaused(s.writer());
+            List<Task<Void>> drainers = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                drainers.add(Async.spawn(() -> {
+                    s.writer().drain();
+                    return null;
+                }));
+            }
+            for (int i = 0; i < 3; i++) {
+                Async.yieldNow(); // both wait
+            }
+            go.set();
+            WaitResult<Void> r = Async.wait(drainers, Duration.ofSeconds(20), ReturnWhen.ALL_COMPLETED);
+            r.pending().forEach(dev.evloop.LoopFuture::cancel);
+            List<Throwable> errors = new ArrayList<>();
+            for (Task<Void> d : drainers) {
+                if (d.isDone() && !d.isCancelled() && d.exception() != null) {
+                    errors.add(d.exception());
+                }
+            }
+            s.writer().close();
+            server.close();
+            return errors;
+        });
+        assertEquals(2, raised.size(), "both drains raised: " + raised);
+        for (Throwable e : raised) {
+            assertTrue(e instanceof UncheckedIOException, String.valueOf(e));
+        }
+    }
+
+    /** Reads and drops everything, then closes. */
+    static void discard(StreamReader reader, StreamWriter writer) {
+        while (reader.read(1 << 16).length > 0) {
+            // dropped
+        }
+        writer.close();
+    }
+
+    @Test
+    void theBufferPairEchoesByteExactFromOneByteToEightMebibytes() {
+        loop.runUntilComplete(() -> {
+            Server server = Async.startServer(BUFFER_ECHO, "127.0.0.1", 0, OPTIONS);
+            for (int size : new int[] {1, 1000, 100 * 1024, 1 << 20, 8 << 20}) {
+                byte[] data = new byte[size];
+                new Random(size).nextBytes(data);
+                Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+                Task<byte[]> reading = Async.spawn(() -> s.reader().read());
+                s.writer().write(Unpooled.wrappedBuffer(data.clone()));
+                s.writer().drain();
+                s.writer().writeEof();
+                assertArrayEquals(data, reading.await(), "echo of " + size + " bytes");
+                s.writer().close();
+                s.writer().waitClosed();
+            }
+            server.close();
+            server.waitClosed().await();
+            return null;
+        });
+    }
+
+    @Test
+    void readRetainedOfLessThanArrivedHandsOverThatMuchAndLeavesTheRestInOrderForAnyRead() {
+        List<String> got = loop.runUntilComplete(() -> {
+            Server server = Async.startServer((r, w) -> {
+                w.write("abcdefgh\nij".getBytes(StandardCharsets.US_ASCII));
+                w.close();
+            }, "127.0.0.1", 0, OPTIONS);
+            Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+            List<String> parts = new ArrayList<>();
+            s.reader().readExactly(1); // at least the first arrival is there
+            ByteBuf two = s.reader().readRetained(2);
+            try {
+                parts.add(two.toString(StandardCharsets.US_ASCII));
+            } finally {
+                two.release();
+            }
+            parts.add(new String(s.reader().readLine(), StandardCharsets.US_ASCII));
+            ByteBuf rest = s.reader().readRetained(100);
+            try {
+                parts.add(rest.toString(StandardCharsets.US_ASCII));
+            } finally {
+                rest.release();
+            }
+            server.close();
+            return parts;
+        });
+        assertEquals(List.of("bc", "defgh\n", "ij"), got);
+    }
+
+    @Test
+    void readRetainedAtTheEndOfTheStreamReturnsAnEmptyBuffer() {
+        int readable = loop.runUntilComplete(() -> {
+            Server server = Async.startServer((r, w) -> w.close(), "127.0.0.1", 0, OPTIONS);
+            Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+            ByteBuf end = s.reader().readRetained(100);
+            int n = end.readableBytes();
+            end.release();
+            s.writer().close();
+            server.close();
+            return n;
+        });
+        assertEquals(0, readable);
+    }
+
+    @Test
+    void readRetainedRefusesANegativeCountNamingIt() {
+        StreamReader reader = new StreamReader(loop, StreamReader.DEFAULT_LIMIT);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> reader.readRetained(-1));
+        assertTrue(e.getMessage().contains("n must not be negative"), e.getMessage());
+    }
+
+    @Test
+    void bytesLeftUnreadWhenTheConnectionIsLostCanStillBeReadAfterwards() {
+        byte[] data = payload(7);
+        byte[] got = loop.runUntilComplete(() -> {
+            Server server = Async.startServer((r, w) -> {
+                w.write(data);
+                w.close();
+            }, "127.0.0.1", 0, OPTIONS);
+            Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+            s.writer().close();
+            s.writer().waitClosed(); // the connection is gone, its buffers with it
+            byte[] all = s.reader().read();
+            server.close();
+            return all;
+        });
+        assertArrayEquals(data, got);
+    }
+
+    @Test
+    void aBufferWrittenAfterWriteEofIsRefusedAndReleased() {
+        ByteBuf buf = Unpooled.buffer(4).writeInt(1);
+        Throwable e = loop.runUntilComplete(() -> {
+            Server server = Async.startServer(StreamsTest::discard, "127.0.0.1", 0, OPTIONS);
+            Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+            s.writer().writeEof();
+            Throwable refused = assertThrows(IllegalStateException.class, () -> s.writer().write(buf));
+            s.writer().close();
+            server.close();
+            return refused;
+        });
+        assertTrue(e.getMessage().contains("writeEof"), e.getMessage());
+        assertEquals(0, buf.refCnt(), "the writer released the buffer it refused");
+    }
+
+    @Test
+    void aBufferWrittenToAClosingWriterIsDroppedAndReleased() {
+        ByteBuf buf = Unpooled.buffer(4).writeInt(1);
+        loop.runUntilComplete(() -> {
+            Server server = Async.startServer(StreamsTest::discard, "127.0.0.1", 0, OPTIONS);
+            Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+            s.writer().close();
+            s.writer().write(buf);
+            server.close();
+            return null;
+        });
+        assertEquals(0, buf.refCnt(), "the writer released the buffer it dropped");
+    }
+
+    @Test
+    void aTaskThatWaitsOnAReaderBeforeAWokenOneRunsMakesTheWokenOnesNextWaitRaise() {
+        Object[] outcome = loop.runUntilComplete(() -> {
+            StreamReader reader = new StreamReader(loop, StreamReader.DEFAULT_LIMIT);
+            Task<byte[]> first = Async.spawn(() -> reader.readExactly(4));
+            for (int i = 0; i < 3; i++) {
+                Async.yieldNow(); // it waits
+            }
+            reader.feedData(ByteBuffer.wrap("ab".getBytes(StandardCharsets.US_ASCII))); // wakes it; it has not run yet
+            loop.callLater(0.01, () -> reader.feedData(ByteBuffer.wrap("cdefghij".getBytes(StandardCharsets.US_ASCII))));
+            byte[] second = Async.timeout(Duration.ofSeconds(10), () -> reader.readExactly(10)); // waits now, this task
+            Throwable firstFailure = assertThrows(IllegalStateException.class, first::await);
+            return new Object[] {new String(second, StandardCharsets.US_ASCII), firstFailure};
+        });
+        assertEquals("abcdefghij", outcome[0]);
+        assertTrue(((Throwable) outcome[1]).getMessage().contains("another task is already waiting"),
+                String.valueOf(outcome[1]));
     }
 
     @Test

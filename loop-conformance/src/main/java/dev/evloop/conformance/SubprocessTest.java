@@ -98,6 +98,18 @@ class SubprocessTest extends BackendTest {
     }
 
     @Test
+    void twoTasksDrainingAChildsStdinAtOnceBothReturnOnceItDrains() {
+        int returned = inTask(() -> {
+            Subprocess child = Async.createSubprocessExec(List.of("sh", "-c", "cat > /dev/null"), PIPES);
+            int n = StreamsTest.drainersThatReturn(child.stdin(), () -> { });
+            child.stdin().close();
+            child.waitFor();
+            return n;
+        });
+        assertEquals(2, returned);
+    }
+
+    @Test
     void catEchoesEveryByteFromOneByteToEightMebibytes() {
         for (int size : new int[] {1, 64 * 1024 + 1, 8 * 1024 * 1024}) {
             byte[] input = random(size);

@@ -8,6 +8,7 @@ import dev.evloop.net.BaseProtocol;
 import dev.evloop.net.BufferedProtocol;
 import dev.evloop.net.Protocol;
 import dev.evloop.net.Transport;
+import dev.evloop.streams.StreamProtocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -147,7 +148,13 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
 
     /** Hands received bytes to the protocol. Not through guarded(): no lambda to allocate per read. */
     private void deliver(ByteBuf buf) {
-        if (protocol instanceof Protocol plain) {
+        if (protocol instanceof StreamProtocol streams) {
+            try {
+                streams.bufferReceived(buf); // the reader keeps the buffer rather than copy from a view
+            } catch (Throwable t) {
+                callbackFailed("dataReceived", t);
+            }
+        } else if (protocol instanceof Protocol plain) {
             ByteBuffer view = view(buf);
             boolean handing = received.begin(buf, view);
             try {
