@@ -154,14 +154,24 @@ class SubprocessTest extends BackendTest {
         assertTrue(e.getMessage().contains("no-such-program-evloop"), e.getMessage());
     }
 
+    /**
+     * How many times a soak below repeats: {@code full} (issue 15's counts) in fast mode, a tenth in
+     * fallback mode. The pipes and their descriptors are the same in both modes and a leak of one
+     * per start shows at any count, so the full soak runs once per backend and CI keeps its time.
+     */
+    private static int soak(int full) {
+        return "fallback".equals(System.getProperty(MODE_PROPERTY)) ? full / 10 : full;
+    }
+
     @Test
-    void fiveThousandFailedStartsLeaveTheOpenDescriptorsWhereTheyWere() throws Exception {
+    void manyFailedStartsLeaveTheOpenDescriptorsWhereTheyWere() throws Exception {
         OpenFileDescriptors.assumeCountable();
         inTask(() -> assertThrows(IOException.class, () -> Async.createSubprocessExec(List.of("no-such-program-evloop"), PIPES)));
         long before = OpenFileDescriptors.count();
+        int attempts = soak(5000);
         int failed = inTask(() -> {
             int n = 0;
-            for (int i = 0; i < 5000; i++) {
+            for (int i = 0; i < attempts; i++) {
                 try {
                     Async.createSubprocessExec(List.of("no-such-program-evloop"), PIPES);
                 } catch (IOException expected) {
@@ -170,8 +180,8 @@ class SubprocessTest extends BackendTest {
             }
             return n;
         });
-        assertEquals(5000, failed);
-        OpenFileDescriptors.assertNoMoreThan(before, "after 5,000 failed starts, each with its three pipes made and closed");
+        assertEquals(attempts, failed);
+        OpenFileDescriptors.assertNoMoreThan(before, "after " + attempts + " failed starts, each with its three pipes made and closed");
     }
 
     @Test
@@ -338,18 +348,19 @@ class SubprocessTest extends BackendTest {
     }
 
     @Test
-    void descriptorsAreBackToBaselineAfterAThousandSpawnAndCommunicateCycles() throws Exception {
+    void descriptorsAreBackToBaselineAfterManySpawnAndCommunicateCycles() throws Exception {
         OpenFileDescriptors.assumeCountable();
         inTask(() -> Async.createSubprocessExec(List.of("cat"), PIPES).communicate(new byte[10]));
         long before = OpenFileDescriptors.count();
+        int cycles = soak(1000);
         inTask(() -> {
-            for (int i = 0; i < 1000; i++) {
+            for (int i = 0; i < cycles; i++) {
                 assertEquals(10, Async.createSubprocessExec(List.of("cat"), PIPES).communicate(new byte[10]).stdout().length);
             }
             return null;
         });
         // Where pump threads move the bytes, they close their pipes as they end, just after the loop heard the end of file.
-        OpenFileDescriptors.assertNoMoreThan(before, "after 1,000 spawn and communicate cycles");
+        OpenFileDescriptors.assertNoMoreThan(before, "after " + cycles + " spawn and communicate cycles");
     }
 
     /** Whether this backend watches channels (the selector does) or file descriptors (the native ones). */
