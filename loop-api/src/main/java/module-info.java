@@ -12,6 +12,8 @@ module dev.evloop {
     // sun.misc.Signal, reached at run time (internal/JvmSignals): the JDK's only way for a program
     // to handle SIGINT, SIGTERM, ...
     requires jdk.unsupported;
+    // evloop's Flight Recorder events (internal/jfr)
+    requires jdk.jfr;
 
     exports dev.evloop;
     exports dev.evloop.sync;
