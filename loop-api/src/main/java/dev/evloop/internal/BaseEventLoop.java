@@ -549,7 +549,7 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
 
     /** Runs a ready entry for a loop being watched: timed, and told to the watchers. */
     private int runWatched(LoopWatch w, Object entry, boolean debugging) {
-        Object inner = entry instanceof ThreadsafeCallback threadsafe ? threadsafe.callbackOrNull() : entry;
+        Object inner = entry instanceof CallbackHandle wrapped ? wrapped.callbackOrNull() : entry;
         TaskStep step = inner instanceof TaskStep s ? s : null;
         Handle handle = w.wantsHandles() ? handleOf(entry) : null; // before anything else polls the queue
         long start = System.nanoTime();

@@ -34,7 +34,7 @@ public final class Recordings {
     private static volatile boolean slowCallbacks;
     private static volatile boolean polls;
     private static volatile boolean tasks;
-    private static boolean periodicAdded;
+    private static boolean registered;
 
     static {
         try {
@@ -85,9 +85,15 @@ public final class Recordings {
         for (Recording r : FlightRecorder.getFlightRecorder().getRecordings()) {
             running |= r.getState() == RecordingState.RUNNING;
         }
-        if (running && !periodicAdded) {
+        if (running && !registered) {
+            // Registered once a recording runs, not before: a JVM that never records pays nothing.
+            // An event class JFR has not registered reports itself disabled, whatever the settings.
+            for (Class<? extends jdk.jfr.Event> event : List.of(SlowCallbackEvent.class, StallEvent.class,
+                    PollEvent.class, TaskCreatedEvent.class, TaskDoneEvent.class, ConnectionEvent.class)) {
+                FlightRecorder.register(event);
+            }
             FlightRecorder.addPeriodicEvent(LoopMetricsEvent.class, Recordings::emitMetrics);
-            periodicAdded = true;
+            registered = true;
         }
         slowCallbacks = running && EventType.getEventType(SlowCallbackEvent.class).isEnabled();
         polls = running && EventType.getEventType(PollEvent.class).isEnabled();

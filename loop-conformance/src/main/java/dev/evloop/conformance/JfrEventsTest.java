@@ -1,0 +1,129 @@
+package dev.evloop.conformance;
+
+import dev.evloop.Async;
+import dev.evloop.Task;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicReference;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import jdk.jfr.consumer.RecordingStream;
+import org.junit.jupiter.api.Test;
+
+/** evloop's Flight Recorder events, recorded and read back. */
+class JfrEventsTest extends BackendTest {
+
+    @Test
+    void aSlowCallbackIsRecordedWithItsName() throws IOException {
+        List<RecordedEvent> events = record(r -> r.enable("evloop.SlowCallback").withThreshold(Duration.ofMillis(20)), () -> {
+            loop.callSoon(() -> ThreadsafeTest.sleepQuietly(40));
+            loop.callSoon(() -> { });
+            loop.runOnce();
+        });
+        List<RecordedEvent> slow = named(events, "evloop.SlowCallback");
+        assertEquals(1, slow.size(), events::toString);
+        assertTrue(slow.get(0).getString("callback").contains("JfrEventsTest"), slow.get(0)::toString);
+        assertTrue(slow.get(0).getDuration().toMillis() >= 20, slow.get(0)::toString);
+    }
+
+    @Test
+    void aStallIsRecordedWithTheBlockedStack() throws IOException {
+        loop.setStallThreshold(Duration.ofMillis(200));
+        try (LogCapture log = LogCapture.watchdog()) {
+            List<RecordedEvent> events = record(r -> r.enable("evloop.Stall"), () -> {
+                loop.callSoon(() -> StallWatchdogTest.spinFor(500));
+                loop.runOnce();
+            });
+            List<RecordedEvent> stalls = named(events, "evloop.Stall");
+            assertEquals(1, stalls.size(), events::toString);
+            assertTrue(stalls.get(0).getString("stack").contains("StallWatchdogTest.spinFor"), stalls.get(0)::toString);
+            assertTrue(stalls.get(0).getDuration("blocked").toMillis() >= 200, stalls.get(0)::toString);
+            assertTrue(!log.lines().isEmpty(), "the stall is logged too");
+        }
+    }
+
+    @Test
+    void pollsAreRecordedOnlyWhenEnabled() throws IOException {
+        List<RecordedEvent> off = record(r -> { }, () -> loop.runOnce(false));
+        assertEquals(List.of(), named(off, "evloop.Poll"));
+        List<RecordedEvent> on = record(r -> r.enable("evloop.Poll"), () -> loop.runOnce(false));
+        assertTrue(!named(on, "evloop.Poll").isEmpty(), on::toString);
+    }
+
+    @Test
+    void aTasksLifeIsRecordedWithItsNameAndOutcome() throws IOException {
+        List<RecordedEvent> events = record(r -> {
+            r.enable("evloop.TaskCreated");
+            r.enable("evloop.TaskDone");
+        }, () -> {
+            Task<String> ok = loop.createTask("ok-task", () -> "ok");
+            Task<Void> cancelled = loop.createTask("cancelled-task", () -> {
+                Async.sleep(Duration.ofSeconds(30));
+                return null;
+            });
+            loop.callSoon(() -> cancelled.cancel());
+            loop.runUntilComplete(ok);
+            try {
+                loop.runUntilComplete(cancelled);
+            } catch (CancellationException expected) {
+                // recorded as cancelled
+            }
+        });
+        assertEquals(List.of("ok-task", "cancelled-task"),
+                named(events, "evloop.TaskCreated").stream().map(e -> e.getString("task")).toList());
+        List<String> done = named(events, "evloop.TaskDone").stream()
+                .map(e -> e.getString("task") + " " + e.getString("outcome")).sorted().toList();
+        assertEquals(List.of("cancelled-task cancelled", "ok-task result"), done);
+    }
+
+    @Test
+    void theLoopsMetricsAreRecordedPeriodically() {
+        AtomicReference<RecordedEvent> seen = new AtomicReference<>();
+        String ours = loop.toString().replace("]", ", running]");
+        try (RecordingStream stream = new RecordingStream()) {
+            stream.enable("evloop.LoopMetrics").withPeriod(Duration.ofMillis(50));
+            stream.onEvent("evloop.LoopMetrics", e -> {
+                if (e.getString("loop").equals(ours) && e.getLong("iterations") > 0 && seen.compareAndSet(null, e)) {
+                    loop.callSoonThreadsafe(loop::stop);
+                }
+            });
+            stream.startAsync();
+            loop.callSoon(() -> { });
+            runGuarded(); // until the stream has seen this loop's metrics
+        }
+        assertTrue(seen.get() != null, "no metrics event within " + GUARD);
+        assertTrue(seen.get().getLong("callbacksRun") >= 1, seen.get()::toString);
+    }
+
+    private interface Settings {
+        void apply(Recording recording);
+    }
+
+    /** Records what {@code body} does with only evloop's events that {@code settings} enables. */
+    private static List<RecordedEvent> record(Settings settings, Runnable body) throws IOException {
+        Path file = Files.createTempFile("evloop", ".jfr");
+        try (Recording recording = new Recording()) {
+            settings.apply(recording);
+            recording.start();
+            body.run();
+            recording.stop();
+            recording.dump(file);
+            return RecordingFile.readAllEvents(file).stream()
+                    .filter(e -> e.getEventType().getName().startsWith("evloop.")).toList();
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static List<RecordedEvent> named(List<RecordedEvent> events, String name) {
+        return events.stream().filter(e -> e.getEventType().getName().equals(name)).toList();
+    }
+}
