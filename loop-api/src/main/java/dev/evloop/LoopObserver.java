@@ -2,7 +2,9 @@ package dev.evloop;
 
 /**
  * What a monitor hears from a running loop: the points of asyncio's {@code _run_once} and of a
- * task's life, called on the loop's own thread as they happen. Tokio's runtime hooks
+ * task's life, called as they happen by whoever holds the loop: the loop's thread, or for
+ * {@link #taskCreated} and {@link #taskDone} the task or callback that holds it (a task's own
+ * thread, which in fast mode runs on the loop's thread). Tokio's runtime hooks
  * ({@code on_before_task_poll}, {@code on_after_task_poll}, {@code on_task_spawn},
  * {@code on_task_terminate}, {@code on_thread_park}) and asyncio's debug mode (slow callbacks)
  * are the models; evloop adds the poll with how long it waited and what it found, and each

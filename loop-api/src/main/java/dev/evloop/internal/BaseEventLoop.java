@@ -788,10 +788,10 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
 
     @Override
     public void taskDone(Task<?> task) {
-        long age = tasks.remove(task);
+        TaskRun run = tasks.remove(task);
         LoopWatch w = watch;
         if (w != null) {
-            w.taskDone(task, age);
+            w.taskDone(task, run == null ? 0 : System.nanoTime() - run.createdNanos());
         }
     }
 

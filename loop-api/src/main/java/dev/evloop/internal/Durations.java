@@ -133,7 +133,7 @@ public final class Durations {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT).replace(" ", "");
         try {
             Duration span;
-            if (t.startsWith("pt") || t.startsWith("p")) {
+            if (t.startsWith("p")) {
                 span = Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
             } else if (t.equals("0")) {
                 span = Duration.ZERO;

@@ -59,6 +59,7 @@ public class TaskBenchmark {
                 System.setProperty("loop.tasks", before);
             }
         }
+        Observed.maybe(loop);
         TaskMode got = loop.metrics().taskMode();
         if (!got.name().equalsIgnoreCase(mode)) {
             loop.close();

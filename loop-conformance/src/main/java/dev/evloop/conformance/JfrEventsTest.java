@@ -2,10 +2,14 @@ package dev.evloop.conformance;
 
 import dev.evloop.Async;
 import dev.evloop.Task;
+import dev.evloop.net.Server;
+import dev.evloop.net.SocketOptions;
+import dev.evloop.streams.Streams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,6 +86,34 @@ class JfrEventsTest extends BackendTest {
         List<String> done = named(events, "evloop.TaskDone").stream()
                 .map(e -> e.getString("task") + " " + e.getString("outcome")).sorted().toList();
         assertEquals(List.of("cancelled-task cancelled", "ok-task result"), done);
+    }
+
+    @Test
+    void aConnectionIsRecordedOpenedAndClosedWithAddressesAndBytes() throws IOException {
+        List<RecordedEvent> events = record(r -> r.enable("evloop.Connection"), () -> loop.runUntilComplete(() -> {
+            Server server = Async.startServer(StreamsTest.ECHO, "127.0.0.1", 0, SocketOptions.defaults());
+            int port = ((InetSocketAddress) server.addresses().get(0)).getPort();
+            Streams s = Async.openConnection("127.0.0.1", port, SocketOptions.defaults());
+            s.writer().write(new byte[1000]);
+            s.writer().drain();
+            s.writer().writeEof();
+            s.reader().read();
+            s.writer().close();
+            s.writer().waitClosed();
+            server.close();
+            server.waitClosed().await();
+            return null;
+        }));
+        List<RecordedEvent> connections = named(events, "evloop.Connection");
+        assertEquals(List.of("opened", "opened", "closed", "closed"),
+                connections.stream().map(e -> e.getString("state")).sorted(java.util.Comparator.reverseOrder()).toList(),
+                connections::toString);
+        for (RecordedEvent closed : connections.stream().filter(e -> e.getString("state").equals("closed")).toList()) {
+            assertEquals(1000, closed.getLong("bytesRead"), closed::toString);
+            assertEquals(1000, closed.getLong("bytesWritten"), closed::toString);
+            assertTrue(closed.getString("remote").contains("127.0.0.1"), closed::toString);
+            assertTrue(closed.getString("local").contains("127.0.0.1"), closed::toString);
+        }
     }
 
     @Test

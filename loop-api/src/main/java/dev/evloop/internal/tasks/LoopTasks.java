@@ -58,10 +58,9 @@ public final class LoopTasks {
         pending.put(task, run);
     }
 
-    /** Forgets a finished task; returns how long it lived, in nanoseconds (0 if it was unknown). */
-    public long remove(Task<?> task) {
-        TaskRun run = pending.remove(task);
-        return run == null ? 0 : System.nanoTime() - run.createdNanos();
+    /** Forgets a finished task; returns its run, or {@code null} if it was unknown (the loop closed). */
+    public TaskRun remove(Task<?> task) {
+        return pending.remove(task);
     }
 
     /** The tasks not done, in no particular order. */
