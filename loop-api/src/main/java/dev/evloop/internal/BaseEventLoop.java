@@ -10,6 +10,9 @@ import dev.evloop.LoopObserver;
 import dev.evloop.Task;
 import dev.evloop.TaskMode;
 import dev.evloop.TimerHandle;
+import dev.evloop.internal.jfr.PollEvent;
+import dev.evloop.internal.jfr.Recordings;
+import dev.evloop.internal.jfr.SlowCallbackEvent;
 import dev.evloop.internal.net.DatagramEndpoints;
 import dev.evloop.internal.net.FlushOnPoll;
 import dev.evloop.internal.net.Networking;
@@ -17,9 +20,6 @@ import dev.evloop.internal.net.Resolver;
 import dev.evloop.internal.net.StartTls;
 import dev.evloop.internal.net.UnixSockets;
 import dev.evloop.internal.tasks.LoopTasks;
-import dev.evloop.internal.jfr.PollEvent;
-import dev.evloop.internal.jfr.Recordings;
-import dev.evloop.internal.jfr.SlowCallbackEvent;
 import dev.evloop.internal.tasks.TaskRun;
 import dev.evloop.internal.tasks.TaskStep;
 import dev.evloop.net.BaseProtocol;
@@ -393,13 +393,13 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
      * poll; so does {@code runOnce}, which asks for one full iteration.
      */
     private int iterate(boolean block, boolean mayDeferPoll) {
-        // Writes made since the last poll (by callbacks, by protocols during it, or before the
-        // loop ran) leave now, together, before this poll may block.
         LoopWatch w = watch;
         iterationWatch = w;
         if (w != null) {
             w.iterationStarted();
         }
+        // Writes made since the last poll (by callbacks, by protocols during it, or before the
+        // loop ran) leave now, together, before this poll may block.
         flushWrites();
         timers.dropCancelled();
 

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.jfr.EventType;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.FlightRecorderListener;
@@ -36,7 +37,24 @@ public final class Recordings {
     private static volatile boolean tasks;
     private static boolean registered;
 
-    static {
+    private static final AtomicBoolean LISTENING = new AtomicBoolean();
+
+    private Recordings() {
+    }
+
+    /**
+     * A loop was made: tell it when recordings change. The first call starts listening to JFR, on
+     * a thread of its own: that loads JFR's classes and native glue, milliseconds that making a
+     * loop need not wait for.
+     */
+    public static void register(Loop loop) {
+        LOOPS.add(loop);
+        if (LISTENING.compareAndSet(false, true)) {
+            Thread.ofPlatform().daemon().name("evloop-jfr-listener").start(Recordings::listen);
+        }
+    }
+
+    private static void listen() {
         try {
             FlightRecorder.addListener(new FlightRecorderListener() {
                 @Override
@@ -45,19 +63,11 @@ public final class Recordings {
                 }
             });
             if (FlightRecorder.isInitialized()) {
-                changed(); // a recording started with the JVM (-XX:StartFlightRecording)
+                changed(); // a recording that started before the listener (-XX:StartFlightRecording)
             }
         } catch (RuntimeException | LinkageError e) {
             LOG.log(System.Logger.Level.DEBUG, "JFR events of evloop are off: " + e);
         }
-    }
-
-    private Recordings() {
-    }
-
-    /** A loop was made: tell it when recordings change. */
-    public static void register(Loop loop) {
-        LOOPS.add(loop);
     }
 
     /** A loop was closed. */
