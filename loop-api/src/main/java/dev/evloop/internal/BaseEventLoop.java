@@ -13,6 +13,8 @@ import dev.evloop.TimerHandle;
 import dev.evloop.internal.jfr.PollEvent;
 import dev.evloop.internal.jfr.Recordings;
 import dev.evloop.internal.jfr.SlowCallbackEvent;
+import dev.evloop.internal.jfr.TaskCreatedEvent;
+import dev.evloop.internal.jfr.TaskDoneEvent;
 import dev.evloop.internal.net.DatagramEndpoints;
 import dev.evloop.internal.net.FlushOnPoll;
 import dev.evloop.internal.net.Networking;
@@ -780,6 +782,7 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
         checkClosed();
         checkThread("createTask");
         tasks.add(task, run);
+        TaskCreatedEvent.emit(this, task);
         LoopWatch w = watch;
         if (w != null) {
             w.taskCreated(task);
@@ -789,9 +792,10 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
     @Override
     public void taskDone(Task<?> task) {
         TaskRun run = tasks.remove(task);
+        TaskDoneEvent.emit(this, task, run == null ? System.nanoTime() : run.createdNanos());
         LoopWatch w = watch;
         if (w != null) {
-            w.taskDone(task, run == null ? 0 : System.nanoTime() - run.createdNanos());
+            w.taskDone(task);
         }
     }
 

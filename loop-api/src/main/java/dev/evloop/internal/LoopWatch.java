@@ -6,13 +6,12 @@ import dev.evloop.LoopObserver;
 import dev.evloop.Task;
 import dev.evloop.internal.jfr.PollEvent;
 import dev.evloop.internal.jfr.SlowCallbackEvent;
-import dev.evloop.internal.jfr.TaskCreatedEvent;
-import dev.evloop.internal.jfr.TaskDoneEvent;
 import dev.evloop.internal.tasks.TaskStep;
 
 /**
  * Everything that watches one loop, fixed until something changes and the loop makes a new one: the
- * user's {@link LoopObserver}, the stall watchdog, and the JFR events a recording wants. A loop
+ * user's {@link LoopObserver}, the stall watchdog, and the per-callback JFR events a recording
+ * wants. A loop
  * holds {@code null} when nothing watches it and reads that once per iteration; every call here is
  * made only when something does.
  */
@@ -22,25 +21,23 @@ final class LoopWatch {
     private final StallWatchdog stall;
     private final boolean jfrSlow;
     private final boolean jfrPoll;
-    private final boolean jfrTasks;
 
     private LoopWatch(BaseEventLoop loop, LoopObserver observer, StallWatchdog stall,
-                      boolean jfrSlow, boolean jfrPoll, boolean jfrTasks) {
+                      boolean jfrSlow, boolean jfrPoll) {
         this.loop = loop;
         this.observer = observer;
         this.stall = stall;
         this.jfrSlow = jfrSlow;
         this.jfrPoll = jfrPoll;
-        this.jfrTasks = jfrTasks;
     }
 
     /** What watches a loop now, or {@code null} if nothing does. */
     static LoopWatch of(BaseEventLoop loop, LoopObserver observer, StallWatchdog stall,
-                        boolean jfrSlow, boolean jfrPoll, boolean jfrTasks) {
-        if (observer == null && stall == null && !jfrSlow && !jfrPoll && !jfrTasks) {
+                        boolean jfrSlow, boolean jfrPoll) {
+        if (observer == null && stall == null && !jfrSlow && !jfrPoll) {
             return null;
         }
-        return new LoopWatch(loop, observer, stall, jfrSlow, jfrPoll, jfrTasks);
+        return new LoopWatch(loop, observer, stall, jfrSlow, jfrPoll);
     }
 
     /**
@@ -174,14 +171,6 @@ final class LoopWatch {
     }
 
     void taskCreated(Task<?> task) {
-        if (jfrTasks) {
-            TaskCreatedEvent event = new TaskCreatedEvent();
-            if (event.shouldCommit()) {
-                event.loop = loop.toString();
-                event.task = task.getName();
-                event.commit();
-            }
-        }
         if (observer != null) {
             try {
                 observer.taskCreated(task);
@@ -191,17 +180,7 @@ final class LoopWatch {
         }
     }
 
-    void taskDone(Task<?> task, long ageNanos) {
-        if (jfrTasks) {
-            TaskDoneEvent event = new TaskDoneEvent();
-            if (event.shouldCommit()) {
-                event.loop = loop.toString();
-                event.task = task.getName();
-                event.outcome = task.isCancelled() ? "cancelled" : task.exception() != null ? "exception" : "result";
-                event.age = ageNanos;
-                event.commit();
-            }
-        }
+    void taskDone(Task<?> task) {
         if (observer != null) {
             try {
                 observer.taskDone(task);

@@ -70,7 +70,7 @@ final class Watching {
             watchdog = StallWatchdog.start(loop, nanos);
         }
         loop.installWatch(closed ? null : LoopWatch.of(loop, observer, watchdog,
-                Recordings.slowCallbacks(), Recordings.polls(), Recordings.tasks()));
+                Recordings.slowCallbacks(), Recordings.polls()));
     }
 
     /** The loop closes: nothing watches it any more. */

@@ -15,7 +15,7 @@ import jdk.jfr.RecordingState;
 
 /**
  * Which of evloop's per-callback events the running JFR recordings want, and the loops to tell
- * when that changes. A loop watches itself for JFR only while a recording wants one of them, so
+ * when that changes (the rarer events, per task or connection, are committed straight away). A loop watches itself for JFR only while a recording wants one of them, so
  * that without a recording JFR costs a loop nothing. Loops are held weakly: a loop dropped without
  * {@code close} does not stay alive for JFR's sake.
  */
@@ -34,7 +34,6 @@ public final class Recordings {
     private static final Set<Loop> LOOPS = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private static volatile boolean slowCallbacks;
     private static volatile boolean polls;
-    private static volatile boolean tasks;
     private static boolean registered;
 
     private static final AtomicBoolean LISTENING = new AtomicBoolean();
@@ -85,11 +84,6 @@ public final class Recordings {
         return polls;
     }
 
-    /** Whether a recording wants {@link TaskCreatedEvent}s or {@link TaskDoneEvent}s. */
-    public static boolean tasks() {
-        return tasks;
-    }
-
     private static synchronized void changed() {
         boolean running = false;
         for (Recording r : FlightRecorder.getFlightRecorder().getRecordings()) {
@@ -107,8 +101,6 @@ public final class Recordings {
         }
         slowCallbacks = running && EventType.getEventType(SlowCallbackEvent.class).isEnabled();
         polls = running && EventType.getEventType(PollEvent.class).isEnabled();
-        tasks = running && (EventType.getEventType(TaskCreatedEvent.class).isEnabled()
-                || EventType.getEventType(TaskDoneEvent.class).isEnabled());
         for (Loop loop : snapshot()) {
             loop.recordingsChanged();
         }
