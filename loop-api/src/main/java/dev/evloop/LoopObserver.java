@@ -69,7 +69,8 @@ public interface LoopObserver {
     }
 
     /**
-     * A ready callback (a {@code callSoon}, a due timer, a threadsafe call) starts.
+     * A ready callback (a {@code callSoon}, a due timer, a threadsafe call) starts. A task's step
+     * is told to {@link #taskStepStarted} instead.
      *
      * @param loop   the loop
      * @param handle its handle
