@@ -22,8 +22,8 @@ class TaskStacksTest extends BackendTest {
     void aSuspendedTasksStackNamesWhereItAwaits() {
         LoopFuture<Void> gate = loop.createFuture();
         Task<Void> waiter = loop.createTask("waiter", () -> waitAtTheGate(gate));
-        loop.runOnce();
-        loop.runOnce();
+        loop.runOnce(false);
+        loop.runOnce(false);
         List<StackTraceElement> stack = waiter.getStack();
         assertTrue(stack.stream().anyMatch(f -> f.getMethodName().equals("waitAtTheGate")), stack::toString);
         gate.setResult(null);
@@ -53,7 +53,7 @@ class TaskStacksTest extends BackendTest {
     void theStackLimitKeepsTheInnermostFrames() {
         LoopFuture<Void> gate = loop.createFuture();
         Task<Void> waiter = loop.createTask(() -> waitAtTheGate(gate));
-        loop.runOnce();
+        loop.runOnce(false);
         List<StackTraceElement> all = waiter.getStack();
         assertEquals(all.subList(0, 2), waiter.getStack(2));
         assertThrows(IllegalArgumentException.class, () -> waiter.getStack(-1), "limit");
@@ -65,7 +65,7 @@ class TaskStacksTest extends BackendTest {
     void printStackPrintsTheTaskAndItsFrames() {
         LoopFuture<Void> gate = loop.createFuture();
         Task<Void> waiter = loop.createTask("printed", () -> waitAtTheGate(gate));
-        loop.runOnce();
+        loop.runOnce(false);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         waiter.printStack(new PrintStream(out, true, StandardCharsets.UTF_8));
         String text = out.toString(StandardCharsets.UTF_8);
@@ -84,8 +84,8 @@ class TaskStacksTest extends BackendTest {
         });
         Task<Void> waiter = loop.createTask("waiter", () -> waitAtTheGate(gate));
         loop.createTask("finished", () -> null);
-        loop.runOnce();
-        loop.runOnce();
+        loop.runOnce(false);
+        loop.runOnce(false);
         String dump = loop.dumpTasks();
         assertTrue(dump.startsWith("Tasks of EventLoop[" + backend()), dump);
         assertTrue(dump.contains(": 2\n"), dump);
@@ -113,7 +113,7 @@ class TaskStacksTest extends BackendTest {
                 Thread.currentThread().interrupt();
             }
         });
-        loop.runOnce();
+        loop.runOnce(false);
         assertTrue(failure.get() instanceof IllegalStateException, String.valueOf(failure.get()));
         assertTrue(failure.get().getMessage().contains("callSoonThreadsafe"), failure.get().getMessage());
     }
