@@ -16,6 +16,8 @@ module dev.evloop {
     requires jdk.unsupported;
     // FileDescriptor, for the children's pipes of the native backends (spi/NativeChildPipes); they bring it
     requires static io.netty.transport.unix.common;
+    // evloop's Flight Recorder events (internal/jfr)
+    requires jdk.jfr;
 
     exports dev.evloop;
     exports dev.evloop.sync;

@@ -898,6 +898,81 @@ public interface EventLoop extends AutoCloseable {
     Duration slowCallbackDuration();
 
     /**
+     * Installs the observer this loop tells of its iterations, polls, callbacks and tasks; {@code null}
+     * removes it. There is one observer per loop; to combine several, write one that forwards. The
+     * change takes effect from the next iteration. Safe from any thread. Tokio's runtime hooks
+     * ({@code Builder::on_before_task_poll} and friends) are the model; asyncio has none.
+     *
+     * <pre>{@code
+     * loop.setObserver(new LoopObserver() {
+     *     @Override public void taskCreated(Task<?> task) { created.increment(); }
+     * });
+     * }</pre>
+     *
+     * @param observer the observer, or {@code null}
+     */
+    void setObserver(LoopObserver observer);
+
+    /**
+     * The observer installed with {@link #setObserver}.
+     *
+     * @return the observer, or {@code null} if none
+     */
+    LoopObserver observer();
+
+    /**
+     * Turns the stall watchdog on or off. When on, a daemon thread logs (as a WARNING of
+     * {@code System.Logger} {@code "dev.evloop.watchdog"}) each callback or task step that has held
+     * the loop longer than {@code threshold}: the loop, the callback or task (with where it was made,
+     * in debug mode), how long so far, and the stack of the code that runs, which names the blocking
+     * call. It logs again at 4, 16, 64... times the threshold while the stall lasts, and once when
+     * it ends, with the total. {@code Duration.ZERO} turns it off. Without a call, the system
+     * property {@code loop.watchdog} (such as {@code -Dloop.watchdog=200ms}) decides for new loops,
+     * else debug mode turns it on at one second. Safe from any thread. Vert.x's blocked-thread
+     * checker is the model; asyncio has none (its debug mode reports slow callbacks after they end).
+     *
+     * <pre>{@code
+     * loop.setStallThreshold(Duration.ofMillis(200));
+     * }</pre>
+     *
+     * @param threshold how long one callback or task step may run; zero for off
+     * @throws NullPointerException if {@code threshold} is null
+     * @throws IllegalArgumentException naming {@code threshold} if it is negative
+     */
+    void setStallThreshold(Duration threshold);
+
+    /**
+     * The stall watchdog's threshold in force: set, from {@code loop.watchdog}, or debug mode's.
+     *
+     * @return the threshold, {@code Duration.ZERO} when the watchdog is off
+     */
+    Duration stallThreshold();
+
+    /**
+     * Every task of this loop that is not done, oldest first, as text: each task's name, state
+     * ({@code suspended}, {@code running or ready}, {@code scheduled, not started}), age in seconds,
+     * and where it waits (its stack, as {@link Task#getStack()}). asyncio has no method for it
+     * ({@code all_tasks()} with {@code print_stack} on each is the nearest; aiomonitor's {@code ps}).
+     *
+     * <pre>{@code
+     * loop.callSoonThreadsafe(() -> System.err.println(loop.dumpTasks()));
+     * }</pre>
+     *
+     * @return the dump, several lines
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    String dumpTasks();
+
+    /**
+     * Logs {@link #dumpTasks()} at INFO through {@code System.Logger} {@code "dev.evloop"}: what a
+     * running server can do on a signal, as
+     * {@code loop.addSignalHandler("USR1", loop::logTaskDump)} and then {@code kill -USR1 <pid>}.
+     *
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    void logTaskDump();
+
+    /**
      * Counters of this loop: iterations, callbacks, timers, time spent polling.
      *
      * @return a snapshot

@@ -393,6 +393,36 @@ public abstract class ForwardingEventLoop implements EventLoop {
     }
 
     @Override
+    public void setObserver(LoopObserver observer) {
+        delegate.setObserver(observer);
+    }
+
+    @Override
+    public LoopObserver observer() {
+        return delegate.observer();
+    }
+
+    @Override
+    public void setStallThreshold(Duration threshold) {
+        delegate.setStallThreshold(threshold);
+    }
+
+    @Override
+    public Duration stallThreshold() {
+        return delegate.stallThreshold();
+    }
+
+    @Override
+    public String dumpTasks() {
+        return delegate.dumpTasks();
+    }
+
+    @Override
+    public void logTaskDump() {
+        delegate.logTaskDump();
+    }
+
+    @Override
     public LoopMetrics metrics() {
         return delegate.metrics();
     }

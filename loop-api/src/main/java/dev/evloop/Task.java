@@ -4,6 +4,9 @@ import dev.evloop.internal.CreationSite;
 import dev.evloop.internal.LoopContext;
 import dev.evloop.internal.LoopCore;
 import dev.evloop.internal.tasks.TaskRun;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -104,10 +107,10 @@ public class Task<T> extends LoopFuture<T> {
         this.core = LoopCore.of(loop);
         this.name = name != null ? name : "Task-" + COUNTER.incrementAndGet();
         this.createdAt = core.isDebug() ? CreationSite.capture() : null;
-        this.run = core.newTaskRun(this::runBody);
+        this.run = core.newTaskRun(this, this::runBody);
         run.thread().setName(this.name); // thread dumps and debug logs name the task
         this.wake = run::wake;
-        core.taskCreated(this);
+        core.taskCreated(this, run);
         if (eagerStart && core.isRunning()) {
             run.startEagerly(); // taskCreated made sure that the caller holds the running loop
         } else {
@@ -213,6 +216,66 @@ public class Task<T> extends LoopFuture<T> {
             }
         }
         return cancelRequests;
+    }
+
+    /**
+     * Where the task is now: its thread's stack, innermost frame first. For a suspended task that is
+     * where it waits (inside {@code await}, {@code Async.sleep}, a blocking JDK call); for the task
+     * that calls this, where it is running; empty for a task not started yet or done (a failed
+     * task's frames are in its {@link #exception()}). Mirrors asyncio's {@code Task.get_stack()}.
+     * Safe from any thread; a snapshot, since the task may move on.
+     *
+     * <pre>{@code
+     * for (StackTraceElement frame : task.getStack()) System.out.println(frame);
+     * }</pre>
+     *
+     * @return the frames, innermost first
+     */
+    public final List<StackTraceElement> getStack() {
+        return getStack(Integer.MAX_VALUE);
+    }
+
+    /**
+     * The innermost {@code limit} frames of {@link #getStack()}. Mirrors asyncio's
+     * {@code Task.get_stack(limit=...)}.
+     *
+     * @param limit how many frames at most
+     * @return the frames, innermost first
+     * @throws IllegalArgumentException naming {@code limit} if it is negative
+     */
+    public final List<StackTraceElement> getStack(int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit: must be zero or more, not " + limit);
+        }
+        if (isDone()) {
+            return List.of();
+        }
+        StackTraceElement[] frames = run.thread().getStackTrace();
+        return List.of(Arrays.copyOf(frames, Math.min(limit, frames.length)));
+    }
+
+    /**
+     * Prints the task and its {@link #getStack()} to {@code System.err}. Mirrors asyncio's
+     * {@code Task.print_stack()}.
+     */
+    public final void printStack() {
+        printStack(System.err);
+    }
+
+    /**
+     * Prints the task and its {@link #getStack()}, one frame a line. Mirrors asyncio's
+     * {@code Task.print_stack(file=...)}.
+     *
+     * @param out where to print
+     * @throws NullPointerException if {@code out} is null
+     */
+    public final void printStack(PrintStream out) {
+        Objects.requireNonNull(out, "out");
+        StringBuilder sb = new StringBuilder("Stack for ").append(this).append(':');
+        for (StackTraceElement frame : getStack()) {
+            sb.append(System.lineSeparator()).append("\tat ").append(frame);
+        }
+        out.println(sb);
     }
 
     @Override

@@ -6,10 +6,16 @@ import dev.evloop.ExceptionHandler;
 import dev.evloop.Handle;
 import dev.evloop.LoopFuture;
 import dev.evloop.LoopMetrics;
+import dev.evloop.LoopObserver;
 import dev.evloop.Task;
 import dev.evloop.TaskFactory;
 import dev.evloop.TaskMode;
 import dev.evloop.TimerHandle;
+import dev.evloop.internal.jfr.PollEvent;
+import dev.evloop.internal.jfr.Recordings;
+import dev.evloop.internal.jfr.SlowCallbackEvent;
+import dev.evloop.internal.jfr.TaskCreatedEvent;
+import dev.evloop.internal.jfr.TaskDoneEvent;
 import dev.evloop.internal.net.DatagramEndpoints;
 import dev.evloop.internal.net.FlushOnPoll;
 import dev.evloop.internal.net.Networking;
@@ -19,6 +25,7 @@ import dev.evloop.internal.net.UnixSockets;
 import dev.evloop.internal.tasks.EagerStarts;
 import dev.evloop.internal.tasks.LoopTasks;
 import dev.evloop.internal.tasks.TaskRun;
+import dev.evloop.internal.tasks.TaskStep;
 import dev.evloop.net.BaseProtocol;
 import dev.evloop.net.Connection;
 import dev.evloop.net.DatagramEndpoint;
@@ -60,7 +67,7 @@ import java.util.function.Supplier;
  * plain; what other threads may read or write is volatile, and what they submit travels through
  * the Netty loop's MPSC task queue, which also wakes a blocked poll.
  */
-public final class BaseEventLoop implements LoopCore {
+public final class BaseEventLoop implements LoopCore, Recordings.Loop {
     private static final String CLOSED = "event loop is closed";
     /** How long a busy loop may go without polling after a poll that found nothing; see iterate. */
     private static final long POLL_DEFERRAL_NANOS = 20_000;
@@ -114,6 +121,11 @@ public final class BaseEventLoop implements LoopCore {
     /** The loop users see: this one, or the outermost ForwardingEventLoop around it. */
     private volatile EventLoop front = this;
     private volatile TaskFactory taskFactory;
+    /** Who watches this loop (observer, stall watchdog, JFR), or null: read once per iteration. */
+    private volatile LoopWatch watch;
+    /** {@link #watch} as the current iteration read it; the loop thread's own. */
+    private LoopWatch iterationWatch;
+    private final Watching watching = new Watching(this);
     private final SignalHandlers signals = new SignalHandlers(this);
     private final FdWatchers watchers;
     /** What close() runs first; insertion order, touched on the loop's thread. */
@@ -162,8 +174,10 @@ public final class BaseEventLoop implements LoopCore {
         this.datagrams = new DatagramEndpoints(this, backend, networking);
         this.io = new ManualIoEventLoop(null, null, backend.ioHandlerFactory());
         if (virtualTime != null) {
-            virtualTime.bind(this); // last: a loop that failed to build leaves the clock free
+            virtualTime.bind(this); // after every step that can fail: a loop that failed to build leaves the clock free
         }
+        Recordings.register(this);
+        watching.refresh();
     }
 
     private static long pollResolutionNanos(LoopBackend backend) {
@@ -465,6 +479,11 @@ public final class BaseEventLoop implements LoopCore {
      * poll; so does {@code runOnce}, which asks for one full iteration.
      */
     private int iterate(boolean block, boolean mayDeferPoll) {
+        LoopWatch w = watch;
+        iterationWatch = w;
+        if (w != null) {
+            w.iterationStarted();
+        }
         // Writes made since the last poll (by callbacks, by protocols during it, or before the
         // loop ran) leave now, together, before this poll may block.
         flushWrites();
@@ -479,6 +498,7 @@ public final class BaseEventLoop implements LoopCore {
         }
 
         boolean debugging = debug.enabled();
+        LoopWatch callbacksWatch = w != null && w.watchesCallbacks() ? w : null;
         int ran = 0;
         for (int n = ready.size(); n > 0; n--) {
             if (takeBacksPending) {
@@ -488,10 +508,14 @@ public final class BaseEventLoop implements LoopCore {
             if (entry == null) {
                 continue; // taken back
             }
-            ran += debugging ? runTimed(entry) : runGuarded(entry);
+            ran += callbacksWatch != null ? runWatched(callbacksWatch, entry, debugging)
+                    : debugging ? runTimed(entry) : runGuarded(entry);
         }
         callbacksRun += ran;
         iterations++;
+        if (w != null) {
+            w.iterationEnded(ran);
+        }
         return ran;
     }
 
@@ -542,10 +566,16 @@ public final class BaseEventLoop implements LoopCore {
             }
         }
 
+        LoopWatch w = iterationWatch;
+        PollEvent event = w == null ? null : w.beforePoll(waitNanos);
         long pollStart = LoopClock.nanos();
-        lastPollIdle = io.run(waitNanos) == 0;
+        int found = io.run(waitNanos);
+        lastPollIdle = found == 0;
         long now = LoopClock.nanos();
         pollNanos += now - pollStart;
+        if (w != null) {
+            w.afterPoll(event, now - pollStart, found);
+        }
         polls++;
         lastPollAt = now;
         iterationsSincePoll = 0;
@@ -630,6 +660,24 @@ public final class BaseEventLoop implements LoopCore {
         return entry instanceof CallbackHandle handle ? handle : new SoonHandle(this, ready.lastPolled(), (Runnable) entry);
     }
 
+    /** Runs a ready entry for a loop being watched: timed, and told to the watchers. */
+    private int runWatched(LoopWatch w, Object entry, boolean debugging) {
+        Object inner = entry instanceof CallbackHandle wrapped ? wrapped.callbackOrNull() : entry;
+        TaskStep step = inner instanceof TaskStep s ? s : null;
+        Handle handle = w.wantsHandles() ? handleOf(entry) : null; // before anything else polls the queue
+        long start = System.nanoTime();
+        SlowCallbackEvent event = w.beforeCallback(entry, step, handle, start);
+        int ran = runGuarded(entry);
+        long end = System.nanoTime();
+        long took = end - start;
+        boolean slow = debug.isSlow(took);
+        w.afterCallback(entry, step, handle, end, took, slow, event);
+        if (debugging && slow) {
+            DebugMode.warnSlow(handle != null ? handle : handleOf(entry), entry instanceof CallbackHandle h ? h.createdAt() : null, took);
+        }
+        return ran;
+    }
+
     private int runTimed(Object entry) {
         long start = System.nanoTime();
         int ran = runGuarded(entry);
@@ -672,6 +720,8 @@ public final class BaseEventLoop implements LoopCore {
         }
         tasks.clear();
         signals.removeAll();
+        watching.close();
+        Recordings.unregister(this);
         runCloseHooks();
         watchers.closeAll();
         closed = true;
@@ -806,18 +856,31 @@ public final class BaseEventLoop implements LoopCore {
     }
 
     @Override
-    public TaskRun newTaskRun(Runnable body) {
-        return tasks.newRun(body);
+    public TaskRun newTaskRun(Task<?> task, Runnable body) {
+        return tasks.newRun(task, body);
     }
 
-    /** The scheduler of fast mode's virtual threads: a runnable continuation is a callback. */
-    private void executeStep(Runnable continuation) {
+    /**
+     * The scheduler of fast mode's virtual threads: a runnable continuation is a callback. While
+     * callbacks are watched it travels as a {@link TaskStep}, so the watchers can name its task.
+     */
+    private void executeStep(TaskRun run, Runnable continuation) {
         if (closed) {
             throw new RejectedExecutionException(CLOSED);
         }
-        if (!eagerStarts.pending() || !eagerStarts.take(continuation, Thread.currentThread() == runningThread)) {
-            scheduleStep(continuation);
+        Runnable step = front != this || watchesSteps() ? TaskStep.of(run, continuation) : continuation;
+        if (!eagerStarts.pending() || !eagerStarts.take(step, Thread.currentThread() == runningThread)) {
+            scheduleStep(step);
         }
+    }
+
+    /**
+     * Whether fast mode's steps travel as {@link TaskStep}s, so that the watchers can name their
+     * task: while callbacks are watched (the iteration's reading on the loop's thread).
+     */
+    private boolean watchesSteps() {
+        LoopWatch w = inLoopThread() ? iterationWatch : watch;
+        return w != null && w.watchesCallbacks();
     }
 
     /** A task's step joins the ready queue, through the decorator if there is one (asyncio's call_soon(__step)). */
@@ -878,15 +941,25 @@ public final class BaseEventLoop implements LoopCore {
     }
 
     @Override
-    public void taskCreated(Task<?> task) {
+    public void taskCreated(Task<?> task, TaskRun run) {
         checkClosed();
         checkThread("createTask");
-        tasks.add(task);
+        tasks.add(task, run);
+        TaskCreatedEvent.emit(this, task);
+        LoopWatch w = watch;
+        if (w != null) {
+            w.taskCreated(task);
+        }
     }
 
     @Override
     public void taskDone(Task<?> task) {
-        tasks.remove(task);
+        TaskRun run = tasks.remove(task);
+        TaskDoneEvent.emit(this, task, run == null ? System.nanoTime() : run.createdNanos());
+        LoopWatch w = watch;
+        if (w != null) {
+            w.taskDone(task);
+        }
     }
 
     @Override
@@ -1137,6 +1210,7 @@ public final class BaseEventLoop implements LoopCore {
     @Override
     public void setDebug(boolean enabled) {
         debug.setEnabled(enabled);
+        watching.refresh();
     }
 
     @Override
@@ -1152,6 +1226,56 @@ public final class BaseEventLoop implements LoopCore {
     @Override
     public Duration slowCallbackDuration() {
         return debug.slowCallbackDuration();
+    }
+
+    @Override
+    public void setObserver(LoopObserver observer) {
+        watching.setObserver(observer);
+    }
+
+    @Override
+    public LoopObserver observer() {
+        return watching.observer();
+    }
+
+    @Override
+    public void setStallThreshold(Duration threshold) {
+        watching.setThreshold(threshold);
+    }
+
+    @Override
+    public Duration stallThreshold() {
+        return watching.threshold();
+    }
+
+    @Override
+    public String dumpTasks() {
+        if (!holdsLoop()) {
+            throw new IllegalStateException("dumpTasks called from thread '" + Thread.currentThread().getName()
+                    + "' while the loop runs on another: call it from the loop, as callSoonThreadsafe(loop::logTaskDump)");
+        }
+        return tasks.dump(toString());
+    }
+
+    @Override
+    public void logTaskDump() {
+        String dump = dumpTasks();
+        System.getLogger("dev.evloop").log(System.Logger.Level.INFO, dump);
+    }
+
+    /** Installs what watches this loop now; {@code null} when nothing does. */
+    void installWatch(LoopWatch watch) {
+        this.watch = watch;
+    }
+
+    /** The thread running the loop, or {@code null}; for the stall watchdog. */
+    Thread runningThreadOrNull() {
+        return runningThread;
+    }
+
+    @Override
+    public void recordingsChanged() {
+        watching.refresh();
     }
 
     @Override

@@ -67,6 +67,11 @@ class CallbackHandle implements Handle {
         return true;
     }
 
+    /** The callback, or {@code null} once cancelled: a watched loop looks through to a task step. */
+    final Runnable callbackOrNull() {
+        return callback;
+    }
+
     final CreationSite createdAt() {
         return createdAt;
     }

@@ -117,4 +117,52 @@ public final class Durations {
     public static boolean isNoLimit(long nanos) {
         return nanos >= NO_LIMIT;
     }
+
+    /**
+     * Reads a span as a person writes it in a system property: a decimal number and a unit
+     * ({@code 200ms}, {@code 1.5s}, {@code 500us}, {@code 250000ns}, {@code 2m}; spaces and case
+     * do not matter), {@code 0}, or ISO-8601 ({@code PT0.2S}).
+     *
+     * @param text the text
+     * @param name what the text is, such as {@code -Dloop.watchdog}: the error names it
+     * @return the span, zero or positive
+     * @throws IllegalArgumentException naming {@code name} if the text is not such a span
+     */
+    public static Duration parse(String text, String name) {
+        Objects.requireNonNull(text, name);
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT).replace(" ", "");
+        try {
+            Duration span;
+            if (t.startsWith("p")) {
+                span = Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
+            } else if (t.equals("0")) {
+                span = Duration.ZERO;
+            } else {
+                int unit = 0;
+                while (unit < t.length() && (Character.isDigit(t.charAt(unit)) || t.charAt(unit) == '.')) {
+                    unit++;
+                }
+                double nanosPerUnit = switch (t.substring(unit)) {
+                    case "ns" -> 1;
+                    case "us", "\u00b5s" -> 1e3;
+                    case "ms" -> 1e6;
+                    case "s" -> 1e9;
+                    case "m", "min" -> 60e9;
+                    case "h" -> 3600e9;
+                    default -> throw new IllegalArgumentException("unit");
+                };
+                double nanos = Double.parseDouble(t.substring(0, unit)) * nanosPerUnit;
+                if (!(nanos < Long.MAX_VALUE)) {
+                    throw new IllegalArgumentException("too long");
+                }
+                span = Duration.ofNanos(Math.round(nanos));
+            }
+            if (span.isNegative()) {
+                throw new IllegalArgumentException("negative");
+            }
+            return span;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(name + ": '" + text + "' is not a duration such as 200ms, 1.5s, 500us or PT0.2S", e);
+        }
+    }
 }

@@ -76,10 +76,10 @@ public interface LoopCore extends EventLoop {
     TaskMode taskMode();
 
     /** The threads of a new task's run, in this loop's mode. */
-    TaskRun newTaskRun(Runnable body);
+    TaskRun newTaskRun(Task<?> task, Runnable body);
 
     /** Registers a new task; from its constructor, before it is started. */
-    void taskCreated(Task<?> task);
+    void taskCreated(Task<?> task, TaskRun run);
 
     /** Forgets a finished task; from its own thread, while it holds the loop. */
     void taskDone(Task<?> task);

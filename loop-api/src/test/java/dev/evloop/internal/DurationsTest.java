@@ -61,4 +61,24 @@ class DurationsTest {
         assertEquals(-Durations.NO_LIMIT, Durations.secondsToNanos(-Double.MAX_VALUE, "s"));
         assertEquals(500_000_000L, Durations.secondsToNanos(0.5, "s"));
     }
+
+    @Test
+    void propertySpansReadWithTheirUnits() {
+        assertEquals(Duration.ofMillis(200), Durations.parse("200ms", "p"));
+        assertEquals(Duration.ofMillis(1500), Durations.parse(" 1.5 S ", "p"));
+        assertEquals(Duration.ofNanos(500_000), Durations.parse("500us", "p"));
+        assertEquals(Duration.ofNanos(250), Durations.parse("250ns", "p"));
+        assertEquals(Duration.ofMinutes(2), Durations.parse("2m", "p"));
+        assertEquals(Duration.ofMillis(200), Durations.parse("PT0.2S", "p"));
+        assertEquals(Duration.ZERO, Durations.parse("0", "p"));
+    }
+
+    @Test
+    void aPropertySpanThatIsNotOneIsAnErrorNamingTheProperty() {
+        for (String bad : new String[] {"soon", "200", "ms", "-5ms", "1.2.3s", "PT-1S", "", "1e400s"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Durations.parse(bad, "-Dloop.watchdog"), bad);
+            assertTrue(e.getMessage().startsWith("-Dloop.watchdog: '" + bad + "' is not a duration"), e.getMessage());
+        }
+    }
 }

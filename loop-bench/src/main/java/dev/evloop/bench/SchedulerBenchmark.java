@@ -58,6 +58,7 @@ public class SchedulerBenchmark {
     @Setup(Level.Trial)
     public void open() {
         loop = EventLoops.newEventLoop(backend);
+        Observed.maybe(loop);
         netty = RawNetty.manualLoop(backend);
         producer = new Producer();
     }

@@ -45,6 +45,7 @@ public class TaskBenchmark {
     private EventLoop loop;
     private Callable<Integer> yields;
     private Callable<Integer> awaits;
+    private Callable<Integer> spawns;
 
     @Setup(Level.Trial)
     public void open() {
@@ -59,6 +60,7 @@ public class TaskBenchmark {
                 System.setProperty("loop.tasks", before);
             }
         }
+        Observed.maybe(loop);
         TaskMode got = loop.metrics().taskMode();
         if (!got.name().equalsIgnoreCase(mode)) {
             loop.close();
@@ -69,6 +71,14 @@ public class TaskBenchmark {
                 Async.yieldNow();
             }
             return N;
+        };
+        spawns = () -> {
+            int sum = 0;
+            for (int i = 0; i < N; i++) {
+                int value = i;
+                sum += loop.createTask(() -> value).await();
+            }
+            return sum;
         };
         awaits = () -> {
             int sum = 0;
@@ -97,5 +107,12 @@ public class TaskBenchmark {
     @OperationsPerInvocation(N)
     public int awaitFutureCompletedByCallback() {
         return loop.runUntilComplete(awaits);
+    }
+
+    /** A task created, run to its end and awaited: what a task's birth and death cost. */
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public int createTaskAndAwait() {
+        return loop.runUntilComplete(spawns);
     }
 }

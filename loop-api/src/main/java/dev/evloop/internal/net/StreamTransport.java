@@ -4,6 +4,7 @@ import dev.evloop.ExceptionContext;
 import dev.evloop.InvalidStateException;
 import dev.evloop.LoopFuture;
 import dev.evloop.internal.BaseEventLoop;
+import dev.evloop.internal.jfr.ConnectionEvent;
 import dev.evloop.net.BaseProtocol;
 import dev.evloop.net.BufferedProtocol;
 import dev.evloop.net.Protocol;
@@ -102,6 +103,10 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
     /** The channel's end, held while paused; always the last held event. */
     private static final Object HELD_LOSS = new Object();
 
+    /** Bytes received, and bytes handed to {@link #write} and friends: for the JFR connection event. */
+    private long bytesRead;
+    private long bytesWritten;
+
     StreamTransport(BaseEventLoop loop, Channel channel, BaseProtocol protocol, Runnable onLost) {
         this.loop = loop;
         this.channel = channel;
@@ -125,6 +130,7 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
 
     private void made() {
         made = true;
+        ConnectionEvent.opened(channel.localAddress(), channel.remoteAddress());
         guarded("connectionMade", () -> protocol.connectionMade(this));
     }
 
@@ -135,6 +141,7 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
             buf.release();
             return;
         }
+        bytesRead += buf.readableBytes();
         if (paused || held != null && !held.isEmpty()) {
             hold(buf); // newer data waits behind what is held
             return;
@@ -319,6 +326,9 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
             return;
         }
         ended = true;
+        if (made) {
+            ConnectionEvent.closed(channel.localAddress(), channel.remoteAddress(), bytesRead, bytesWritten);
+        }
         if (made && byPeerEof) {
             writesEndedByPeer = true;
             Throwable cause = unsentAtPeerEof == null ? null
@@ -540,6 +550,7 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
 
     /** Into the channel from the loop's thread; from a task, into the flow's pending list, without waiting. */
     private void send(ByteBuf buf) {
+        bytesWritten += buf.readableBytes();
         flow.write(buf, buf.readableBytes(), channel.voidPromise());
     }
 

@@ -1,6 +1,7 @@
 package dev.evloop.internal.tasks;
 
 import dev.evloop.LoopFuture;
+import dev.evloop.Task;
 import dev.evloop.internal.LoopCore;
 import java.util.concurrent.locks.LockSupport;
 
@@ -21,11 +22,18 @@ final class BatonTasks {
     /** One task's turns in fallback mode. */
     static final class Run implements TaskRun {
         private final LoopCore loop;
+        private final Task<?> task;
+        private final long createdNanos = System.nanoTime();
         private final Thread thread;
-        private final Runnable step = new Runnable() {
+        private final TaskStep step = new TaskStep() {
             @Override
             public void run() {
                 step();
+            }
+
+            @Override
+            public TaskRun taskRun() {
+                return Run.this;
             }
 
             @Override
@@ -39,14 +47,25 @@ final class BatonTasks {
         private volatile Thread stepper;
         private boolean started;
 
-        Run(LoopCore loop, Runnable body) {
+        Run(LoopCore loop, Task<?> task, Runnable body) {
             this.loop = loop;
+            this.task = task;
             this.thread = Thread.ofVirtual().unstarted(body);
         }
 
         @Override
         public Thread thread() {
             return thread;
+        }
+
+        @Override
+        public Task<?> task() {
+            return task;
+        }
+
+        @Override
+        public long createdNanos() {
+            return createdNanos;
         }
 
         @Override

@@ -1,8 +1,7 @@
 package dev.evloop.internal.tasks;
 
 import dev.evloop.LoopFuture;
-
-
+import dev.evloop.Task;
 
 /**
  * How one task's thread takes turns with its loop: the part of a task that depends on the
@@ -13,6 +12,12 @@ public interface TaskRun {
 
     /** The task's thread. */
     Thread thread();
+
+    /** The task this run belongs to. */
+    Task<?> task();
+
+    /** When the run was made, in {@link System#nanoTime()}: the task's birth, for its age. */
+    long createdNanos();
 
     /** Schedules the task's first step; called once, on the loop. */
     void start();

@@ -1,6 +1,7 @@
 package dev.evloop.internal.tasks;
 
 import dev.evloop.LoopFuture;
+import dev.evloop.Task;
 import dev.evloop.internal.LoopCore;
 import java.lang.reflect.Constructor;
 import java.util.concurrent.Executor;
@@ -54,30 +55,36 @@ final class VirtualThreadTasks {
         }
     }
 
-    /** One task's turns in fast mode: park and unpark, and the JDK does the rest. */
+    /**
+     * One task's turns in fast mode: park and unpark, and the JDK does the rest. Each task's thread
+     * gets a scheduler of its own, which costs a builder per task (a few dozen bytes next to the
+     * thread's kilobytes) and tells the loop which task each continuation belongs to.
+     */
     static final class Run implements TaskRun {
         private final LoopCore loop;
+        private final Task<?> task;
+        private final long createdNanos = System.nanoTime();
         private final Thread thread;
 
-        Run(LoopCore loop, Thread.Builder.OfVirtual builder, Runnable body) {
+        Run(LoopCore loop, Task<?> task, StepScheduler scheduler, Runnable body) {
             this.loop = loop;
-            this.thread = builder.unstarted(body);
-        }
-
-        /**
-         * A run whose steps reach the loop named after the task, for a decorated loop, whose
-         * {@code callSoon} sees them: the JDK's continuation says nothing of its thread.
-         */
-        Run(LoopCore loop, Executor scheduler, Runnable body) {
-            this.loop = loop;
-            Steps steps = new Steps(scheduler);
-            this.thread = builder(steps).unstarted(body);
-            steps.thread = thread;
+            this.task = task;
+            this.thread = builder(continuation -> scheduler.schedule(this, continuation)).unstarted(body);
         }
 
         @Override
         public Thread thread() {
             return thread;
+        }
+
+        @Override
+        public Task<?> task() {
+            return task;
+        }
+
+        @Override
+        public long createdNanos() {
+            return createdNanos;
         }
 
         @Override
@@ -112,41 +119,6 @@ final class VirtualThreadTasks {
 
         @Override
         public void finished() {
-        }
-    }
-
-    /** One task's scheduler on a decorated loop: hands its continuation on as a named step. */
-    private static final class Steps implements Executor {
-        private final Executor scheduler;
-        Thread thread;
-        /** The JDK hands the same continuation each time: one step object serves them all. */
-        private volatile Step step;
-
-        Steps(Executor scheduler) {
-            this.scheduler = scheduler;
-        }
-
-        @Override
-        public void execute(Runnable continuation) {
-            Step s = step;
-            if (s == null || s.continuation != continuation) {
-                s = new Step(thread, continuation);
-                step = s;
-            }
-            scheduler.execute(s);
-        }
-    }
-
-    /** A task's step as a decorator's {@code callSoon} sees it. */
-    private record Step(Thread thread, Runnable continuation) implements Runnable {
-        @Override
-        public void run() {
-            continuation.run();
-        }
-
-        @Override
-        public String toString() {
-            return "step of task " + thread.getName();
         }
     }
 }

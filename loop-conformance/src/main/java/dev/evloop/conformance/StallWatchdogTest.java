@@ -1,0 +1,217 @@
+package dev.evloop.conformance;
+
+import dev.evloop.Async;
+import dev.evloop.EventLoop;
+import dev.evloop.EventLoops;
+import dev.evloop.Task;
+import dev.evloop.TaskMode;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stall watchdog: a callback or task step that holds the loop past the threshold is reported
+ * once, naming it and the frame that blocks, and once more when it ends; a healthy loop is not.
+ */
+class StallWatchdogTest extends BackendTest {
+    private static final Duration THRESHOLD = Duration.ofMillis(200);
+    private static final long STALL_MILLIS = 500;
+
+    @Test
+    void aCallbackThatBusyWaitsIsReportedOnceNamingItsFrame() {
+        loop.setStallThreshold(THRESHOLD);
+        try (LogCapture log = LogCapture.watchdog()) {
+            loop.callSoon(() -> spinFor(STALL_MILLIS));
+            loop.runOnce();
+            List<String> reports = reportsOnceEnded(log);
+            assertEquals(1, reports.size(), log.lines()::toString);
+            assertTrue(reports.get(0).contains("StallWatchdogTest.spinFor"), reports.get(0));
+            assertTrue(reports.get(0).contains("callback <Handle"), reports.get(0));
+        }
+    }
+
+    @Test
+    void inFastModeATaskReadingAFifoNobodyWritesIsReportedNamingTheRead() throws Exception {
+        assumeTrue(mode() == TaskMode.FAST, "fast mode: a fallback task's read holds the loop anyway");
+        Path fifo = Files.createTempDirectory("evloop-stall").resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Thread writer = Thread.ofPlatform().start(() -> writeLater(fifo));
+        loop.setStallThreshold(THRESHOLD);
+        try (LogCapture log = LogCapture.watchdog()) {
+            Task<Integer> reader = loop.createTask("fifo-reader", () -> readFifo(fifo));
+            assertEquals('x', loop.runUntilComplete(reader));
+            List<String> reports = reportsOnceEnded(log);
+            assertEquals(1, reports.size(), log.lines()::toString);
+            assertTrue(reports.get(0).contains("task <Task fifo-reader"), reports.get(0));
+            assertTrue(reports.get(0).contains("java.io.FileInputStream.read"), reports.get(0));
+            assertTrue(reports.get(0).contains("StallWatchdogTest.readFifo"), reports.get(0));
+        } finally {
+            writer.join();
+            Files.deleteIfExists(fifo);
+            Files.deleteIfExists(fifo.getParent());
+        }
+    }
+
+    @Test
+    void inFallbackModeATaskCallingThreadSleepIsReportedNamingTheSleep() {
+        assumeTrue(mode() == TaskMode.FALLBACK, "fallback mode: in fast mode a sleep parks only its task");
+        loop.setStallThreshold(THRESHOLD);
+        try (LogCapture log = LogCapture.watchdog()) {
+            Task<Void> sleeper = loop.createTask("sleeper", () -> {
+                Thread.sleep(STALL_MILLIS);
+                return null;
+            });
+            loop.runUntilComplete(sleeper);
+            List<String> reports = reportsOnceEnded(log);
+            assertEquals(1, reports.size(), log.lines()::toString);
+            assertTrue(reports.get(0).contains("task <Task sleeper"), reports.get(0));
+            assertTrue(reports.get(0).contains("java.lang.Thread.sleep"), reports.get(0));
+        }
+    }
+
+    @Test
+    void theEndOfAReportedStallIsLoggedWithItsTotal() {
+        loop.setStallThreshold(THRESHOLD);
+        try (LogCapture log = LogCapture.watchdog()) {
+            loop.callSoon(() -> spinFor(STALL_MILLIS));
+            loop.runOnce();
+            reportsOnceEnded(log);
+            List<String> ends = log.lines().stream().filter(l -> l.contains("Stall ended")).toList();
+            assertEquals(1, ends.size(), log.lines()::toString);
+            assertTrue(ends.get(0).matches("(?s).*for \\d+\\.\\d{3} s in total.*"), ends.get(0));
+        }
+    }
+
+    @Test
+    void aHealthyBusyLoopIsNotReported() {
+        loop.setStallThreshold(THRESHOLD);
+        try (LogCapture log = LogCapture.watchdog()) {
+            long until = System.nanoTime() + Duration.ofMillis(3 * THRESHOLD.toMillis()).toNanos();
+            int[] left = {1_000_000};
+            Runnable[] again = new Runnable[1];
+            again[0] = () -> {
+                if (--left[0] > 0 && System.nanoTime() < until) {
+                    loop.callSoon(again[0]);
+                }
+            };
+            loop.callSoon(again[0]);
+            Task<Void> yielder = loop.createTask(() -> {
+                while (System.nanoTime() < until && left[0] > 0) {
+                    Async.yieldNow();
+                }
+                return null;
+            });
+            loop.runUntilComplete(yielder);
+            while (left[0] > 0 && System.nanoTime() < until) {
+                loop.runOnce(false);
+            }
+            assertEquals(List.of(), log.lines());
+        }
+    }
+
+    @Test
+    void aLoopWithoutAThresholdIsNotWatched() {
+        assertEquals(Duration.ZERO, loop.stallThreshold());
+        try (LogCapture log = LogCapture.watchdog()) {
+            loop.callSoon(() -> spinFor(STALL_MILLIS));
+            loop.runOnce();
+            assertEquals(List.of(), log.lines());
+        }
+    }
+
+    @Test
+    void debugModeTurnsTheWatchdogOnAtOneSecond() {
+        loop.setDebug(true);
+        assertEquals(Duration.ofSeconds(1), loop.stallThreshold());
+        loop.setStallThreshold(Duration.ZERO);
+        assertEquals(Duration.ZERO, loop.stallThreshold());
+    }
+
+    @Test
+    void theLoopWatchdogPropertySetsTheThresholdOfNewLoops() {
+        withProperty("200ms", () -> {
+            try (EventLoop watched = EventLoops.newEventLoop(backend())) {
+                assertEquals(Duration.ofMillis(200), watched.stallThreshold());
+            }
+        });
+        withProperty("1.5s", () -> {
+            try (EventLoop watched = EventLoops.newEventLoop(backend())) {
+                assertEquals(Duration.ofMillis(1500), watched.stallThreshold());
+            }
+        });
+    }
+
+    @Test
+    void aBadLoopWatchdogPropertyIsAnErrorNamingIt() {
+        withProperty("soon", () -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> EventLoops.newEventLoop(backend()).close());
+            assertTrue(e.getMessage().contains("-Dloop.watchdog") && e.getMessage().contains("'soon'"), e.getMessage());
+        });
+    }
+
+    @Test
+    void aNegativeThresholdIsAnErrorNamingIt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> loop.setStallThreshold(Duration.ofMillis(-1)));
+        assertTrue(e.getMessage().startsWith("threshold"), e.getMessage());
+    }
+
+    /** The stall reports ("Stall:" lines), once the end of the stall has been logged too. */
+    private static List<String> reportsOnceEnded(LogCapture log) {
+        long deadline = System.nanoTime() + GUARD.toNanos();
+        while (log.lines().stream().noneMatch(l -> l.contains("Stall ended")) && System.nanoTime() < deadline) {
+            ThreadsafeTest.sleepQuietly(10); // the watchdog logs the end itself if it was mid-report
+        }
+        return log.lines().stream().filter(l -> l.contains(" Stall: ")).toList();
+    }
+
+    private static void withProperty(String value, Runnable body) {
+        String old = System.getProperty("loop.watchdog");
+        System.setProperty("loop.watchdog", value);
+        try {
+            body.run();
+        } finally {
+            if (old == null) {
+                System.clearProperty("loop.watchdog");
+            } else {
+                System.setProperty("loop.watchdog", old);
+            }
+        }
+    }
+
+    static void spinFor(long millis) {
+        long until = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static int readFifo(Path fifo) throws IOException {
+        try (InputStream in = new FileInputStream(fifo.toFile())) {
+            return in.read();
+        }
+    }
+
+    /** Opens the FIFO's writing end (so the reader's open returns), then writes after the stall. */
+    private static void writeLater(Path fifo) {
+        try (OutputStream out = new FileOutputStream(fifo.toFile())) {
+            Thread.sleep(STALL_MILLIS);
+            out.write('x');
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
