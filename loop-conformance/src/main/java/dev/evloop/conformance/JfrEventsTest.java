@@ -3,6 +3,7 @@ package dev.evloop.conformance;
 import dev.evloop.Async;
 import dev.evloop.EventLoop;
 import dev.evloop.EventLoops;
+import dev.evloop.LoopFuture;
 import dev.evloop.Task;
 import dev.evloop.net.Server;
 import dev.evloop.net.SocketOptions;
@@ -118,7 +119,13 @@ class JfrEventsTest extends BackendTest {
     @Test
     void aConnectionIsRecordedOpenedAndClosedWithAddressesAndBytes() throws IOException {
         List<RecordedEvent> events = record(r -> r.enable("evloop.Connection"), () -> loop.runUntilComplete(() -> {
-            Server server = Async.startServer(StreamsTest.ECHO, "127.0.0.1", 0, SocketOptions.defaults());
+            LoopFuture<Void> served = loop.createFuture();
+            // The server's side closes on its own time: the test waits for it, so that both closes are recorded.
+            Server server = Async.startServer((reader, writer) -> {
+                StreamsTest.ECHO.handle(reader, writer);
+                writer.waitClosed();
+                served.setResult(null);
+            }, "127.0.0.1", 0, SocketOptions.defaults());
             int port = ((InetSocketAddress) server.addresses().get(0)).getPort();
             Streams s = Async.openConnection("127.0.0.1", port, SocketOptions.defaults());
             s.writer().write(new byte[1000]);
@@ -127,6 +134,7 @@ class JfrEventsTest extends BackendTest {
             s.reader().read();
             s.writer().close();
             s.writer().waitClosed();
+            served.await();
             server.close();
             server.waitClosed().await();
             return null;
@@ -146,7 +154,8 @@ class JfrEventsTest extends BackendTest {
     @Test
     void theLoopsMetricsAreRecordedPeriodically() {
         AtomicReference<RecordedEvent> seen = new AtomicReference<>();
-        String ours = loop.toString().replace("]", ", running]");
+        // The event names the loop underneath any decorator, running: "EventLoop[epoll, running]".
+        String ours = "EventLoop[" + backend() + ", running]";
         try (RecordingStream stream = new RecordingStream()) {
             stream.enable("evloop.LoopMetrics").withPeriod(Duration.ofMillis(50));
             stream.onEvent("evloop.LoopMetrics", e -> {
