@@ -34,6 +34,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -869,56 +871,44 @@ class CancelSafetyTest extends BackendTest {
 
     @Test
     void aConnectReadPipeCancelledBeforeItIsDoneClosesThePipeAndNeverCallsTheProtocol() throws Exception {
-        Pipe pipe = Pipe.open();
-        try {
-            List<String> calls = new ArrayList<>();
-            LoopFuture<?> connecting = loop.connectReadPipe(() -> new dev.evloop.net.Protocol() {
-                @Override
-                public void connectionMade(dev.evloop.net.Transport transport) {
-                    calls.add("made");
-                }
-
-                @Override
-                public void connectionLost(Throwable cause) {
-                    calls.add("lost");
-                }
-            }, pipe.source());
-            connecting.cancel();
-            loop.runUntilComplete(() -> {
-                letThemWait();
-                return null;
-            });
-            assertFalse(pipe.source().isOpen(), "the pipe is closed");
-            assertEquals(List.of(), calls);
-        } finally {
-            pipe.source().close();
-            pipe.sink().close();
-        }
+        assertCancelledPipeConnectClosesIt((pipe, protocol) -> loop.connectReadPipe(() -> protocol, pipe.source()),
+                Pipe::source);
     }
 
     @Test
     void aConnectWritePipeCancelledBeforeItIsDoneClosesThePipeAndNeverCallsTheProtocol() throws Exception {
+        assertCancelledPipeConnectClosesIt((pipe, protocol) -> loop.connectWritePipe(() -> protocol, pipe.sink()),
+                Pipe::sink);
+    }
+
+    /** A protocol that records which of connectionMade and connectionLost it heard. */
+    private static final class HeardCalls implements dev.evloop.net.Protocol {
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public void connectionMade(dev.evloop.net.Transport transport) {
+            calls.add("made");
+        }
+
+        @Override
+        public void connectionLost(Throwable cause) {
+            calls.add("lost");
+        }
+    }
+
+    /** Connects one end of a new pipe, cancels at once: that end is closed and the protocol never hears a thing. */
+    private void assertCancelledPipeConnectClosesIt(BiFunction<Pipe, HeardCalls, LoopFuture<?>> connect,
+            Function<Pipe, java.nio.channels.Channel> end) throws Exception {
         Pipe pipe = Pipe.open();
         try {
-            List<String> calls = new ArrayList<>();
-            LoopFuture<?> connecting = loop.connectWritePipe(() -> new dev.evloop.net.BaseProtocol() {
-                @Override
-                public void connectionMade(dev.evloop.net.Transport transport) {
-                    calls.add("made");
-                }
-
-                @Override
-                public void connectionLost(Throwable cause) {
-                    calls.add("lost");
-                }
-            }, pipe.sink());
-            connecting.cancel();
+            HeardCalls protocol = new HeardCalls();
+            connect.apply(pipe, protocol).cancel();
             loop.runUntilComplete(() -> {
                 letThemWait();
                 return null;
             });
-            assertFalse(pipe.sink().isOpen(), "the pipe is closed");
-            assertEquals(List.of(), calls);
+            assertFalse(end.apply(pipe).isOpen(), "the pipe is closed");
+            assertEquals(List.of(), protocol.calls);
         } finally {
             pipe.source().close();
             pipe.sink().close();

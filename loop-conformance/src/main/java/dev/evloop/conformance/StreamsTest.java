@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 /** StreamReader and StreamWriter over TCP: asyncio's streams. */
@@ -104,14 +105,22 @@ class StreamsTest extends BackendTest {
 
     @Test
     void streamsEchoIsByteExactFromOneByteToEightMebibytes() {
+        assertEchoesByteExact(ECHO, (writer, data) -> writer.write(data));
+    }
+
+    /**
+     * Echoes 1 B to 8 MiB through {@code server}, each written by {@code write} and read back to
+     * the end, after which the reader is at its end.
+     */
+    private void assertEchoesByteExact(StreamHandler server, BiConsumer<StreamWriter, byte[]> write) {
         loop.runUntilComplete(() -> {
-            Server server = Async.startServer(ECHO, "127.0.0.1", 0, OPTIONS);
+            Server listening = Async.startServer(server, "127.0.0.1", 0, OPTIONS);
             for (int size : new int[] {1, 1000, 100 * 1024, 1 << 20, 8 << 20}) {
                 byte[] data = new byte[size];
                 new Random(size).nextBytes(data);
-                Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+                Streams s = Async.openConnection("127.0.0.1", port(listening), OPTIONS);
                 Task<byte[]> reading = Async.spawn(() -> s.reader().read());
-                s.writer().write(data);
+                write.accept(s.writer(), data);
                 s.writer().drain();
                 s.writer().writeEof();
                 assertArrayEquals(data, reading.await(), "echo of " + size + " bytes");
@@ -119,8 +128,8 @@ class StreamsTest extends BackendTest {
                 s.writer().close();
                 s.writer().waitClosed();
             }
-            server.close();
-            server.waitClosed().await();
+            listening.close();
+            listening.waitClosed().await();
             return null;
         });
     }
@@ -224,24 +233,7 @@ class StreamsTest extends BackendTest {
 
     @Test
     void theBufferPairEchoesByteExactFromOneByteToEightMebibytes() {
-        loop.runUntilComplete(() -> {
-            Server server = Async.startServer(BUFFER_ECHO, "127.0.0.1", 0, OPTIONS);
-            for (int size : new int[] {1, 1000, 100 * 1024, 1 << 20, 8 << 20}) {
-                byte[] data = new byte[size];
-                new Random(size).nextBytes(data);
-                Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
-                Task<byte[]> reading = Async.spawn(() -> s.reader().read());
-                s.writer().write(Unpooled.wrappedBuffer(data.clone()));
-                s.writer().drain();
-                s.writer().writeEof();
-                assertArrayEquals(data, reading.await(), "echo of " + size + " bytes");
-                s.writer().close();
-                s.writer().waitClosed();
-            }
-            server.close();
-            server.waitClosed().await();
-            return null;
-        });
+        assertEchoesByteExact(BUFFER_ECHO, (writer, data) -> writer.write(Unpooled.wrappedBuffer(data.clone())));
     }
 
     @Test

@@ -154,15 +154,6 @@ class SubprocessTest extends BackendTest {
         assertTrue(e.getMessage().contains("no-such-program-evloop"), e.getMessage());
     }
 
-    /**
-     * How many times a soak below repeats: {@code full} (issue 15's counts) in fast mode, a tenth in
-     * fallback mode. The pipes and their descriptors are the same in both modes and a leak of one
-     * per start shows at any count, so the full soak runs once per backend and CI keeps its time.
-     */
-    private static int soak(int full) {
-        return "fallback".equals(System.getProperty(MODE_PROPERTY)) ? full / 10 : full;
-    }
-
     @Test
     void manyFailedStartsLeaveTheOpenDescriptorsWhereTheyWere() throws Exception {
         OpenFileDescriptors.assumeCountable();
