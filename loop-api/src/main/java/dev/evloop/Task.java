@@ -222,7 +222,9 @@ public class Task<T> extends LoopFuture<T> {
      * Where the task is now: its thread's stack, innermost frame first. For a suspended task that is
      * where it waits (inside {@code await}, {@code Async.sleep}, a blocking JDK call); for the task
      * that calls this, where it is running; empty for a task not started yet or done (a failed
-     * task's frames are in its {@link #exception()}). Mirrors asyncio's {@code Task.get_stack()}.
+     * task's frames are in its {@link #exception()}). The frames of the task's hand-off to its loop
+     * are left out, as asyncio shows coroutine frames only: the innermost frame of a suspended task
+     * is its wait. Mirrors asyncio's {@code Task.get_stack()}.
      * Safe from any thread; a snapshot, since the task may move on.
      *
      * <pre>{@code
@@ -250,7 +252,7 @@ public class Task<T> extends LoopFuture<T> {
         if (isDone()) {
             return List.of();
         }
-        StackTraceElement[] frames = run.thread().getStackTrace();
+        StackTraceElement[] frames = run.stack();
         return List.of(Arrays.copyOf(frames, Math.min(limit, frames.length)));
     }
 

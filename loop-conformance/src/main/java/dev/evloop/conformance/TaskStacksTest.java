@@ -31,6 +31,19 @@ class TaskStacksTest extends BackendTest {
     }
 
     @Test
+    void aSuspendedTasksInnermostFrameIsItsWaitNotTheHandOffToTheLoop() {
+        LoopFuture<Void> gate = loop.createFuture();
+        Task<Void> waiter = loop.createTask(() -> waitAtTheGate(gate));
+        loop.runOnce(false);
+        List<StackTraceElement> stack = waiter.getStack();
+        String innermost = stack.get(0).getClassName();
+        assertTrue(innermost.startsWith("dev.evloop.") && !innermost.startsWith("dev.evloop.internal.tasks."),
+                stack::toString);
+        gate.setResult(null);
+        loop.runUntilComplete(waiter);
+    }
+
+    @Test
     void aRunningTasksStackIsWhereItRuns() {
         AtomicReference<List<StackTraceElement>> seen = new AtomicReference<>();
         Task<Void> self = loop.createTask("self", () -> {

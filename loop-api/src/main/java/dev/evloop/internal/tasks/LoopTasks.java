@@ -89,7 +89,7 @@ public final class LoopTasks {
             Thread thread = e.getValue().thread();
             sb.append(String.format("%n%s  %s  age %.3f s", e.getKey().getName(), state(thread),
                     (now - e.getValue().createdNanos()) / 1e9));
-            for (StackTraceElement frame : thread.getStackTrace()) {
+            for (StackTraceElement frame : e.getValue().stack()) {
                 sb.append("\n\tat ").append(frame);
             }
         }

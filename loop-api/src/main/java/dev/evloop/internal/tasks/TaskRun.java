@@ -2,6 +2,7 @@ package dev.evloop.internal.tasks;
 
 import dev.evloop.LoopFuture;
 import dev.evloop.Task;
+import java.util.Arrays;
 
 /**
  * How one task's thread takes turns with its loop: the part of a task that depends on the
@@ -12,6 +13,30 @@ public interface TaskRun {
 
     /** The task's thread. */
     Thread thread();
+
+    /**
+     * Where the task is, innermost frame first, without the frames of its hand-off to the loop
+     * (this package's, the JDK's parking and continuation frames): those change while a suspended
+     * task finishes parking, and say nothing a user can act on. The innermost frame left is the
+     * task's wait ({@code LoopFuture.await}, {@code Async.sleep}, ...) or its own code.
+     */
+    default StackTraceElement[] stack() {
+        StackTraceElement[] frames = thread().getStackTrace();
+        int first = 0;
+        while (first < frames.length && isHandOff(frames[first].getClassName())) {
+            first++;
+        }
+        return Arrays.copyOfRange(frames, first, frames.length);
+    }
+
+    private static boolean isHandOff(String className) {
+        return className.startsWith("dev.evloop.internal.tasks.")
+                || className.startsWith("java.lang.VirtualThread")
+                || className.startsWith("java.lang.System$")
+                || className.startsWith("java.lang.Thread")
+                || className.startsWith("java.util.concurrent.locks.LockSupport")
+                || className.startsWith("jdk.internal.");
+    }
 
     /** The task this run belongs to. */
     Task<?> task();
