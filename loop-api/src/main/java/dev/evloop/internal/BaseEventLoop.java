@@ -868,9 +868,10 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
         if (closed) {
             throw new RejectedExecutionException(CLOSED);
         }
-        Runnable step = front != this || watchesSteps() ? TaskStep.of(run, continuation) : continuation;
+        boolean onLoop = inLoopThread(); // once: it looks up the current task, and this runs every step
+        Runnable step = front != this || watchesSteps(onLoop) ? TaskStep.of(run, continuation) : continuation;
         if (!eagerStarts.pending() || !eagerStarts.take(step, Thread.currentThread() == runningThread)) {
-            scheduleStep(step);
+            scheduleStep(step, onLoop);
         }
     }
 
@@ -878,15 +879,19 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
      * Whether fast mode's steps travel as {@link TaskStep}s, so that the watchers can name their
      * task: while callbacks are watched (the iteration's reading on the loop's thread).
      */
-    private boolean watchesSteps() {
-        LoopWatch w = inLoopThread() ? iterationWatch : watch;
+    private boolean watchesSteps(boolean onLoop) {
+        LoopWatch w = onLoop ? iterationWatch : watch;
         return w != null && w.watchesCallbacks();
     }
 
-    /** A task's step joins the ready queue, through the decorator if there is one (asyncio's call_soon(__step)). */
     private void scheduleStep(Runnable step) {
+        scheduleStep(step, inLoopThread());
+    }
+
+    /** A task's step joins the ready queue, through the decorator if there is one (asyncio's call_soon(__step)). */
+    private void scheduleStep(Runnable step, boolean onLoop) {
         EventLoop through = front;
-        if (inLoopThread()) {
+        if (onLoop) {
             if (through == this) {
                 ready.add(step);
             } else {
