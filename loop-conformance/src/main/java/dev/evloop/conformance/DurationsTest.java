@@ -350,8 +350,8 @@ class DurationsTest extends BackendTest {
         for (Duration forever : HUGE) {
             Server echo = loop.runUntilComplete(loop.createServer(TcpTest.Echo::new, "127.0.0.1", 0,
                     SocketOptions.defaults().ssl(server).sslHandshakeTimeout(forever)));
-            Connection<TcpTest.Collector> c = loop.runUntilComplete(loop.createConnection(
-                    () -> new TcpTest.Collector(loop, 5), "localhost", port(echo),
+            Connection<Collector> c = loop.runUntilComplete(loop.createConnection(
+                    () -> new Collector(loop, 5), "localhost", port(echo),
                     SocketOptions.defaults().ssl(client).sslHandshakeTimeout(forever)));
             c.transport().write("hello".getBytes(StandardCharsets.US_ASCII));
             assertArrayEquals("hello".getBytes(StandardCharsets.US_ASCII),
@@ -369,8 +369,8 @@ class DurationsTest extends BackendTest {
             assertNamed("timeout", () -> SocketOptions.defaults().sslHandshakeTimeout(now));
         }
         Server plain = loop.runUntilComplete(loop.createServer(TcpTest.Echo::new, "127.0.0.1", 0, SocketOptions.defaults()));
-        Connection<TcpTest.Collector> c = loop.runUntilComplete(loop.createConnection(
-                () -> new TcpTest.Collector(loop, 1), "127.0.0.1", port(plain), SocketOptions.defaults()));
+        Connection<Collector> c = loop.runUntilComplete(loop.createConnection(
+                () -> new Collector(loop, 1), "127.0.0.1", port(plain), SocketOptions.defaults()));
         SslContext client = clientContext();
         for (Duration now : NOW) {
             assertNamed("handshakeTimeout", () -> loop.startTls(c.transport(), client, "localhost", now));
@@ -389,8 +389,8 @@ class DurationsTest extends BackendTest {
         for (Duration forever : HUGE) {
             Server upgrading = loop.runUntilComplete(loop.createServer(() -> new TlsTest.StartTlsServer(loop, server, forever),
                     "127.0.0.1", 0, SocketOptions.defaults()));
-            Connection<TcpTest.Collector> c = loop.runUntilComplete(loop.createConnection(
-                    () -> new TcpTest.Collector(loop, 3 + secret.length), "127.0.0.1", port(upgrading),
+            Connection<Collector> c = loop.runUntilComplete(loop.createConnection(
+                    () -> new Collector(loop, 3 + secret.length), "127.0.0.1", port(upgrading),
                     SocketOptions.defaults()));
             loop.runUntilComplete(() -> {
                 c.transport().write("STARTTLS\n".getBytes(StandardCharsets.US_ASCII));

@@ -136,38 +136,6 @@ class LoopGroupTest extends BackendTest {
         }
     }
 
-    /** Collects what the client receives; {@link #received} completes at {@code expected} bytes or on loss. */
-    static final class Client implements Protocol {
-        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        final LoopFuture<byte[]> received;
-        final LoopFuture<Void> lost;
-        private final int expected;
-
-        Client(EventLoop loop, int expected) {
-            this.received = loop.createFuture();
-            this.lost = loop.createFuture();
-            this.expected = expected;
-        }
-
-        @Override
-        public void dataReceived(ByteBuffer data) {
-            byte[] chunk = new byte[data.remaining()];
-            data.get(chunk);
-            bytes.write(chunk, 0, chunk.length);
-            if (bytes.size() >= expected && !received.isDone()) {
-                received.setResult(bytes.toByteArray());
-            }
-        }
-
-        @Override
-        public void connectionLost(Throwable cause) {
-            if (!received.isDone()) {
-                received.setResult(bytes.toByteArray());
-            }
-            lost.setResult(null);
-        }
-    }
-
     /** Runs the test's loop until {@code future} is done, failing after {@link #GUARD} rather than hanging. */
     private <T> T guarded(LoopFuture<T> future) {
         return loop.runUntilComplete(() -> Async.waitFor(future, GUARD));
@@ -190,19 +158,19 @@ class LoopGroupTest extends BackendTest {
         return within(group.createServer(served::newProtocol, "127.0.0.1", 0, options));
     }
 
-    private List<Connection<Client>> connect(int port, int n, int expected) {
+    private List<Connection<Collector>> connect(int port, int n, int expected) {
         return loop.runUntilComplete(() -> {
-            List<LoopFuture<Connection<Client>>> pending = new ArrayList<>();
+            List<LoopFuture<Connection<Collector>>> pending = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                pending.add(loop.createConnection(() -> new Client(loop, expected), "127.0.0.1", port, ONE_ACCEPTOR));
+                pending.add(loop.createConnection(() -> new Collector(loop, expected), "127.0.0.1", port, ONE_ACCEPTOR));
             }
             return Async.gather(pending).await();
         });
     }
 
-    private void closeAll(List<Connection<Client>> clients) {
+    private void closeAll(List<Connection<Collector>> clients) {
         clients.forEach(c -> c.transport().close());
-        for (Connection<Client> c : clients) {
+        for (Connection<Collector> c : clients) {
             guarded(c.protocol().lost);
         }
     }
@@ -276,7 +244,7 @@ class LoopGroupTest extends BackendTest {
         try (LoopGroup group = new LoopGroup(2)) {
             Served served = new Served(n);
             Server server = serve(group, served, SHARED);
-            List<Connection<Client>> clients = connect(port(server), n, 1);
+            List<Connection<Collector>> clients = connect(port(server), n, 1);
             Map<EventLoop, Integer> perLoop = served.perLoop();
             assertEquals(2, perLoop.size(), "64 connections hashed over 2 listeners reach both: " + perLoop);
             closeAll(clients);
@@ -289,7 +257,7 @@ class LoopGroupTest extends BackendTest {
             Served served = new Served(12);
             Server server = serve(group, served, ONE_ACCEPTOR);
             assertEquals(1, server.addresses().size(), "one listener");
-            List<Connection<Client>> clients = connect(port(server), 12, 1);
+            List<Connection<Collector>> clients = connect(port(server), 12, 1);
             Map<EventLoop, Integer> expected = new HashMap<>();
             group.loops().forEach(l -> expected.put(l, 4));
             assertEquals(expected, served.perLoop());
@@ -305,8 +273,8 @@ class LoopGroupTest extends BackendTest {
             List<Thread> groupThreads = threadsOf(group);
             Served served = new Served(n);
             Server server = serve(group, served, reusePort ? SHARED : ONE_ACCEPTOR);
-            List<Connection<Client>> clients = connect(port(server), n, 3);
-            for (Connection<Client> c : clients) {
+            List<Connection<Collector>> clients = connect(port(server), n, 3);
+            for (Connection<Collector> c : clients) {
                 c.transport().write("abc".getBytes());
                 guarded(c.protocol().received);
             }
@@ -330,7 +298,7 @@ class LoopGroupTest extends BackendTest {
         int size = 100 * 1024;
         try (LoopGroup group = new LoopGroup(2)) {
             Server server = serve(group, new Served(n), reusePort ? SHARED : ONE_ACCEPTOR);
-            List<Connection<Client>> clients = connect(port(server), n, size);
+            List<Connection<Collector>> clients = connect(port(server), n, size);
             for (int i = 0; i < n; i++) {
                 clients.get(i).transport().write(randomBytes(size, i));
             }
@@ -355,10 +323,10 @@ class LoopGroupTest extends BackendTest {
                     ? List.of("0:0:0:0:0:0:0:1", "0:0:0:0:0:0:0:1", "127.0.0.1", "127.0.0.1")
                     : List.of("0:0:0:0:0:0:0:1", "127.0.0.1");
             assertEquals(expected, hosts, "each address in resolved order, one listener per loop with reusePort");
-            List<Connection<Client>> clients = new ArrayList<>();
+            List<Connection<Collector>> clients = new ArrayList<>();
             for (SocketAddress address : List.of(server.addresses().get(0), server.addresses().get(hosts.size() - 1))) {
                 InetSocketAddress at = (InetSocketAddress) address;
-                clients.add(guarded(loop.createConnection(() -> new Client(loop, 0), at.getHostString(), at.getPort(),
+                clients.add(guarded(loop.createConnection(() -> new Collector(loop, 0), at.getHostString(), at.getPort(),
                         ONE_ACCEPTOR)));
             }
             assertTrue(served.made.await(30, TimeUnit.SECONDS), "both addresses accepted a connection");
@@ -430,12 +398,12 @@ class LoopGroupTest extends BackendTest {
             Served served = new Served(4);
             Server server = serve(group, served, reusePort ? SHARED : ONE_ACCEPTOR);
             int port = port(server);
-            List<Connection<Client>> live = connect(port, 4, 5);
+            List<Connection<Collector>> live = connect(port, 4, 5);
             served.perLoop();
             server.close();
             assertFalse(server.isServing());
             assertEquals(List.of(), server.addresses());
-            for (Connection<Client> c : live) {
+            for (Connection<Collector> c : live) {
                 c.transport().write("still".getBytes());
                 assertEquals("still", new String(guarded(c.protocol().received)));
             }
@@ -443,7 +411,7 @@ class LoopGroupTest extends BackendTest {
             assertFalse(gone.isDone(), "live connections keep waitClosed pending");
             closeAll(live);
             gone.get(30, TimeUnit.SECONDS);
-            LoopFuture<Connection<Client>> refused = loop.createConnection(() -> new Client(loop, 1), "127.0.0.1", port, ONE_ACCEPTOR);
+            LoopFuture<Connection<Collector>> refused = loop.createConnection(() -> new Collector(loop, 1), "127.0.0.1", port, ONE_ACCEPTOR);
             CompletionException e = assertThrows(CompletionException.class, () -> loop.runUntilComplete(refused));
             assertTrue(e.getCause() instanceof ConnectException, String.valueOf(e.getCause()));
         }
@@ -507,10 +475,10 @@ class LoopGroupTest extends BackendTest {
         List<Thread> threads = threadsOf(group);
         Server shared = serve(group, new Served(0), SHARED);
         Server handedOut = serve(group, new Served(0), ONE_ACCEPTOR);
-        List<Connection<Client>> clients = new ArrayList<>(connect(port(shared), 6, 1));
+        List<Connection<Collector>> clients = new ArrayList<>(connect(port(shared), 6, 1));
         clients.addAll(connect(port(handedOut), 6, 1));
         group.close();
-        for (Connection<Client> c : clients) {
+        for (Connection<Collector> c : clients) {
             guarded(c.protocol().lost);
         }
         group.loops().forEach(l -> assertTrue(l.isClosed()));
@@ -583,11 +551,11 @@ class LoopGroupTest extends BackendTest {
             assertEquals("protocolFactory", assertThrows(NullPointerException.class,
                     () -> group.createServer(null, "127.0.0.1", 0, SHARED)).getMessage());
             assertEquals("options", assertThrows(NullPointerException.class,
-                    () -> group.createServer(() -> new Client(loop, 1), "127.0.0.1", 0, null)).getMessage());
+                    () -> group.createServer(() -> new Collector(loop, 1), "127.0.0.1", 0, null)).getMessage());
             assertEquals("handler", assertThrows(NullPointerException.class,
                     () -> group.startServer(null, "127.0.0.1", 0, SHARED)).getMessage());
             IllegalArgumentException port = assertThrows(IllegalArgumentException.class,
-                    () -> group.createServer(() -> new Client(loop, 1), "127.0.0.1", 70000, SHARED));
+                    () -> group.createServer(() -> new Collector(loop, 1), "127.0.0.1", 70000, SHARED));
             assertTrue(port.getMessage().contains("70000"), port.getMessage());
         }
     }
@@ -614,7 +582,7 @@ class LoopGroupTest extends BackendTest {
         try (LoopGroup group = new LoopGroup(2)) {
             Served served = new Served(2);
             Server server = serve(group, served, ONE_ACCEPTOR);
-            List<Connection<Client>> clients = connect(port(server), 2, 1);
+            List<Connection<Collector>> clients = connect(port(server), 2, 1);
             assertEquals(2, served.perLoop().size(), "one connection on each loop");
             server.close();
             LoopFuture<Void> gone = server.waitClosed();

@@ -65,35 +65,6 @@ class ReceivedViewTest extends BackendTest {
         }
     }
 
-    /** Collects what arrives until {@code expected} bytes are in. */
-    static final class Collector implements Protocol {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final LoopFuture<byte[]> received;
-        final int expected;
-
-        Collector(dev.evloop.EventLoop loop, int expected) {
-            this.received = loop.createFuture();
-            this.expected = expected;
-        }
-
-        @Override
-        public void dataReceived(ByteBuffer data) {
-            byte[] chunk = new byte[data.remaining()];
-            data.get(chunk);
-            bytes.write(chunk, 0, chunk.length);
-            if (bytes.size() >= expected && !received.isDone()) {
-                received.setResult(bytes.toByteArray());
-            }
-        }
-
-        @Override
-        public void connectionLost(Throwable cause) {
-            if (!received.isDone()) {
-                received.setResult(bytes.toByteArray());
-            }
-        }
-    }
-
     /**
      * The channel's allocator, counting the buffers evloop's transport classes ask for: the copies
      * a transport makes of what it is given (receive buffers, which the channel's read loop asks

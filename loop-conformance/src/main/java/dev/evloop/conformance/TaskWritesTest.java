@@ -85,7 +85,7 @@ class TaskWritesTest extends BackendTest {
     }
 
     /** A client connection and the server-side collector of what it sends. */
-    private record Link(Server server, LoopFuture<TcpTest.Collector> peer, Connection<FlowRecorder> client) {
+    private record Link(Server server, LoopFuture<Collector> peer, Connection<FlowRecorder> client) {
         Transport transport() {
             return client.transport();
         }
@@ -97,9 +97,9 @@ class TaskWritesTest extends BackendTest {
 
     /** A connection whose peer collects what arrives: {@code expected} bytes, or all of it until the close. */
     private Link link(int expected) {
-        LoopFuture<TcpTest.Collector> peer = loop.createFuture();
+        LoopFuture<Collector> peer = loop.createFuture();
         Server server = loop.runUntilComplete(loop.createServer(() -> {
-            TcpTest.Collector collector = new TcpTest.Collector(loop, expected);
+            Collector collector = new Collector(loop, expected);
             peer.setResult(collector);
             return collector;
         }, "127.0.0.1", 0, OPTIONS));

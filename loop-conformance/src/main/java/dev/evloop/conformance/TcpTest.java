@@ -95,46 +95,6 @@ class TcpTest extends BackendTest {
         }
     }
 
-    /** Collects what arrives; {@link #received} completes at {@code expected} bytes or on loss. */
-    static class Collector implements Protocol {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final LoopFuture<byte[]> received;
-        final LoopFuture<Throwable> lost;
-        final int expected;
-        Transport transport;
-        int lostCalls;
-
-        Collector(dev.evloop.EventLoop loop, int expected) {
-            this.received = loop.createFuture();
-            this.lost = loop.createFuture();
-            this.expected = expected;
-        }
-
-        @Override
-        public void connectionMade(Transport t) {
-            transport = t;
-        }
-
-        @Override
-        public void dataReceived(ByteBuffer data) {
-            byte[] chunk = new byte[data.remaining()];
-            data.get(chunk);
-            bytes.write(chunk, 0, chunk.length);
-            if (bytes.size() >= expected && !received.isDone()) {
-                received.setResult(bytes.toByteArray());
-            }
-        }
-
-        @Override
-        public void connectionLost(Throwable cause) {
-            lostCalls++;
-            if (!received.isDone()) {
-                received.setResult(bytes.toByteArray());
-            }
-            lost.setResult(cause);
-        }
-    }
-
     private Server serve(Supplier<? extends BaseProtocol> factory) {
         return loop.runUntilComplete(loop.createServer(factory, "127.0.0.1", 0, OPTIONS));
     }

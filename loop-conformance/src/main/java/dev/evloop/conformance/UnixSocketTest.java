@@ -22,7 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.evloop.conformance.TcpTest.Collector;
 import dev.evloop.conformance.TcpTest.Echo;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
