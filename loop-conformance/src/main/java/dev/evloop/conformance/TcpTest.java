@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -186,6 +187,18 @@ class TcpTest extends BackendTest {
         assertTrue(c.protocol().transport == c.transport());
         assertEquals(new InetSocketAddress("127.0.0.1", port(server)), c.transport().remoteAddress());
         c.transport().close();
+        server.close();
+    }
+
+    @Test
+    void aProtocolFactoryThatThrowsFailsTheConnectionWithWhatItThrew() {
+        Server server = serve(Echo::new);
+        IllegalStateException thrown = new IllegalStateException("no protocol today");
+        Supplier<Protocol> failing = () -> {
+            throw thrown;
+        };
+        LoopFuture<Connection<Protocol>> f = loop.createConnection(failing, "127.0.0.1", port(server), OPTIONS);
+        assertSame(thrown, assertThrows(IllegalStateException.class, () -> loop.runUntilComplete(f)));
         server.close();
     }
 

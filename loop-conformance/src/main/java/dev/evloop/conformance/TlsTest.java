@@ -297,10 +297,11 @@ class TlsTest extends BackendTest {
     }
 
     @Test
-    void aConnectionWhoseContextCannotMakeAnEngineFailsRatherThanHangs() {
+    void aConnectionWhoseContextCannotMakeAnEngineFailsWithTheContextsError() {
         Server server = serve(Echo::new, SERVER_TLS);
         Throwable error = failure(connect(server, 1, "localhost", SocketOptions.defaults().ssl(engineless(CLIENT))));
-        assertNotNull(error);
+        assertInstanceOf(IllegalStateException.class, error);
+        assertEquals("this context makes no engine", error.getMessage());
         closeAndWait(server);
     }
 

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -111,6 +112,18 @@ class UnixSocketTest extends BackendTest {
         byte[] data = new byte[n];
         new Random(seed).nextBytes(data);
         return data;
+    }
+
+    @Test
+    void aProtocolFactoryThatThrowsFailsTheConnectionWithWhatItThrew() {
+        Server server = serve(Echo::new);
+        IllegalStateException thrown = new IllegalStateException("no protocol today");
+        Supplier<Protocol> failing = () -> {
+            throw thrown;
+        };
+        LoopFuture<Connection<Protocol>> f = loop.createUnixConnection(failing, socket(), OPTIONS);
+        assertSame(thrown, assertThrows(IllegalStateException.class, () -> loop.runUntilComplete(f)));
+        server.close();
     }
 
     @Test

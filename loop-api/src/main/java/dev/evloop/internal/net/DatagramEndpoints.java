@@ -9,7 +9,6 @@ import dev.evloop.spi.LoopBackend;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DatagramChannel;
@@ -105,13 +104,14 @@ public final class DatagramEndpoints {
             setUnchecked(bootstrap, e.getKey(), e.getValue());
         }
         UdpTransport[] transport = new UdpTransport[1];
-        bootstrap.handler(new ChannelInitializer<>() {
+        ClientInitializer init = new ClientInitializer() {
             @Override
-            protected void initChannel(Channel ch) {
+            void setUp(Channel ch) {
                 transport[0] = new UdpTransport(loop, (DatagramChannel) ch, protocol, remote);
                 ch.pipeline().addLast(transport[0]);
             }
-        });
+        };
+        bootstrap.handler(init);
         ChannelFuture opened;
         try {
             if (remote == null) {
@@ -130,6 +130,9 @@ public final class DatagramEndpoints {
                 if (transport[0] != null) {
                     transport[0].abort();
                 }
+            } else if (init.failure() != null) {
+                opened.channel().close();
+                result.setException(init.failure());
             } else if (f.isSuccess()) {
                 transport[0].connectionMade();
                 result.setResult(new DatagramEndpoint<>(transport[0], protocol));

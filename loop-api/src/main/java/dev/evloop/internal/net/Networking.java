@@ -196,9 +196,9 @@ public final class Networking {
         P[] protocol = (P[]) new BaseProtocol[1];
         StreamTransport[] transport = new StreamTransport[1];
         InetSocketAddress address = addresses.get(index);
-        bootstrap.handler(new ChannelInitializer<>() {
+        ClientInitializer init = new ClientInitializer() {
             @Override
-            protected void initChannel(Channel ch) {
+            void setUp(Channel ch) {
                 if (options.ssl() != null) {
                     ch.pipeline().addLast(TlsHandlers.client(options.ssl(), ch, peerHost, address.getPort(),
                             options.sslHandshakeTimeout()));
@@ -207,7 +207,8 @@ public final class Networking {
                 transport[0] = new StreamTransport(loop, ch, protocol[0], null);
                 ch.pipeline().addLast(transport[0]);
             }
-        });
+        };
+        bootstrap.handler(init);
         int connectTimeoutMillis = LoopDeadlines.takeConnectTimeout(bootstrap, options);
         ChannelFuture connect = options.localAddress() == null
                 ? bootstrap.connect(address)
@@ -216,6 +217,9 @@ public final class Networking {
         connect.addListener(f -> {
             if (result.isDone()) {
                 connect.channel().close(); // the caller cancelled meanwhile
+            } else if (init.failure() != null) { // ours, not the address's: no other address is tried
+                connect.channel().close();
+                result.setException(init.failure());
             } else if (f.isSuccess()) {
                 connected(connect.channel(), new Connection<>(transport[0], protocol[0]), options, result);
             } else if (index + 1 < addresses.size()) {

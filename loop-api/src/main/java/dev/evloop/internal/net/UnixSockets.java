@@ -139,21 +139,25 @@ public final class UnixSockets {
         @SuppressWarnings("unchecked")
         P[] protocol = (P[]) new BaseProtocol[1];
         StreamTransport[] transport = new StreamTransport[1];
-        bootstrap.handler(new ChannelInitializer<>() {
+        ClientInitializer init = new ClientInitializer() {
             @Override
-            protected void initChannel(Channel ch) {
+            void setUp(Channel ch) {
                 protocol[0] = factory.get();
                 transport[0] = new StreamTransport(loop, ch, protocol[0], null);
                 markPeerEofCloses(transport[0]);
                 ch.pipeline().addLast(transport[0]);
             }
-        });
+        };
+        bootstrap.handler(init);
         int connectTimeoutMillis = LoopDeadlines.takeConnectTimeout(bootstrap, options);
         ChannelFuture connect = bootstrap.connect(address);
         LoopDeadlines.connect(loop, connect, connectTimeoutMillis, address);
         connect.addListener(f -> {
             if (result.isDone()) {
                 connect.channel().close(); // the caller cancelled meanwhile
+            } else if (init.failure() != null) {
+                connect.channel().close();
+                result.setException(init.failure());
             } else if (f.isSuccess()) {
                 result.setResult(new Connection<>(transport[0], protocol[0]));
             } else {
