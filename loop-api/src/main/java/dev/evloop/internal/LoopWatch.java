@@ -161,11 +161,16 @@ final class LoopWatch {
                 } else {
                     observer.callbackEnded(loop, handle, tookNanos);
                 }
-                if (slow) {
-                    observer.slowCallback(loop, handle, tookNanos);
-                }
             } catch (Throwable t) {
                 failed(step != null ? "taskStepEnded" : "callbackEnded", t);
+            }
+            // Apart from the end's hook: one hook that throws must not silence another.
+            if (slow) {
+                try {
+                    observer.slowCallback(loop, handle, tookNanos);
+                } catch (Throwable t) {
+                    failed("slowCallback", t);
+                }
             }
         }
     }

@@ -145,6 +145,30 @@ class LoopObserverTest extends BackendTest {
     }
 
     @Test
+    void aSlowCallbackIsHeardEvenWhenTheObserversCallbackEndedThrows() {
+        List<String> heard = new ArrayList<>();
+        List<ExceptionContext> reported = new ArrayList<>();
+        loop.setExceptionHandler((l, context) -> reported.add(context));
+        loop.setSlowCallbackDuration(Duration.ofMillis(20));
+        loop.setObserver(new LoopObserver() {
+            @Override
+            public void callbackEnded(EventLoop loop, Handle handle, long tookNanos) {
+                throw new IllegalStateException("observer broke");
+            }
+
+            @Override
+            public void slowCallback(EventLoop loop, Handle handle, long tookNanos) {
+                heard.add("slow " + handle);
+            }
+        });
+        loop.callSoon(new Named("sleepy", () -> ThreadsafeTest.sleepQuietly(40)));
+        loop.runOnce();
+        assertEquals(List.of("slow <Handle sleepy>"), heard);
+        assertEquals(List.of("Exception in LoopObserver.callbackEnded"),
+                reported.stream().map(ExceptionContext::message).toList());
+    }
+
+    @Test
     void aRemovedObserverHearsNothingMore() {
         Recorder recorder = new Recorder();
         loop.setObserver(recorder);
