@@ -19,6 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,6 +95,44 @@ class StallWatchdogTest extends BackendTest {
             List<String> ends = log.lines().stream().filter(l -> l.contains("Stall ended")).toList();
             assertEquals(1, ends.size(), log.lines()::toString);
             assertTrue(ends.get(0).matches("(?s).*for \\d+\\.\\d{3} s in total.*"), ends.get(0));
+        }
+    }
+
+    @Test
+    void aStallThatEndsWhileItIsBeingReportedEndsUnderItsOwnNameNotTheNextCallbacks() {
+        loop.setStallThreshold(THRESHOLD);
+        AtomicBoolean reporting = new AtomicBoolean();
+        AtomicBoolean nextStarted = new AtomicBoolean();
+        // Holds the watchdog inside its report until the loop has moved on to the next callback.
+        Handler slowLog = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getMessage().startsWith("Stall: ")) {
+                    reporting.set(true);
+                    awaitFlag(nextStarted);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger watchdogLogger = Logger.getLogger("dev.evloop.watchdog");
+        try (LogCapture log = LogCapture.watchdog()) {
+            watchdogLogger.addHandler(slowLog);
+            loop.callSoon(new Named("the stalled callback", () -> awaitFlag(reporting)));
+            loop.callSoon(new Named("the next callback", () -> nextStarted.set(true)));
+            loop.runOnce();
+            reportsOnceEnded(log);
+            List<String> ends = log.lines().stream().filter(l -> l.contains("Stall ended")).toList();
+            assertEquals(1, ends.size(), log.lines()::toString);
+            assertTrue(ends.get(0).contains("the stalled callback"), ends.get(0));
+        } finally {
+            watchdogLogger.removeHandler(slowLog);
         }
     }
 
@@ -189,6 +231,27 @@ class StallWatchdogTest extends BackendTest {
             } else {
                 System.setProperty("loop.watchdog", old);
             }
+        }
+    }
+
+    /** Waits until another thread sets the flag, within {@link #GUARD}. */
+    private static void awaitFlag(AtomicBoolean flag) {
+        long deadline = System.nanoTime() + GUARD.toNanos();
+        while (!flag.get() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** A callback with a name, as a user would give one to find it in the watchdog's reports. */
+    private record Named(String name, Runnable body) implements Runnable {
+        @Override
+        public void run() {
+            body.run();
+        }
+
+        @Override
+        public String toString() {
+            return name;
         }
     }
 
