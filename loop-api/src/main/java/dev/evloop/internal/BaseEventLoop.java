@@ -172,7 +172,7 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
         this.watchers = new FdWatchers(this, backend);
         this.unixSockets = new UnixSockets(this, backend, networking);
         this.datagrams = new DatagramEndpoints(this, backend, networking);
-        this.io = new ManualIoEventLoop(null, null, backend.ioHandlerFactory());
+        this.io = new ManualIoEventLoop(null, null, WatchedIoHandler.factory(backend.ioHandlerFactory(), this));
         if (virtualTime != null) {
             virtualTime.bind(this); // after every step that can fail: a loop that failed to build leaves the clock free
         }
@@ -1271,6 +1271,11 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
     /** Installs what watches this loop now; {@code null} when nothing does. */
     void installWatch(LoopWatch watch) {
         this.watch = watch;
+    }
+
+    /** What watches the iteration under way, or {@code null}; read on the loop thread, during the poll. */
+    LoopWatch watchOfIteration() {
+        return iterationWatch;
     }
 
     /** The thread running the loop, or {@code null}; for the stall watchdog. */

@@ -48,6 +48,21 @@ final class LoopWatch {
         return observer != null || stall != null || jfrSlow;
     }
 
+    /** Whether the poll's I/O callbacks are watched: the stall watchdog sees them as one callback. */
+    boolean watchesIoCallbacks() {
+        return stall != null;
+    }
+
+    /** On the loop thread: the poll has waited and starts running the I/O callbacks it found. */
+    void ioCallbacksStarted(long now) {
+        stall.begin(StallWatchdog.IO_CALLBACKS, now);
+    }
+
+    /** On the loop thread: the poll's I/O callbacks have run. */
+    void ioCallbacksEnded(long now) {
+        stall.end(now);
+    }
+
     /** Whether the observer wants a handle for each callback. */
     boolean wantsHandles() {
         return observer != null;

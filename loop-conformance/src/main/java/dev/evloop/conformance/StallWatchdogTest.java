@@ -1,6 +1,11 @@
 package dev.evloop.conformance;
 
 import dev.evloop.Async;
+import dev.evloop.LoopFuture;
+import dev.evloop.net.Protocol;
+import dev.evloop.net.Server;
+import dev.evloop.net.SocketOptions;
+import dev.evloop.streams.Streams;
 import dev.evloop.EventLoop;
 import dev.evloop.EventLoops;
 import dev.evloop.Task;
@@ -15,6 +20,8 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,6 +102,46 @@ class StallWatchdogTest extends BackendTest {
             List<String> ends = log.lines().stream().filter(l -> l.contains("Stall ended")).toList();
             assertEquals(1, ends.size(), log.lines()::toString);
             assertTrue(ends.get(0).matches("(?s).*for \\d+\\.\\d{3} s in total.*"), ends.get(0));
+        }
+    }
+
+    @Test
+    void aProtocolCallbackThatBusyWaitsIsReportedNamingItsFrame() {
+        LoopFuture<Void> received = loop.createFuture();
+        Server server = loop.runUntilComplete(loop.createServer(() -> new Protocol() {
+            @Override
+            public void dataReceived(ByteBuffer data) {
+                spinFor(STALL_MILLIS);
+                received.setResult(null);
+            }
+        }, "127.0.0.1", 0, SocketOptions.defaults()));
+        int port = ((InetSocketAddress) server.addresses().get(0)).getPort();
+        Streams client = loop.runUntilComplete(() -> Async.openConnection("127.0.0.1", port, SocketOptions.defaults()));
+        // Watched from here on, once the first connection's one-time set-up is behind.
+        loop.setStallThreshold(THRESHOLD);
+        try (LogCapture log = LogCapture.watchdog()) {
+            client.writer().write(new byte[] {1});
+            loop.runUntilComplete(received);
+            List<String> reports = reportsOnceEnded(log);
+            assertEquals(1, reports.size(), log.lines()::toString);
+            assertTrue(reports.get(0).contains("I/O callbacks"), reports.get(0));
+            assertTrue(reports.get(0).contains("StallWatchdogTest.spinFor"), reports.get(0));
+        } finally {
+            client.writer().transport().abort();
+            server.close();
+            loop.runUntilComplete(server.waitClosed());
+        }
+    }
+
+    @Test
+    void aLoopThatWaitsInThePollIsNotReported() {
+        loop.setStallThreshold(Duration.ofMillis(20));
+        try (LogCapture log = LogCapture.watchdog()) {
+            loop.runUntilComplete(() -> {
+                Async.sleep(Duration.ofMillis(200));
+                return null;
+            });
+            assertEquals(List.of(), log.lines());
         }
     }
 
