@@ -100,7 +100,10 @@ public interface LoopObserver {
     }
 
     /**
-     * A task was created (Tokio's {@code on_task_spawn}); its first step runs later.
+     * A task was created (Tokio's {@code on_task_spawn}); its first step runs later. An
+     * {@linkplain TaskFactory#eager() eager} task's first step runs at once, inside
+     * {@code createTask}, as part of whatever created it: it is not told to
+     * {@link #taskStepStarted} as a step of its own, and its time counts as its creator's.
      *
      * @param task the task
      */

@@ -6,6 +6,7 @@ import dev.evloop.ExceptionContext;
 import dev.evloop.Handle;
 import dev.evloop.LoopObserver;
 import dev.evloop.Task;
+import dev.evloop.TaskFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -103,6 +104,21 @@ class LoopObserverTest extends BackendTest {
         List<String> tasks = recorder.heard.stream().filter(h -> h.endsWith(" worker")).toList();
         assertEquals(List.of("created worker", "step worker", "stepped worker", "step worker", "done worker",
                 "stepped worker"), tasks);
+    }
+
+    @Test
+    void anEagerTasksFirstStepIsHeardAsPartOfItsCreatorsStep() {
+        Recorder recorder = new Recorder();
+        loop.setObserver(recorder);
+        Task<String> creator = loop.createTask("creator", () -> {
+            Async.currentLoop().setTaskFactory(TaskFactory.eager());
+            Task<String> eager = Async.currentLoop().createTask("eager", () -> "ok");
+            return eager.result();
+        });
+        loop.runUntilComplete(creator);
+        List<String> tasks = recorder.heard.stream().filter(h -> h.endsWith(" creator") || h.endsWith(" eager")).toList();
+        assertEquals(List.of("created creator", "step creator", "created eager", "done eager", "done creator",
+                "stepped creator"), tasks);
     }
 
     @Test
