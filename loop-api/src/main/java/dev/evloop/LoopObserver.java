@@ -27,7 +27,9 @@ package dev.evloop;
  * without an observer pays one volatile read per iteration for the possibility. An observer runs
  * on the loop thread inside the iteration, so it must be quick and must not block; an exception it
  * throws goes to the loop's exception handler and never stops the loop. A task step or callback
- * scheduled before the observer was installed may be reported as a plain callback.
+ * scheduled before the observer was installed may be reported as a plain callback. The
+ * {@code loop} each method is given is the loop everyone sees: the {@link ForwardingEventLoop}
+ * that decorates it, if one does.
  */
 public interface LoopObserver {
 

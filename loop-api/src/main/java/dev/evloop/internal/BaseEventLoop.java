@@ -1203,7 +1203,7 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
     @Override
     public void callExceptionHandler(ExceptionContext context) {
         Objects.requireNonNull(context, "context");
-        exceptions.report(this, context);
+        exceptions.report(front, context); // a handler is given the loop everyone sees, as asyncio passes self
     }
 
     @Override

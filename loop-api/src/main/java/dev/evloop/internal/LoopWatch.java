@@ -71,7 +71,7 @@ final class LoopWatch {
     void iterationStarted() {
         if (observer != null) {
             try {
-                observer.iterationStarted(loop);
+                observer.iterationStarted(loop.front());
             } catch (Throwable t) {
                 failed("iterationStarted", t);
             }
@@ -81,7 +81,7 @@ final class LoopWatch {
     void iterationEnded(int ran) {
         if (observer != null) {
             try {
-                observer.iterationEnded(loop, ran);
+                observer.iterationEnded(loop.front(), ran);
             } catch (Throwable t) {
                 failed("iterationEnded", t);
             }
@@ -92,7 +92,7 @@ final class LoopWatch {
     PollEvent beforePoll(long timeoutNanos) {
         if (observer != null) {
             try {
-                observer.beforePoll(loop, timeoutNanos);
+                observer.beforePoll(loop.front(), timeoutNanos);
             } catch (Throwable t) {
                 failed("beforePoll", t);
             }
@@ -117,7 +117,7 @@ final class LoopWatch {
         }
         if (observer != null) {
             try {
-                observer.afterPoll(loop, tookNanos, events);
+                observer.afterPoll(loop.front(), tookNanos, events);
             } catch (Throwable t) {
                 failed("afterPoll", t);
             }
@@ -135,7 +135,7 @@ final class LoopWatch {
                 if (step != null) {
                     observer.taskStepStarted(step.taskRun().task());
                 } else {
-                    observer.callbackStarted(loop, handle);
+                    observer.callbackStarted(loop.front(), handle);
                 }
             } catch (Throwable t) {
                 failed(step != null ? "taskStepStarted" : "callbackStarted", t);
@@ -174,7 +174,7 @@ final class LoopWatch {
                 if (step != null) {
                     observer.taskStepEnded(step.taskRun().task(), tookNanos);
                 } else {
-                    observer.callbackEnded(loop, handle, tookNanos);
+                    observer.callbackEnded(loop.front(), handle, tookNanos);
                 }
             } catch (Throwable t) {
                 failed(step != null ? "taskStepEnded" : "callbackEnded", t);
@@ -182,7 +182,7 @@ final class LoopWatch {
             // Apart from the end's hook: one hook that throws must not silence another.
             if (slow) {
                 try {
-                    observer.slowCallback(loop, handle, tookNanos);
+                    observer.slowCallback(loop.front(), handle, tookNanos);
                 } catch (Throwable t) {
                     failed("slowCallback", t);
                 }
