@@ -125,6 +125,8 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
     private volatile LoopWatch watch;
     /** {@link #watch} as the current iteration read it; the loop thread's own. */
     private LoopWatch iterationWatch;
+    /** The innermost eager first step running now, or null; read by the stall watchdog's thread. */
+    private volatile TaskRun eagerStep;
     private final Watching watching = new Watching(this);
     private final SignalHandlers signals = new SignalHandlers(this);
     private final FdWatchers watchers;
@@ -907,6 +909,23 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
     @Override
     public void startEagerly(Thread thread) {
         eagerStarts.start(thread);
+    }
+
+    @Override
+    public TaskRun eagerStepStarts(TaskRun run) {
+        TaskRun outer = eagerStep;
+        eagerStep = run;
+        return outer;
+    }
+
+    @Override
+    public void eagerStepEnded(TaskRun outer) {
+        eagerStep = outer;
+    }
+
+    /** The task whose eager first step runs now, inside the callback or step the loop runs, or {@code null}. */
+    TaskRun eagerStepOrNull() {
+        return eagerStep;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.evloop.internal;
 
 import dev.evloop.internal.jfr.StallEvent;
+import dev.evloop.internal.tasks.TaskRun;
 import dev.evloop.internal.tasks.TaskStep;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -151,9 +152,12 @@ final class StallWatchdog {
             }
             return;
         }
-        Thread thread = threadOf(running);
+        // A task's eager first step runs inside the step or callback that created it, and is what
+        // runs: its thread shows the blocking code, the creator's only its wait for the step.
+        TaskRun eager = loop.eagerStepOrNull();
+        Thread thread = eager != null ? eager.thread() : threadOf(running);
         StackTraceElement[] stack = thread == null ? new StackTraceElement[0] : thread.getStackTrace();
-        String what = describe(running);
+        String what = describe(running) + (eager != null ? ", in the eager first step of task " + eager.task() : "");
         String report = String.format("%s %s has blocked %s for %.3f s%s",
                 first ? "Stall:" : "Stall continues:", what, loop, elapsed / 1e9, siteOf(running)) + format(stack);
         LOG.log(System.Logger.Level.WARNING, report);

@@ -1,15 +1,16 @@
 package dev.evloop.conformance;
 
 import dev.evloop.Async;
+import dev.evloop.EventLoop;
+import dev.evloop.EventLoops;
 import dev.evloop.LoopFuture;
+import dev.evloop.Task;
+import dev.evloop.TaskFactory;
+import dev.evloop.TaskMode;
 import dev.evloop.net.Protocol;
 import dev.evloop.net.Server;
 import dev.evloop.net.SocketOptions;
 import dev.evloop.streams.Streams;
-import dev.evloop.EventLoop;
-import dev.evloop.EventLoops;
-import dev.evloop.Task;
-import dev.evloop.TaskMode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +26,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Handler;
@@ -44,11 +46,11 @@ class StallWatchdogTest extends BackendTest {
     void aCallbackThatBusyWaitsIsReportedOnceNamingItsFrame() {
         loop.setStallThreshold(THRESHOLD);
         try (LogCapture log = LogCapture.watchdog()) {
-            loop.callSoon(() -> spinFor(STALL_MILLIS));
+            loop.callSoon(() -> spinUntilReported(log));
             loop.runOnce();
             List<String> reports = reportsOnceEnded(log);
             assertEquals(1, reports.size(), log.lines()::toString);
-            assertTrue(reports.get(0).contains("StallWatchdogTest.spinFor"), reports.get(0));
+            assertTrue(reports.get(0).contains("StallWatchdogTest.spinUntilReported"), reports.get(0));
             assertTrue(reports.get(0).contains("callback <Handle"), reports.get(0));
         }
     }
@@ -93,10 +95,47 @@ class StallWatchdogTest extends BackendTest {
     }
 
     @Test
+    void anEagerTaskThatBusyWaitsInItsFirstStepIsReportedNamingItsFrame() {
+        loop.setStallThreshold(THRESHOLD);
+        try (LogCapture log = LogCapture.watchdog()) {
+            Task<Void> creator = loop.createTask("creator", () -> {
+                Async.currentLoop().setTaskFactory(TaskFactory.eager());
+                Async.currentLoop().createTask("eager-spinner", () -> {
+                    spinUntilReported(log);
+                    return null;
+                }).await();
+                return null;
+            });
+            loop.runUntilComplete(creator);
+            List<String> reports = reportsOnceEnded(log);
+            assertEquals(1, reports.size(), log.lines()::toString);
+            assertTrue(reports.get(0).contains("StallWatchdogTest.spinUntilReported"), reports.get(0));
+        }
+    }
+
+    @Test
+    void anEagerTaskStartedByACallbackThatBusyWaitsIsReportedNamingItsFrame() {
+        loop.setStallThreshold(THRESHOLD);
+        loop.setTaskFactory(TaskFactory.eager());
+        try (LogCapture log = LogCapture.watchdog()) {
+            List<Task<Void>> started = new ArrayList<>();
+            loop.callSoon(() -> started.add(loop.createTask("eager-spinner", () -> {
+                spinUntilReported(log);
+                return null;
+            })));
+            loop.runOnce();
+            loop.runUntilComplete(started.get(0));
+            List<String> reports = reportsOnceEnded(log);
+            assertEquals(1, reports.size(), log.lines()::toString);
+            assertTrue(reports.get(0).contains("StallWatchdogTest.spinUntilReported"), reports.get(0));
+        }
+    }
+
+    @Test
     void theEndOfAReportedStallIsLoggedWithItsTotal() {
         loop.setStallThreshold(THRESHOLD);
         try (LogCapture log = LogCapture.watchdog()) {
-            loop.callSoon(() -> spinFor(STALL_MILLIS));
+            loop.callSoon(() -> spinUntilReported(log));
             loop.runOnce();
             reportsOnceEnded(log);
             List<String> ends = log.lines().stream().filter(l -> l.contains("Stall ended")).toList();
@@ -108,10 +147,11 @@ class StallWatchdogTest extends BackendTest {
     @Test
     void aProtocolCallbackThatBusyWaitsIsReportedNamingItsFrame() {
         LoopFuture<Void> received = loop.createFuture();
+        List<LogCapture> capture = new ArrayList<>(); // the capture starts once the set-up is done
         Server server = loop.runUntilComplete(loop.createServer(() -> new Protocol() {
             @Override
             public void dataReceived(ByteBuffer data) {
-                spinFor(STALL_MILLIS);
+                spinUntilReported(capture.get(0));
                 received.setResult(null);
             }
         }, "127.0.0.1", 0, SocketOptions.defaults()));
@@ -120,12 +160,13 @@ class StallWatchdogTest extends BackendTest {
         // Watched from here on, once the first connection's one-time set-up is behind.
         loop.setStallThreshold(THRESHOLD);
         try (LogCapture log = LogCapture.watchdog()) {
+            capture.add(log);
             client.writer().write(new byte[] {1});
             loop.runUntilComplete(received);
             List<String> reports = reportsOnceEnded(log);
             assertEquals(1, reports.size(), log.lines()::toString);
             assertTrue(reports.get(0).contains("I/O callbacks"), reports.get(0));
-            assertTrue(reports.get(0).contains("StallWatchdogTest.spinFor"), reports.get(0));
+            assertTrue(reports.get(0).contains("StallWatchdogTest.spinUntilReported"), reports.get(0));
         } finally {
             client.writer().transport().abort();
             server.close();
@@ -299,6 +340,18 @@ class StallWatchdogTest extends BackendTest {
         @Override
         public String toString() {
             return name;
+        }
+    }
+
+    /**
+     * Holds the loop as a busy callback does until the watchdog has reported it (within
+     * {@link #GUARD}): a fixed spin could end before a loaded host's watchdog looks, and the report's
+     * stack would then miss the frame that held the loop.
+     */
+    static void spinUntilReported(LogCapture log) {
+        long deadline = System.nanoTime() + GUARD.toNanos();
+        while (log.lines().stream().noneMatch(l -> l.contains(" Stall: ")) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
         }
     }
 
