@@ -284,6 +284,16 @@ class StallWatchdogTest extends BackendTest {
     }
 
     @Test
+    void theLoopWatchdogPropertyOffKeepsTheWatchdogOffEvenInDebugMode() {
+        withProperty("off", () -> {
+            try (EventLoop watched = EventLoops.newEventLoop(backend())) {
+                watched.setDebug(true);
+                assertEquals(Duration.ZERO, watched.stallThreshold());
+            }
+        });
+    }
+
+    @Test
     void aBadLoopWatchdogPropertyIsAnErrorNamingIt() {
         withProperty("soon", () -> {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
