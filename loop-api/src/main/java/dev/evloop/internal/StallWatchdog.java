@@ -55,8 +55,8 @@ final class StallWatchdog {
 
     /**
      * What runs while the poll runs the I/O callbacks it found (protocols, transports, fd readers
-     * and writers): they run straight from the poll, one after another, so a stall
-     * there names them together and the loop thread's stack names the one that blocks.
+     * and writers): they run straight from the poll, one after another, so a stall there names
+     * them together and the loop thread's stack names the one that blocks.
      */
     static final Object IO_CALLBACKS = new Object() {
         @Override
