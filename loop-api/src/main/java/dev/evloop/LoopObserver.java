@@ -95,7 +95,9 @@ public interface LoopObserver {
      * asyncio's debug-mode warning "Executing ... took ... seconds", here in any mode.
      *
      * @param loop      the loop
-     * @param handle    the callback's handle; for a task step, a handle named after the step
+     * @param handle    the callback's handle; for a task step, a handle named after the step; for
+     *                  the I/O callbacks a poll runs (protocols, transports, fd readers and
+     *                  writers), which run straight from the poll, one handle naming them together
      * @param tookNanos how long it ran
      */
     default void slowCallback(EventLoop loop, Handle handle, long tookNanos) {

@@ -125,6 +125,12 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
     private volatile LoopWatch watch;
     /** {@link #watch} as the current iteration read it; the loop thread's own. */
     private LoopWatch iterationWatch;
+    /** Debug mode as the iteration under way read it. */
+    private boolean iterationDebug;
+    /** While the poll's I/O callbacks are timed: their watch (or null), JFR event (or null) and start. */
+    private LoopWatch ioWatch;
+    private SlowCallbackEvent ioEvent;
+    private long ioStartedAt;
     /** The innermost eager first step running now, or null; read by the stall watchdog's thread. */
     private volatile TaskRun eagerStep;
     private final Watching watching = new Watching(this);
@@ -483,6 +489,8 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
     private int iterate(boolean block, boolean mayDeferPoll) {
         LoopWatch w = watch;
         iterationWatch = w;
+        boolean debugging = debug.enabled();
+        iterationDebug = debugging;
         if (w != null) {
             w.iterationStarted();
         }
@@ -499,7 +507,6 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
             timers.moveDue(poll(block), ready);
         }
 
-        boolean debugging = debug.enabled();
         LoopWatch callbacksWatch = w != null && w.watchesCallbacks() ? w : null;
         int ran = 0;
         for (int n = ready.size(); n > 0; n--) {
@@ -1292,9 +1299,38 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
         this.watch = watch;
     }
 
-    /** What watches the iteration under way, or {@code null}; read on the loop thread, during the poll. */
-    LoopWatch watchOfIteration() {
-        return iterationWatch;
+    /**
+     * The poll has waited and starts running the I/O callbacks it found (told by
+     * {@link WatchedIoHandler}); returns whether they are timed, as the ready queue's callbacks
+     * are: while callbacks are watched, or in debug mode. {@link #ioCallbacksEnded} follows.
+     */
+    boolean ioCallbacksStarted() {
+        LoopWatch w = iterationWatch;
+        LoopWatch watching = w != null && w.watchesCallbacks() ? w : null;
+        if (watching == null && !iterationDebug) {
+            return false;
+        }
+        long now = System.nanoTime();
+        ioWatch = watching;
+        ioStartedAt = now;
+        ioEvent = watching != null ? watching.ioCallbacksStarted(now) : null;
+        return true;
+    }
+
+    /** The I/O callbacks timed since {@link #ioCallbacksStarted} have run. */
+    void ioCallbacksEnded() {
+        long now = System.nanoTime();
+        long took = now - ioStartedAt;
+        boolean slow = debug.isSlow(took);
+        LoopWatch w = ioWatch;
+        if (w != null) {
+            ioWatch = null;
+            w.ioCallbacksEnded(now, took, slow, ioEvent);
+            ioEvent = null;
+        }
+        if (slow && iterationDebug) {
+            DebugMode.warnSlow(IoCallbacks.HANDLE, null, took);
+        }
     }
 
     /** The thread running the loop, or {@code null}; for the stall watchdog. */

@@ -48,21 +48,6 @@ final class LoopWatch {
         return observer != null || stall != null || jfrSlow;
     }
 
-    /** Whether the poll's I/O callbacks are watched: the stall watchdog sees them as one callback. */
-    boolean watchesIoCallbacks() {
-        return stall != null;
-    }
-
-    /** On the loop thread: the poll has waited and starts running the I/O callbacks it found. */
-    void ioCallbacksStarted(long now) {
-        stall.begin(StallWatchdog.IO_CALLBACKS, now);
-    }
-
-    /** On the loop thread: the poll's I/O callbacks have run. */
-    void ioCallbacksEnded(long now) {
-        stall.end(now);
-    }
-
     /** Whether the observer wants a handle for each callback. */
     boolean wantsHandles() {
         return observer != null;
@@ -186,6 +171,44 @@ final class LoopWatch {
                 } catch (Throwable t) {
                     failed("slowCallback", t);
                 }
+            }
+        }
+    }
+
+    /**
+     * On the loop thread: the poll has waited and starts running the I/O callbacks it found.
+     * Returns the JFR event to end after them, or {@code null}.
+     */
+    SlowCallbackEvent ioCallbacksStarted(long now) {
+        if (stall != null) {
+            stall.begin(IoCallbacks.HANDLE, now);
+        }
+        if (!jfrSlow) {
+            return null;
+        }
+        SlowCallbackEvent event = new SlowCallbackEvent();
+        event.begin();
+        return event;
+    }
+
+    /** On the loop thread: the poll's I/O callbacks ran for {@code tookNanos}; {@code slow} says if that is slow. */
+    void ioCallbacksEnded(long now, long tookNanos, boolean slow, SlowCallbackEvent event) {
+        if (stall != null) {
+            stall.end(now);
+        }
+        if (event != null) {
+            event.end();
+            if (event.shouldCommit()) {
+                event.loop = loop.toString();
+                event.callback = IoCallbacks.HANDLE.toString();
+                event.commit();
+            }
+        }
+        if (observer != null && slow) {
+            try {
+                observer.slowCallback(loop.front(), IoCallbacks.HANDLE, tookNanos);
+            } catch (Throwable t) {
+                failed("slowCallback", t);
             }
         }
     }

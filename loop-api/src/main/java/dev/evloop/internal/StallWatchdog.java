@@ -53,18 +53,6 @@ final class StallWatchdog {
         CHECKER.setRemoveOnCancelPolicy(true);
     }
 
-    /**
-     * What runs while the poll runs the I/O callbacks it found (protocols, transports, fd readers
-     * and writers): they run straight from the poll, one after another, so a stall there names
-     * them together and the loop thread's stack names the one that blocks.
-     */
-    static final Object IO_CALLBACKS = new Object() {
-        @Override
-        public String toString() {
-            return "I/O callbacks of the poll (protocols, transports, fd readers and writers)";
-        }
-    };
-
     private final BaseEventLoop loop;
     private final long thresholdNanos;
     private final ScheduledFuture<?> checks;
@@ -186,8 +174,8 @@ final class StallWatchdog {
         if (running instanceof TaskStep step) {
             return "task " + step.taskRun().task();
         }
-        if (running == IO_CALLBACKS) {
-            return running.toString();
+        if (running == IoCallbacks.HANDLE) {
+            return IoCallbacks.DESCRIPTION;
         }
         if (running instanceof CallbackHandle handle) {
             return "callback " + handle;

@@ -11,7 +11,8 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
  * A backend's Netty {@link IoHandler} seen through a context that tells the loop when the poll
  * runs its I/O callbacks (protocols, transports, fd readers and writers), which run straight
  * from the poll rather than from the ready queue, so that the stall watchdog sees a callback that
- * blocks there as it sees one in the ready queue.
+ * blocks there as it sees one in the ready queue, and debug mode, the observer and JFR hear of
+ * slow ones as they hear of slow callbacks (as asyncio's debug mode does of its I/O handles).
  *
  * <p>Netty's handlers (NIO, epoll, io_uring, kqueue) ask {@link #shouldReportActiveIoTime()} once
  * they have waited and are about to process what they found, and call
@@ -27,8 +28,8 @@ final class WatchedIoHandler implements IoHandler, IoHandlerContext {
     private IoHandlerContext context;
     /** Whether the loop's own context asked for the active time of the poll under way. */
     private boolean contextReports;
-    /** The watch told of the I/O callbacks under way, or {@code null}. */
-    private LoopWatch dispatching;
+    /** Whether the loop times the I/O callbacks under way. */
+    private boolean timing;
 
     private WatchedIoHandler(IoHandler handler, BaseEventLoop loop) {
         this.handler = handler;
@@ -78,12 +79,10 @@ final class WatchedIoHandler implements IoHandler, IoHandlerContext {
     @Override
     public boolean shouldReportActiveIoTime() {
         contextReports = context.shouldReportActiveIoTime();
-        LoopWatch watch = loop.watchOfIteration();
-        if (watch == null || !watch.watchesIoCallbacks()) {
+        if (!loop.ioCallbacksStarted()) {
             return contextReports;
         }
-        dispatching = watch;
-        watch.ioCallbacksStarted(System.nanoTime());
+        timing = true;
         return true;
     }
 
@@ -96,10 +95,9 @@ final class WatchedIoHandler implements IoHandler, IoHandlerContext {
     }
 
     private void ioCallbacksEnded() {
-        LoopWatch watch = dispatching;
-        if (watch != null) {
-            dispatching = null;
-            watch.ioCallbacksEnded(System.nanoTime());
+        if (timing) {
+            timing = false;
+            loop.ioCallbacksEnded();
         }
     }
 

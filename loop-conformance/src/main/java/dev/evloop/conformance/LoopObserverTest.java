@@ -143,6 +143,18 @@ class LoopObserverTest extends BackendTest {
     }
 
     @Test
+    void aSlowProtocolCallbackIsHeardAsTheIoCallbacksOfThePoll() {
+        try (DebugModeTest.SlowServer slow = new DebugModeTest.SlowServer(loop, 40)) {
+            Recorder recorder = new Recorder();
+            loop.setObserver(recorder);
+            loop.setSlowCallbackDuration(Duration.ofMillis(20));
+            slow.sendOneByte();
+            List<String> heard = recorder.heard.stream().filter(h -> h.startsWith("slow <Handle I/O callbacks")).toList();
+            assertEquals(1, heard.size(), recorder.heard::toString);
+        }
+    }
+
+    @Test
     void anObserverThatThrowsIsReportedAndTheLoopGoesOn() {
         List<ExceptionContext> reported = new ArrayList<>();
         loop.setExceptionHandler((l, context) -> reported.add(context));
