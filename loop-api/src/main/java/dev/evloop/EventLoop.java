@@ -925,7 +925,8 @@ public interface EventLoop extends AutoCloseable {
      * {@code System.Logger} {@code "dev.evloop.watchdog"}) each callback or task step that has held
      * the loop longer than {@code threshold}: the loop, the callback or task (with where it was made,
      * in debug mode), how long so far, and the stack of the code that runs, which names the blocking
-     * call. It logs again at 4, 16, 64... times the threshold while the stall lasts, and once when
+     * call. The I/O callbacks a poll runs (protocols, transports, fd readers and writers) are
+     * watched together, as one: the stack names the one that blocks. It logs again at 4, 16, 64... times the threshold while the stall lasts, and once when
      * it ends, with the total. {@code Duration.ZERO} turns it off. Without a call, the system
      * property {@code loop.watchdog} (such as {@code -Dloop.watchdog=200ms}) decides for new loops,
      * else debug mode turns it on at one second. Safe from any thread. Vert.x's blocked-thread

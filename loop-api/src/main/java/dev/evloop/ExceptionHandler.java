@@ -20,7 +20,7 @@ public interface ExceptionHandler {
     /**
      * Handles one error.
      *
-     * @param loop    the loop that caught it
+     * @param loop    the loop that caught it: the {@link ForwardingEventLoop} that decorates it, if one does
      * @param context what happened: a message, usually an exception, and the objects involved
      */
     void handle(EventLoop loop, ExceptionContext context);

@@ -27,7 +27,9 @@ package dev.evloop;
  * without an observer pays one volatile read per iteration for the possibility. An observer runs
  * on the loop thread inside the iteration, so it must be quick and must not block; an exception it
  * throws goes to the loop's exception handler and never stops the loop. A task step or callback
- * scheduled before the observer was installed may be reported as a plain callback.
+ * scheduled before the observer was installed may be reported as a plain callback. The
+ * {@code loop} each method is given is the loop everyone sees: the {@link ForwardingEventLoop}
+ * that decorates it, if one does.
  */
 public interface LoopObserver {
 
@@ -93,14 +95,19 @@ public interface LoopObserver {
      * asyncio's debug-mode warning "Executing ... took ... seconds", here in any mode.
      *
      * @param loop      the loop
-     * @param handle    the callback's handle; for a task step, a handle named after the step
+     * @param handle    the callback's handle; for a task step, a handle named after the step; for
+     *                  the I/O callbacks a poll runs (protocols, transports, fd readers and
+     *                  writers), which run straight from the poll, one handle naming them together
      * @param tookNanos how long it ran
      */
     default void slowCallback(EventLoop loop, Handle handle, long tookNanos) {
     }
 
     /**
-     * A task was created (Tokio's {@code on_task_spawn}); its first step runs later.
+     * A task was created (Tokio's {@code on_task_spawn}); its first step runs later. An
+     * {@linkplain TaskFactory#eager() eager} task's first step runs at once, inside
+     * {@code createTask}, as part of whatever created it: it is not told to
+     * {@link #taskStepStarted} as a step of its own, and its time counts as its creator's.
      *
      * @param task the task
      */

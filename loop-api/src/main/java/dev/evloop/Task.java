@@ -112,7 +112,12 @@ public class Task<T> extends LoopFuture<T> {
         this.wake = run::wake;
         core.taskCreated(this, run);
         if (eagerStart && core.isRunning()) {
-            run.startEagerly(); // taskCreated made sure that the caller holds the running loop
+            TaskRun outer = core.eagerStepStarts(run);
+            try {
+                run.startEagerly(); // taskCreated made sure that the caller holds the running loop
+            } finally {
+                core.eagerStepEnded(outer);
+            }
         } else {
             run.start();
         }

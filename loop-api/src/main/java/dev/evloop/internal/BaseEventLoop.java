@@ -125,6 +125,14 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
     private volatile LoopWatch watch;
     /** {@link #watch} as the current iteration read it; the loop thread's own. */
     private LoopWatch iterationWatch;
+    /** Debug mode as the iteration under way read it. */
+    private boolean iterationDebug;
+    /** While the poll's I/O callbacks are timed: their watch (or null), JFR event (or null) and start. */
+    private LoopWatch ioWatch;
+    private SlowCallbackEvent ioEvent;
+    private long ioStartedAt;
+    /** The innermost eager first step running now, or null; read by the stall watchdog's thread. */
+    private volatile TaskRun eagerStep;
     private final Watching watching = new Watching(this);
     private final SignalHandlers signals = new SignalHandlers(this);
     private final FdWatchers watchers;
@@ -172,7 +180,7 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
         this.watchers = new FdWatchers(this, backend);
         this.unixSockets = new UnixSockets(this, backend, networking);
         this.datagrams = new DatagramEndpoints(this, backend, networking);
-        this.io = new ManualIoEventLoop(null, null, backend.ioHandlerFactory());
+        this.io = new ManualIoEventLoop(null, null, WatchedIoHandler.factory(backend.ioHandlerFactory(), this));
         if (virtualTime != null) {
             virtualTime.bind(this); // after every step that can fail: a loop that failed to build leaves the clock free
         }
@@ -481,6 +489,8 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
     private int iterate(boolean block, boolean mayDeferPoll) {
         LoopWatch w = watch;
         iterationWatch = w;
+        boolean debugging = debug.enabled();
+        iterationDebug = debugging;
         if (w != null) {
             w.iterationStarted();
         }
@@ -497,7 +507,6 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
             timers.moveDue(poll(block), ready);
         }
 
-        boolean debugging = debug.enabled();
         LoopWatch callbacksWatch = w != null && w.watchesCallbacks() ? w : null;
         int ran = 0;
         for (int n = ready.size(); n > 0; n--) {
@@ -909,6 +918,23 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
         eagerStarts.start(thread);
     }
 
+    @Override
+    public TaskRun eagerStepStarts(TaskRun run) {
+        TaskRun outer = eagerStep;
+        eagerStep = run;
+        return outer;
+    }
+
+    @Override
+    public void eagerStepEnded(TaskRun outer) {
+        eagerStep = outer;
+    }
+
+    /** The task whose eager first step runs now, inside the callback or step the loop runs, or {@code null}. */
+    TaskRun eagerStepOrNull() {
+        return eagerStep;
+    }
+
     /**
      * Runs {@code op} on the loop's own thread, where Netty expects channel operations: at once
      * when called there, or, from one of the loop's tasks (whose virtual thread Netty does not
@@ -1203,7 +1229,7 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
     @Override
     public void callExceptionHandler(ExceptionContext context) {
         Objects.requireNonNull(context, "context");
-        exceptions.report(this, context);
+        exceptions.report(front, context); // a handler is given the loop everyone sees, as asyncio passes self
     }
 
     @Override
@@ -1271,6 +1297,40 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
     /** Installs what watches this loop now; {@code null} when nothing does. */
     void installWatch(LoopWatch watch) {
         this.watch = watch;
+    }
+
+    /**
+     * The poll has waited and starts running the I/O callbacks it found (told by
+     * {@link WatchedIoHandler}); returns whether they are timed, as the ready queue's callbacks
+     * are: while callbacks are watched, or in debug mode. {@link #ioCallbacksEnded} follows.
+     */
+    boolean ioCallbacksStarted() {
+        LoopWatch w = iterationWatch;
+        LoopWatch watching = w != null && w.watchesCallbacks() ? w : null;
+        if (watching == null && !iterationDebug) {
+            return false;
+        }
+        long now = System.nanoTime();
+        ioWatch = watching;
+        ioStartedAt = now;
+        ioEvent = watching != null ? watching.ioCallbacksStarted(now) : null;
+        return true;
+    }
+
+    /** The I/O callbacks timed since {@link #ioCallbacksStarted} have run. */
+    void ioCallbacksEnded() {
+        long now = System.nanoTime();
+        long took = now - ioStartedAt;
+        boolean slow = debug.isSlow(took);
+        LoopWatch w = ioWatch;
+        if (w != null) {
+            ioWatch = null;
+            w.ioCallbacksEnded(now, took, slow, ioEvent);
+            ioEvent = null;
+        }
+        if (slow && iterationDebug) {
+            DebugMode.warnSlow(IoCallbacks.HANDLE, null, took);
+        }
     }
 
     /** The thread running the loop, or {@code null}; for the stall watchdog. */

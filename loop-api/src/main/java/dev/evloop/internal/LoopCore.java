@@ -63,6 +63,16 @@ public interface LoopCore extends EventLoop {
      */
     void startEagerly(Thread thread);
 
+    /**
+     * A task's eager first step starts inside its creator's step or callback, on the thread that
+     * holds the loop: the stall watchdog then shows that task's stack, not the creator's (which
+     * waits for it). Returns the eager step it runs inside, if any, for {@link #eagerStepEnded}.
+     */
+    TaskRun eagerStepStarts(TaskRun run);
+
+    /** The eager step started by {@link #eagerStepStarts} ended; {@code outer} is its return. */
+    void eagerStepEnded(TaskRun outer);
+
     /** Whether the caller holds the loop now: it runs the loop, or it is one of the loop's tasks. */
     boolean inLoopThread();
 

@@ -56,7 +56,7 @@ final class LoopWatch {
     void iterationStarted() {
         if (observer != null) {
             try {
-                observer.iterationStarted(loop);
+                observer.iterationStarted(loop.front());
             } catch (Throwable t) {
                 failed("iterationStarted", t);
             }
@@ -66,7 +66,7 @@ final class LoopWatch {
     void iterationEnded(int ran) {
         if (observer != null) {
             try {
-                observer.iterationEnded(loop, ran);
+                observer.iterationEnded(loop.front(), ran);
             } catch (Throwable t) {
                 failed("iterationEnded", t);
             }
@@ -77,7 +77,7 @@ final class LoopWatch {
     PollEvent beforePoll(long timeoutNanos) {
         if (observer != null) {
             try {
-                observer.beforePoll(loop, timeoutNanos);
+                observer.beforePoll(loop.front(), timeoutNanos);
             } catch (Throwable t) {
                 failed("beforePoll", t);
             }
@@ -102,7 +102,7 @@ final class LoopWatch {
         }
         if (observer != null) {
             try {
-                observer.afterPoll(loop, tookNanos, events);
+                observer.afterPoll(loop.front(), tookNanos, events);
             } catch (Throwable t) {
                 failed("afterPoll", t);
             }
@@ -120,7 +120,7 @@ final class LoopWatch {
                 if (step != null) {
                     observer.taskStepStarted(step.taskRun().task());
                 } else {
-                    observer.callbackStarted(loop, handle);
+                    observer.callbackStarted(loop.front(), handle);
                 }
             } catch (Throwable t) {
                 failed(step != null ? "taskStepStarted" : "callbackStarted", t);
@@ -159,13 +159,56 @@ final class LoopWatch {
                 if (step != null) {
                     observer.taskStepEnded(step.taskRun().task(), tookNanos);
                 } else {
-                    observer.callbackEnded(loop, handle, tookNanos);
-                }
-                if (slow) {
-                    observer.slowCallback(loop, handle, tookNanos);
+                    observer.callbackEnded(loop.front(), handle, tookNanos);
                 }
             } catch (Throwable t) {
                 failed(step != null ? "taskStepEnded" : "callbackEnded", t);
+            }
+            // Apart from the end's hook: one hook that throws must not silence another.
+            if (slow) {
+                try {
+                    observer.slowCallback(loop.front(), handle, tookNanos);
+                } catch (Throwable t) {
+                    failed("slowCallback", t);
+                }
+            }
+        }
+    }
+
+    /**
+     * On the loop thread: the poll has waited and starts running the I/O callbacks it found.
+     * Returns the JFR event to end after them, or {@code null}.
+     */
+    SlowCallbackEvent ioCallbacksStarted(long now) {
+        if (stall != null) {
+            stall.begin(IoCallbacks.HANDLE, now);
+        }
+        if (!jfrSlow) {
+            return null;
+        }
+        SlowCallbackEvent event = new SlowCallbackEvent();
+        event.begin();
+        return event;
+    }
+
+    /** On the loop thread: the poll's I/O callbacks ran for {@code tookNanos}; {@code slow} says if that is slow. */
+    void ioCallbacksEnded(long now, long tookNanos, boolean slow, SlowCallbackEvent event) {
+        if (stall != null) {
+            stall.end(now);
+        }
+        if (event != null) {
+            event.end();
+            if (event.shouldCommit()) {
+                event.loop = loop.toString();
+                event.callback = IoCallbacks.HANDLE.toString();
+                event.commit();
+            }
+        }
+        if (observer != null && slow) {
+            try {
+                observer.slowCallback(loop.front(), IoCallbacks.HANDLE, tookNanos);
+            } catch (Throwable t) {
+                failed("slowCallback", t);
             }
         }
     }

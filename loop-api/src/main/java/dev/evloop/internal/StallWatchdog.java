@@ -1,6 +1,7 @@
 package dev.evloop.internal;
 
 import dev.evloop.internal.jfr.StallEvent;
+import dev.evloop.internal.tasks.TaskRun;
 import dev.evloop.internal.tasks.TaskStep;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -21,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  * <p>A step's phase is the one word both threads change: the loop sets it {@code RUNNING} and back
  * to {@code IDLE}; the watchdog takes {@code RUNNING} to {@code REPORTING} while it logs and to
  * {@code REPORTED} after. Whichever thread sees the step end after a report logs the end, once.
+ * The loop does not wait for a report: it may end the step and start the next one while the
+ * watchdog logs, so the watchdog works on a copy of the step's fields, which the step's
+ * sequence number, read before and after it takes the phase, proves are all one step's.
  */
 final class StallWatchdog {
     private static final System.Logger LOG = System.getLogger("dev.evloop.watchdog");
@@ -31,11 +35,13 @@ final class StallWatchdog {
     /** Each further report of a stall comes after this many times the previous wait. */
     private static final int GROWTH = 4;
     private static final VarHandle PHASE;
+    private static final VarHandle SEQUENCE;
     private static final ScheduledThreadPoolExecutor CHECKER;
 
     static {
         try {
             PHASE = MethodHandles.lookup().findVarHandle(StallWatchdog.class, "phase", int.class);
+            SEQUENCE = MethodHandles.lookup().findVarHandle(StallWatchdog.class, "sequence", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -52,7 +58,8 @@ final class StallWatchdog {
     private final ScheduledFuture<?> checks;
 
     private volatile int phase;
-    // Written by the loop thread before it publishes RUNNING; read by the watchdog after it.
+    // Written by the loop thread before it publishes RUNNING, the sequence (released) last; the
+    // watchdog copies them and checks the copy against the sequence (acquired).
     private Object entry;
     private long startedAt;
     private long sequence;
@@ -86,7 +93,7 @@ final class StallWatchdog {
     void begin(Object entry, long now) {
         this.entry = entry;
         this.startedAt = now;
-        this.sequence++;
+        SEQUENCE.setRelease(this, sequence + 1);
         phase = RUNNING;
     }
 
@@ -94,7 +101,7 @@ final class StallWatchdog {
     void end(long now) {
         int was = (int) PHASE.getAndSet(this, IDLE);
         if (was == REPORTED) {
-            logEnd(now - startedAt);
+            logEnd(entry, now - startedAt);
         }
     }
 
@@ -112,36 +119,47 @@ final class StallWatchdog {
         if (seen != RUNNING && seen != REPORTED) {
             return;
         }
+        long step = (long) SEQUENCE.getAcquire(this);
+        Object running = entry;
+        long started = startedAt;
         if (!PHASE.compareAndSet(this, seen, REPORTING)) {
             return;
         }
-        // The loop cannot start another step until it has ended this one, which leaves REPORTING
-        // for IDLE: what is read now is this step's.
-        long elapsed = System.nanoTime() - startedAt;
-        boolean first = sequence != reportedSequence;
-        long due = first ? thresholdNanos : nextReportAfter;
-        if (elapsed < due) {
-            PHASE.compareAndSet(this, REPORTING, seen); // fails only if the step ended: nothing to say
+        if ((long) SEQUENCE.getAcquire(this) != step) {
+            // The step copied ended and the next began before the phase was taken: the copy may
+            // mix the two. The phase taken is the new step's, which nothing has reported yet.
+            PHASE.compareAndSet(this, REPORTING, RUNNING);
             return;
         }
-        Object running = entry;
-        Thread thread = threadOf(running);
+        long elapsed = System.nanoTime() - started;
+        boolean first = step != reportedSequence;
+        long due = first ? thresholdNanos : nextReportAfter;
+        if (elapsed < due) {
+            if (!PHASE.compareAndSet(this, REPORTING, seen) && seen == REPORTED) {
+                logEnd(running, System.nanoTime() - started); // a reported step ended while looked at
+            }
+            return;
+        }
+        // A task's eager first step runs inside the step or callback that created it, and is what
+        // runs: its thread shows the blocking code, the creator's only its wait for the step.
+        TaskRun eager = loop.eagerStepOrNull();
+        Thread thread = eager != null ? eager.thread() : threadOf(running);
         StackTraceElement[] stack = thread == null ? new StackTraceElement[0] : thread.getStackTrace();
-        String what = describe(running);
+        String what = describe(running) + (eager != null ? ", in the eager first step of task " + eager.task() : "");
         String report = String.format("%s %s has blocked %s for %.3f s%s",
                 first ? "Stall:" : "Stall continues:", what, loop, elapsed / 1e9, siteOf(running)) + format(stack);
         LOG.log(System.Logger.Level.WARNING, report);
         StallEvent.emit(loop.toString(), what, elapsed, format(stack));
-        reportedSequence = sequence;
+        reportedSequence = step;
         nextReportAfter = Math.max(elapsed, thresholdNanos) * GROWTH;
         if (!PHASE.compareAndSet(this, REPORTING, REPORTED)) {
-            logEnd(System.nanoTime() - startedAt); // ended while this was logged
+            logEnd(running, System.nanoTime() - started); // ended while this was logged
         }
     }
 
-    private void logEnd(long totalNanos) {
+    private void logEnd(Object ended, long totalNanos) {
         LOG.log(System.Logger.Level.WARNING, String.format("Stall ended: %s blocked %s for %.3f s in total",
-                describe(entry), loop, totalNanos / 1e9));
+                describe(ended), loop, totalNanos / 1e9));
     }
 
     /** The thread whose stack shows the blocking code: the task's for a task step, else the loop's. */
@@ -155,6 +173,9 @@ final class StallWatchdog {
     private static String describe(Object running) {
         if (running instanceof TaskStep step) {
             return "task " + step.taskRun().task();
+        }
+        if (running == IoCallbacks.HANDLE) {
+            return IoCallbacks.DESCRIPTION;
         }
         if (running instanceof CallbackHandle handle) {
             return "callback " + handle;

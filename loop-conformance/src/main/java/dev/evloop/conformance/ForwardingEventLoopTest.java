@@ -8,6 +8,7 @@ import dev.evloop.ForwardingEventLoop;
 import dev.evloop.Handle;
 import dev.evloop.LoopFuture;
 import dev.evloop.LoopGroup;
+import dev.evloop.LoopObserver;
 import dev.evloop.Runner;
 import dev.evloop.Task;
 import dev.evloop.TimerHandle;
@@ -20,7 +21,9 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -94,6 +97,58 @@ class ForwardingEventLoopTest extends BackendTest {
         });
         mine.runOnce();
         assertEquals(List.of(mine, mine), seen);
+    }
+
+    @Test
+    void theExceptionHandlerIsGivenTheDecorator() {
+        Recording mine = new Recording(loop);
+        List<EventLoop> seen = new ArrayList<>();
+        mine.setExceptionHandler((l, context) -> seen.add(l));
+        mine.callSoon(() -> {
+            throw new IllegalStateException("a faulty callback");
+        });
+        mine.runOnce();
+        assertEquals(List.of(mine), seen);
+    }
+
+    @Test
+    void theObserverIsGivenTheDecorator() {
+        Recording mine = new Recording(loop);
+        Set<EventLoop> seen = new HashSet<>();
+        mine.setObserver(new LoopObserver() {
+            @Override
+            public void iterationStarted(EventLoop l) {
+                seen.add(l);
+            }
+
+            @Override
+            public void beforePoll(EventLoop l, long timeoutNanos) {
+                seen.add(l);
+            }
+
+            @Override
+            public void afterPoll(EventLoop l, long waitedNanos, int events) {
+                seen.add(l);
+            }
+
+            @Override
+            public void callbackStarted(EventLoop l, Handle handle) {
+                seen.add(l);
+            }
+
+            @Override
+            public void callbackEnded(EventLoop l, Handle handle, long tookNanos) {
+                seen.add(l);
+            }
+
+            @Override
+            public void iterationEnded(EventLoop l, int callbacksRun) {
+                seen.add(l);
+            }
+        });
+        mine.callSoon(() -> { });
+        mine.runOnce();
+        assertEquals(Set.of(mine), seen);
     }
 
     @Test

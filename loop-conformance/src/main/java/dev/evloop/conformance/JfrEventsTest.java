@@ -68,6 +68,18 @@ class JfrEventsTest extends BackendTest {
     }
 
     @Test
+    void aSlowProtocolCallbackIsRecordedAsTheIoCallbacksOfThePoll() throws IOException {
+        try (DebugModeTest.SlowServer slow = new DebugModeTest.SlowServer(loop, 40)) {
+            List<RecordedEvent> events = record(r -> r.enable("evloop.SlowCallback").withThreshold(Duration.ofMillis(20)),
+                    slow::sendOneByte);
+            List<RecordedEvent> io = named(events, "evloop.SlowCallback").stream()
+                    .filter(e -> e.getString("callback").contains("I/O callbacks")).toList();
+            assertEquals(1, io.size(), events::toString);
+            assertTrue(io.get(0).getDuration().toMillis() >= 20, io.get(0)::toString);
+        }
+    }
+
+    @Test
     void aStallIsRecordedWithTheBlockedStack() throws IOException {
         loop.setStallThreshold(Duration.ofMillis(200));
         try (LogCapture log = LogCapture.watchdog()) {

@@ -6,6 +6,7 @@ import dev.evloop.ExceptionContext;
 import dev.evloop.Handle;
 import dev.evloop.LoopObserver;
 import dev.evloop.Task;
+import dev.evloop.TaskFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -106,6 +107,21 @@ class LoopObserverTest extends BackendTest {
     }
 
     @Test
+    void anEagerTasksFirstStepIsHeardAsPartOfItsCreatorsStep() {
+        Recorder recorder = new Recorder();
+        loop.setObserver(recorder);
+        Task<String> creator = loop.createTask("creator", () -> {
+            Async.currentLoop().setTaskFactory(TaskFactory.eager());
+            Task<String> eager = Async.currentLoop().createTask("eager", () -> "ok");
+            return eager.result();
+        });
+        loop.runUntilComplete(creator);
+        List<String> tasks = recorder.heard.stream().filter(h -> h.endsWith(" creator") || h.endsWith(" eager")).toList();
+        assertEquals(List.of("created creator", "step creator", "created eager", "done eager", "done creator",
+                "stepped creator"), tasks);
+    }
+
+    @Test
     void thePollSaysHowManyEventsItHandled() {
         Recorder recorder = new Recorder();
         loop.setObserver(recorder);
@@ -127,6 +143,18 @@ class LoopObserverTest extends BackendTest {
     }
 
     @Test
+    void aSlowProtocolCallbackIsHeardAsTheIoCallbacksOfThePoll() {
+        try (DebugModeTest.SlowServer slow = new DebugModeTest.SlowServer(loop, 40)) {
+            Recorder recorder = new Recorder();
+            loop.setObserver(recorder);
+            loop.setSlowCallbackDuration(Duration.ofMillis(20));
+            slow.sendOneByte();
+            List<String> heard = recorder.heard.stream().filter(h -> h.startsWith("slow <Handle I/O callbacks")).toList();
+            assertEquals(1, heard.size(), recorder.heard::toString);
+        }
+    }
+
+    @Test
     void anObserverThatThrowsIsReportedAndTheLoopGoesOn() {
         List<ExceptionContext> reported = new ArrayList<>();
         loop.setExceptionHandler((l, context) -> reported.add(context));
@@ -142,6 +170,30 @@ class LoopObserverTest extends BackendTest {
         assertEquals(List.of("callback"), ran);
         assertEquals(1, reported.size());
         assertEquals("Exception in LoopObserver.callbackStarted", reported.get(0).message());
+    }
+
+    @Test
+    void aSlowCallbackIsHeardEvenWhenTheObserversCallbackEndedThrows() {
+        List<String> heard = new ArrayList<>();
+        List<ExceptionContext> reported = new ArrayList<>();
+        loop.setExceptionHandler((l, context) -> reported.add(context));
+        loop.setSlowCallbackDuration(Duration.ofMillis(20));
+        loop.setObserver(new LoopObserver() {
+            @Override
+            public void callbackEnded(EventLoop loop, Handle handle, long tookNanos) {
+                throw new IllegalStateException("observer broke");
+            }
+
+            @Override
+            public void slowCallback(EventLoop loop, Handle handle, long tookNanos) {
+                heard.add("slow " + handle);
+            }
+        });
+        loop.callSoon(new Named("sleepy", () -> ThreadsafeTest.sleepQuietly(40)));
+        loop.runOnce();
+        assertEquals(List.of("slow <Handle sleepy>"), heard);
+        assertEquals(List.of("Exception in LoopObserver.callbackEnded"),
+                reported.stream().map(ExceptionContext::message).toList());
     }
 
     @Test

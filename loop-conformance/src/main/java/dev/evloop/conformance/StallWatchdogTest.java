@@ -3,8 +3,14 @@ package dev.evloop.conformance;
 import dev.evloop.Async;
 import dev.evloop.EventLoop;
 import dev.evloop.EventLoops;
+import dev.evloop.LoopFuture;
 import dev.evloop.Task;
+import dev.evloop.TaskFactory;
 import dev.evloop.TaskMode;
+import dev.evloop.net.Protocol;
+import dev.evloop.net.Server;
+import dev.evloop.net.SocketOptions;
+import dev.evloop.streams.Streams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,10 +21,17 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,11 +46,11 @@ class StallWatchdogTest extends BackendTest {
     void aCallbackThatBusyWaitsIsReportedOnceNamingItsFrame() {
         loop.setStallThreshold(THRESHOLD);
         try (LogCapture log = LogCapture.watchdog()) {
-            loop.callSoon(() -> spinFor(STALL_MILLIS));
+            loop.callSoon(() -> spinUntilReported(log));
             loop.runOnce();
             List<String> reports = reportsOnceEnded(log);
             assertEquals(1, reports.size(), log.lines()::toString);
-            assertTrue(reports.get(0).contains("StallWatchdogTest.spinFor"), reports.get(0));
+            assertTrue(reports.get(0).contains("StallWatchdogTest.spinUntilReported"), reports.get(0));
             assertTrue(reports.get(0).contains("callback <Handle"), reports.get(0));
         }
     }
@@ -82,15 +95,132 @@ class StallWatchdogTest extends BackendTest {
     }
 
     @Test
+    void anEagerTaskThatBusyWaitsInItsFirstStepIsReportedNamingItsFrame() {
+        loop.setStallThreshold(THRESHOLD);
+        try (LogCapture log = LogCapture.watchdog()) {
+            Task<Void> creator = loop.createTask("creator", () -> {
+                Async.currentLoop().setTaskFactory(TaskFactory.eager());
+                Async.currentLoop().createTask("eager-spinner", () -> {
+                    spinUntilReported(log);
+                    return null;
+                }).await();
+                return null;
+            });
+            loop.runUntilComplete(creator);
+            List<String> reports = reportsOnceEnded(log);
+            assertEquals(1, reports.size(), log.lines()::toString);
+            assertTrue(reports.get(0).contains("StallWatchdogTest.spinUntilReported"), reports.get(0));
+        }
+    }
+
+    @Test
+    void anEagerTaskStartedByACallbackThatBusyWaitsIsReportedNamingItsFrame() {
+        loop.setStallThreshold(THRESHOLD);
+        loop.setTaskFactory(TaskFactory.eager());
+        try (LogCapture log = LogCapture.watchdog()) {
+            List<Task<Void>> started = new ArrayList<>();
+            loop.callSoon(() -> started.add(loop.createTask("eager-spinner", () -> {
+                spinUntilReported(log);
+                return null;
+            })));
+            loop.runOnce();
+            loop.runUntilComplete(started.get(0));
+            List<String> reports = reportsOnceEnded(log);
+            assertEquals(1, reports.size(), log.lines()::toString);
+            assertTrue(reports.get(0).contains("StallWatchdogTest.spinUntilReported"), reports.get(0));
+        }
+    }
+
+    @Test
     void theEndOfAReportedStallIsLoggedWithItsTotal() {
         loop.setStallThreshold(THRESHOLD);
         try (LogCapture log = LogCapture.watchdog()) {
-            loop.callSoon(() -> spinFor(STALL_MILLIS));
+            loop.callSoon(() -> spinUntilReported(log));
             loop.runOnce();
             reportsOnceEnded(log);
             List<String> ends = log.lines().stream().filter(l -> l.contains("Stall ended")).toList();
             assertEquals(1, ends.size(), log.lines()::toString);
             assertTrue(ends.get(0).matches("(?s).*for \\d+\\.\\d{3} s in total.*"), ends.get(0));
+        }
+    }
+
+    @Test
+    void aProtocolCallbackThatBusyWaitsIsReportedNamingItsFrame() {
+        LoopFuture<Void> received = loop.createFuture();
+        List<LogCapture> capture = new ArrayList<>(); // the capture starts once the set-up is done
+        Server server = loop.runUntilComplete(loop.createServer(() -> new Protocol() {
+            @Override
+            public void dataReceived(ByteBuffer data) {
+                spinUntilReported(capture.get(0));
+                received.setResult(null);
+            }
+        }, "127.0.0.1", 0, SocketOptions.defaults()));
+        int port = ((InetSocketAddress) server.addresses().get(0)).getPort();
+        Streams client = loop.runUntilComplete(() -> Async.openConnection("127.0.0.1", port, SocketOptions.defaults()));
+        // Watched from here on, once the first connection's one-time set-up is behind.
+        loop.setStallThreshold(THRESHOLD);
+        try (LogCapture log = LogCapture.watchdog()) {
+            capture.add(log);
+            client.writer().write(new byte[] {1});
+            loop.runUntilComplete(received);
+            List<String> reports = reportsOnceEnded(log);
+            assertEquals(1, reports.size(), log.lines()::toString);
+            assertTrue(reports.get(0).contains("I/O callbacks"), reports.get(0));
+            assertTrue(reports.get(0).contains("StallWatchdogTest.spinUntilReported"), reports.get(0));
+        } finally {
+            client.writer().transport().abort();
+            server.close();
+            loop.runUntilComplete(server.waitClosed());
+        }
+    }
+
+    @Test
+    void aLoopThatWaitsInThePollIsNotReported() {
+        loop.setStallThreshold(Duration.ofMillis(20));
+        try (LogCapture log = LogCapture.watchdog()) {
+            loop.runUntilComplete(() -> {
+                Async.sleep(Duration.ofMillis(200));
+                return null;
+            });
+            assertEquals(List.of(), log.lines());
+        }
+    }
+
+    @Test
+    void aStallThatEndsWhileItIsBeingReportedEndsUnderItsOwnNameNotTheNextCallbacks() {
+        loop.setStallThreshold(THRESHOLD);
+        AtomicBoolean reporting = new AtomicBoolean();
+        AtomicBoolean nextStarted = new AtomicBoolean();
+        // Holds the watchdog inside its report until the loop has moved on to the next callback.
+        Handler slowLog = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getMessage().startsWith("Stall: ")) {
+                    reporting.set(true);
+                    awaitFlag(nextStarted);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger watchdogLogger = Logger.getLogger("dev.evloop.watchdog");
+        try (LogCapture log = LogCapture.watchdog()) {
+            watchdogLogger.addHandler(slowLog);
+            loop.callSoon(new Named("the stalled callback", () -> awaitFlag(reporting)));
+            loop.callSoon(new Named("the next callback", () -> nextStarted.set(true)));
+            loop.runOnce();
+            reportsOnceEnded(log);
+            List<String> ends = log.lines().stream().filter(l -> l.contains("Stall ended")).toList();
+            assertEquals(1, ends.size(), log.lines()::toString);
+            assertTrue(ends.get(0).contains("the stalled callback"), ends.get(0));
+        } finally {
+            watchdogLogger.removeHandler(slowLog);
         }
     }
 
@@ -154,6 +284,16 @@ class StallWatchdogTest extends BackendTest {
     }
 
     @Test
+    void theLoopWatchdogPropertyOffKeepsTheWatchdogOffEvenInDebugMode() {
+        withProperty("off", () -> {
+            try (EventLoop watched = EventLoops.newEventLoop(backend())) {
+                watched.setDebug(true);
+                assertEquals(Duration.ZERO, watched.stallThreshold());
+            }
+        });
+    }
+
+    @Test
     void aBadLoopWatchdogPropertyIsAnErrorNamingIt() {
         withProperty("soon", () -> {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -189,6 +329,39 @@ class StallWatchdogTest extends BackendTest {
             } else {
                 System.setProperty("loop.watchdog", old);
             }
+        }
+    }
+
+    /** Waits until another thread sets the flag, within {@link #GUARD}. */
+    private static void awaitFlag(AtomicBoolean flag) {
+        long deadline = System.nanoTime() + GUARD.toNanos();
+        while (!flag.get() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** A callback with a name, as a user would give one to find it in the watchdog's reports. */
+    private record Named(String name, Runnable body) implements Runnable {
+        @Override
+        public void run() {
+            body.run();
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /**
+     * Holds the loop as a busy callback does until the watchdog has reported it (within
+     * {@link #GUARD}): a fixed spin could end before a loaded host's watchdog looks, and the report's
+     * stack would then miss the frame that held the loop.
+     */
+    static void spinUntilReported(LogCapture log) {
+        long deadline = System.nanoTime() + GUARD.toNanos();
+        while (log.lines().stream().noneMatch(l -> l.contains(" Stall: ")) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
         }
     }
 

@@ -141,8 +141,15 @@ public final class LoopTestExtension implements TestTemplateInvocationContextPro
                 }
                 return null;
             });
-            loop.runUntilComplete(main);
-            List<String> problems = cleanUp();
+            List<String> problems;
+            try {
+                loop.runUntilComplete(main);
+                problems = cleanUp();
+            } finally {
+                // Here, on the thread that ran the loop, which may not be JUnit's own (a @Timeout in
+                // SEPARATE_THREAD mode runs the method on another): only that thread can close it.
+                loop.close();
+            }
             Throwable failure = thrown[0];
             if (!problems.isEmpty()) {
                 AssertionError leftovers = leftovers(problems);
@@ -216,6 +223,7 @@ public final class LoopTestExtension implements TestTemplateInvocationContextPro
             return error;
         }
 
+        /** Closes a loop the test method never ran (a parameter could not be resolved, say). */
         @Override
         public void afterEach(ExtensionContext context) {
             if (loop != null && !loop.isClosed() && !loop.isRunning()) {

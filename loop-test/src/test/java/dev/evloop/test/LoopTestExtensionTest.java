@@ -88,6 +88,16 @@ class LoopTestExtensionTest {
     }
 
     @Test
+    void aTimeLimitOnASeparateThreadAsTheJavadocRecommendsPasses() {
+        Events events = run(LoopTestSamples.HasATimeLimitOnASeparateThread.class);
+        events.failed().stream().findFirst().ifPresent(failed -> {
+            throw new AssertionError("the sample failed", failed.getRequiredPayload(TestExecutionResult.class)
+                    .getThrowable().orElseThrow());
+        });
+        events.assertStatistics(s -> s.started(1).succeeded(1));
+    }
+
+    @Test
     void aVirtualClockParameterWithoutVirtualTimeIsRefused() {
         Throwable failure = onlyFailure(LoopTestSamples.AsksForAClockWithoutVirtualTime.class);
         assertInstanceOf(ParameterResolutionException.class, failure);

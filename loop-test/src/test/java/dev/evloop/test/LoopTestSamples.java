@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Test classes that {@link LoopTestExtensionTest} runs through JUnit's EngineTestKit, to see
@@ -104,6 +105,16 @@ final class LoopTestSamples {
         void body(EventLoop loop) {
             Async.sleep(Duration.ofMillis(1));
             assertNotNull(loop.backend());
+        }
+    }
+
+    /** The time limit LoopTest's Javadoc recommends: JUnit's timeout on a thread of its own. */
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    static final class HasATimeLimitOnASeparateThread {
+        @LoopTest
+        void body(EventLoop loop) {
+            assertSame(loop, Async.currentLoop());
+            Async.sleep(Duration.ofMillis(1));
         }
     }
 
