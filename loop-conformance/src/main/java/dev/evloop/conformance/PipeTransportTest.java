@@ -480,13 +480,14 @@ class PipeTransportTest extends BackendTest {
         Path fifo = mkfifo(dir);
         long before = OpenFileDescriptors.count();
         dev.evloop.EventLoop other = dev.evloop.EventLoops.newEventLoop(backend());
-        FileChannel reader = openReader(fifo);
+        // A reader and a writer of the test's own, so that every backend opens both ends at once.
+        FileChannel both = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             other.runUntilComplete(other.connectReadPipe(Collect::new, fifo));
-            other.runUntilComplete(other.connectWritePipe(Flow::new, fifo));
+            other.runUntilComplete(other.connectWritePipe(Flow::new, fifo)).transport().write(new byte[] {1});
             other.close();
         } finally {
-            reader.close();
+            both.close();
         }
         OpenFileDescriptors.assertNoMoreThan(before, "FIFO transports of a closed loop");
     }
