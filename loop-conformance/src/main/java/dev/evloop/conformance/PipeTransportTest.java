@@ -313,11 +313,10 @@ class PipeTransportTest extends BackendTest {
                     ticks.incrementAndGet();
                 }
             });
-            Connection<StreamProtocol> c = loop.connectReadPipe(
-                    () -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT), fifo).await();
             int ticksAtStart = ticks.get();
-            // Writes only once the ticker ticked while the reader waited: a read blocking the loop
-            // would stop the ticker, and the writer would write only when its patience ran out.
+            // Writes only once the ticker ticked while the reader opened and waited: an open or a
+            // read blocking the loop would stop the ticker, and the writer would write only when
+            // its patience ran out.
             Thread writer = Thread.ofPlatform().daemon().start(() -> {
                 long deadline = System.nanoTime() + GUARD.toNanos() / 2;
                 while (ticks.get() < ticksAtStart + 20 && System.nanoTime() < deadline) {
@@ -335,6 +334,8 @@ class PipeTransportTest extends BackendTest {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
+            Connection<StreamProtocol> c = loop.connectReadPipe(
+                    () -> new StreamProtocol(loop, StreamReader.DEFAULT_LIMIT), fifo).await();
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             byte[] chunk;
             while ((chunk = c.protocol().reader().read(65536)).length > 0) {
