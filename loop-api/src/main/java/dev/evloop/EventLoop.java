@@ -683,12 +683,92 @@ public interface EventLoop extends AutoCloseable {
     }
 
     /**
+     * Opens a FIFO (named pipe) or character device and connects it to a protocol as a read pipe:
+     * asyncio's {@code connect_read_pipe} for a pipe the user already has, which asyncio takes as
+     * a file object the user opened with {@code O_NONBLOCK} and Java takes by its path. Like
+     * asyncio it refuses anything but a FIFO, socket or character device (a socket has no path
+     * here). The transport behaves as {@link #connectReadPipe(Supplier,
+     * java.nio.channels.Pipe.SourceChannel) the channel one}: bytes as they arrive, pause and resume,
+     * {@code eofReceived} and {@code connectionLost(null)} once every writer closed the FIFO.
+     *
+     * <p>On the native backends on Linux (Java 22 or newer) the file is opened non-blocking and the
+     * loop watches its descriptor: the open never waits, even with no writer yet (the end of file
+     * then comes only after a writer came and went). Elsewhere (the selector backend) a platform
+     * thread opens it in blocking mode, waiting there for a writer, and reads it. Either way nothing
+     * blocks the loop's thread. A character device the poller refuses ({@code /dev/null} on epoll)
+     * fails the future with the poller's error, the file closed.
+     *
+     * <pre>{@code
+     * Connection<Collect> c = loop.runUntilComplete(loop.connectReadPipe(Collect::new, Path.of("/tmp/fifo")));
+     * }</pre>
+     *
+     * @param protocolFactory makes the protocol, before the file is opened
+     * @param path            the FIFO or character device, symbolic links followed; the transport
+     *                        owns the descriptor it opens and closes it
+     * @param <P>             the protocol's type
+     * @return a future of the transport and protocol, set after {@code connectionMade};
+     *         cancelling it before it is done closes the file, and the protocol is never called
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code path} is not a FIFO or character device
+     * @throws java.io.UncheckedIOException if {@code path} does not exist or cannot be opened, its
+     *                                      message naming it
+     * @throws RuntimeException what {@code protocolFactory} throws; nothing is opened
+     * @throws IllegalStateException if the loop is closed
+     */
+    default <P extends Protocol> LoopFuture<Connection<P>> connectReadPipe(Supplier<P> protocolFactory,
+            java.nio.file.Path path) {
+        return PipeConnections.read(this, protocolFactory, path);
+    }
+
+    /**
+     * Opens a FIFO (named pipe) or character device and connects it to a protocol as a write
+     * pipe: asyncio's {@code connect_write_pipe} for a pipe the user already has, taken by its
+     * path (see {@link #connectReadPipe(Supplier, java.nio.file.Path)}). The transport behaves as
+     * {@link #connectWritePipe(Supplier, java.nio.channels.Pipe.SinkChannel) the channel one}:
+     * writes buffered, {@code pauseWriting} above the high-water mark, {@code drain} in streams,
+     * a reader that left as {@code connectionLost(error)}.
+     *
+     * <p>On the native backends on Linux (Java 22 or newer) the file is opened non-blocking, as
+     * POSIX opens a FIFO with {@code O_WRONLY|O_NONBLOCK}: a FIFO that no process has open for
+     * reading is refused at the call ({@code ENXIO}, named in the message), as asyncio's user
+     * sees it from {@code os.open}. Elsewhere (the selector backend) a platform thread opens it in
+     * blocking mode at the first write, waiting there for a reader; what is written meanwhile waits
+     * in the transport's buffer.
+     *
+     * <pre>{@code
+     * Connection<BaseProtocol> c = loop.runUntilComplete(
+     *         loop.connectWritePipe(() -> new BaseProtocol() { }, Path.of("/tmp/fifo")));
+     * c.transport().write("hello\n".getBytes(StandardCharsets.UTF_8));
+     * }</pre>
+     *
+     * @param protocolFactory makes the protocol, before the file is opened
+     * @param path            the FIFO or character device, symbolic links followed; the transport
+     *                        owns the descriptor it opens and closes it
+     * @param <P>             the protocol's type
+     * @return a future of the transport and protocol, set after {@code connectionMade};
+     *         cancelling it before it is done closes the file, and the protocol is never called
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code path} is not a FIFO or character device
+     * @throws java.io.UncheckedIOException if {@code path} does not exist or cannot be opened (a
+     *                                      FIFO without a reader, on the native backends), its
+     *                                      message naming it
+     * @throws RuntimeException what {@code protocolFactory} throws; nothing is opened
+     * @throws IllegalStateException if the loop is closed
+     */
+    default <P extends BaseProtocol> LoopFuture<Connection<P>> connectWritePipe(Supplier<P> protocolFactory,
+            java.nio.file.Path path) {
+        return PipeConnections.write(this, protocolFactory, path);
+    }
+
+    /**
      * Starts a child process running {@code command} (the program, then its arguments, looked up
      * on {@code PATH}): asyncio's {@code loop.subprocess_exec}. The JDK starts it; its piped
      * streams become transports read and written off the loop's thread, its exit is noticed
      * through {@link Process#onExit()}, and the protocol hears {@code processExited} only after
      * the child's stdout and stderr reached their end (see {@link SubprocessProtocol}). When the
-     * loop closes, the pipes are closed and a child still running is left running.
+     * loop closes, the pipes are closed and a child still running is left running; a child whose
+     * start the loop had not yet taken when it closed is killed (nobody could ever hold it) and
+     * its pipes closed.
      *
      * <pre>{@code
      * SubprocessConnection<Collect> c = loop.runUntilComplete(

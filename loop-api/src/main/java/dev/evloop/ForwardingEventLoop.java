@@ -311,6 +311,18 @@ public abstract class ForwardingEventLoop implements EventLoop {
     }
 
     @Override
+    public <P extends Protocol> LoopFuture<Connection<P>> connectReadPipe(Supplier<P> protocolFactory,
+                                                                        java.nio.file.Path path) {
+        return delegate.connectReadPipe(protocolFactory, path);
+    }
+
+    @Override
+    public <P extends BaseProtocol> LoopFuture<Connection<P>> connectWritePipe(Supplier<P> protocolFactory,
+                                                                             java.nio.file.Path path) {
+        return delegate.connectWritePipe(protocolFactory, path);
+    }
+
+    @Override
     public <P extends SubprocessProtocol> LoopFuture<SubprocessConnection<P>> subprocessExec(
             Supplier<P> protocolFactory, List<String> command, SubprocessOptions options) {
         return delegate.subprocessExec(protocolFactory, command, options);

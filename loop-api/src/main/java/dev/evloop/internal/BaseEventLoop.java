@@ -1102,6 +1102,11 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
         return watchers.childPipes();
     }
 
+    /** The backend's opener of FIFOs and character devices that the loop watches, if it has one. */
+    public Optional<dev.evloop.spi.PipeFiles> pipeFiles() {
+        return watchers.pipeFiles();
+    }
+
     /**
      * Watches register on the Netty loop's own thread. A loop that has not run yet is bound to the
      * caller first, as {@link #close()} binds it: the thread that sets up its watchers runs it.

@@ -107,6 +107,10 @@ final class FdWatchers {
         return factory.childPipes();
     }
 
+    Optional<dev.evloop.spi.PipeFiles> pipeFiles() {
+        return factory.pipeFiles();
+    }
+
     /** Drops every watcher and releases the backend's registrations; the loop is closing. */
     void closeAll() {
         for (Watched entry : new ArrayList<>(watched.values())) {

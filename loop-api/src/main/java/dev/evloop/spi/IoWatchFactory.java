@@ -82,6 +82,19 @@ public interface IoWatchFactory {
     }
 
     /**
+     * FIFOs and character devices opened non-blocking, whose descriptor {@link #watchFd} can
+     * watch: with them {@code connectReadPipe(factory, Path)} and {@code connectWritePipe(factory,
+     * Path)} need no thread. Without them (empty, the default) each such end is opened, read or
+     * written by a thread of its own, in blocking mode. Native backends on Linux return
+     * {@link NativePipeFiles#onThisSystem()}.
+     *
+     * @return empty here
+     */
+    default Optional<PipeFiles> pipeFiles() {
+        return Optional.empty();
+    }
+
+    /**
      * Registers a handle on the loop's thread, where Netty registers at once, and returns the
      * registration or throws what the registration failed with.
      *

@@ -1,7 +1,5 @@
 package dev.evloop.spi;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.unix.FileDescriptor;
 import java.io.File;
 import java.io.IOException;
@@ -32,8 +30,6 @@ import java.util.Optional;
 public final class NativeChildPipes implements ChildPipes {
     private static final NativeChildPipes INSTANCE = new NativeChildPipes();
     private static final Path FD_TABLE = Path.of("/proc/self/fd");
-    /** The pipe's default capacity on Linux: no single write takes more. */
-    private static final int SCRATCH_SIZE = 64 * 1024;
 
     private NativeChildPipes() {
     }
@@ -55,13 +51,12 @@ public final class NativeChildPipes implements ChildPipes {
     }
 
     private static final class UnixPipe implements ChildPipes.Pipe {
-        private final FileDescriptor loopEnd;
+        private final NativeEnd loopEnd;
         private final FileDescriptor childEnd;
         private final ProcessBuilder.Redirect redirect;
-        private ByteBuf scratchBuf;
 
         UnixPipe(FileDescriptor loopEnd, FileDescriptor childEnd, boolean childReads) {
-            this.loopEnd = loopEnd;
+            this.loopEnd = new NativeEnd(loopEnd);
             this.childEnd = childEnd;
             File path = FD_TABLE.resolve(Integer.toString(childEnd.intValue())).toFile();
             this.redirect = childReads ? ProcessBuilder.Redirect.from(path) : ProcessBuilder.Redirect.to(path);
@@ -69,7 +64,7 @@ public final class NativeChildPipes implements ChildPipes {
 
         @Override
         public int fd() {
-            return loopEnd.intValue();
+            return loopEnd.fd();
         }
 
         @Override
@@ -79,79 +74,28 @@ public final class NativeChildPipes implements ChildPipes {
 
         @Override
         public void closeChildEnd() {
-            closeQuietly(childEnd);
+            NativeEnd.closeQuietly(childEnd);
         }
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
-            if (dst.isDirect()) {
-                int n = loopEnd.read(dst, dst.position(), dst.limit());
-                if (n > 0) {
-                    dst.position(dst.position() + n);
-                }
-                return n;
-            }
-            ByteBuffer scratch = scratch();
-            int from = scratch.position();
-            int n = loopEnd.read(scratch, from, from + Math.min(dst.remaining(), SCRATCH_SIZE));
-            if (n > 0) {
-                dst.put(scratch.limit(from + n));
-            }
-            return n;
+            return loopEnd.read(dst);
         }
 
         @Override
         public int write(ByteBuffer src) throws IOException {
-            if (src.isDirect()) {
-                int n = loopEnd.write(src, src.position(), src.limit());
-                src.position(src.position() + n);
-                return n;
-            }
-            ByteBuffer scratch = scratch();
-            int from = scratch.position();
-            int size = Math.min(src.remaining(), SCRATCH_SIZE);
-            scratch.put(src.duplicate().limit(src.position() + size));
-            int n = loopEnd.write(scratch, from, from + size);
-            src.position(src.position() + n);
-            return n;
-        }
-
-        /**
-         * Where a heap buffer's bytes pass through, as Netty reads and writes direct memory only:
-         * one per pipe, taken from Netty's pool at the first use (a child's stdin, written from
-         * heap copies) and given back when the pipe closes. Not per thread: in fast task mode each
-         * task writing to a pipe is a thread of its own.
-         */
-        private ByteBuffer scratch() {
-            if (scratchBuf == null) {
-                scratchBuf = ByteBufAllocator.DEFAULT.directBuffer(SCRATCH_SIZE, SCRATCH_SIZE);
-            }
-            return scratchBuf.internalNioBuffer(0, SCRATCH_SIZE);
+            return loopEnd.write(src);
         }
 
         @Override
         public void close() {
-            closeQuietly(childEnd);
-            closeQuietly(loopEnd);
-            if (scratchBuf != null) {
-                scratchBuf.release();
-                scratchBuf = null;
-            }
-        }
-
-        private static void closeQuietly(FileDescriptor fd) {
-            try {
-                fd.close();
-            } catch (IOException e) {
-                // close(2) frees the descriptor even when it reports an error: nothing is left to do.
-                System.getLogger(NativeChildPipes.class.getName()).log(System.Logger.Level.DEBUG,
-                        "closing a pipe failed", e);
-            }
+            NativeEnd.closeQuietly(childEnd);
+            loopEnd.close();
         }
 
         @Override
         public String toString() {
-            return "pipe fd " + loopEnd.intValue();
+            return "pipe fd " + loopEnd.fd();
         }
     }
 }

@@ -38,4 +38,9 @@ class LoopBackendDefaultsTest {
     void byDefaultABackendOffersNoChildPipesSoChildrenArePumped() {
         assertTrue(new MinimalBackend().ioWatchFactory().childPipes().isEmpty());
     }
+
+    @Test
+    void byDefaultABackendOpensNoPipeFilesSoFifosArePumped() {
+        assertTrue(new MinimalBackend().ioWatchFactory().pipeFiles().isEmpty());
+    }
 }

@@ -881,6 +881,41 @@ class CancelSafetyTest extends BackendTest {
                 Pipe::sink);
     }
 
+    @Test
+    void aConnectReadPipeOfAFifoCancelledBeforeItIsDoneClosesWhatItOpenedAndNeverCallsTheProtocol(@TempDir Path dir)
+            throws Exception {
+        Path fifo = PipeTransportTest.mkfifo(dir);
+        assertCancelledFifoConnectsLeaveNothing(protocol -> loop.connectReadPipe(() -> protocol, fifo));
+    }
+
+    @Test
+    void aConnectWritePipeOfAFifoCancelledBeforeItIsDoneClosesWhatItOpenedAndNeverCallsTheProtocol(@TempDir Path dir)
+            throws Exception {
+        Path fifo = PipeTransportTest.mkfifo(dir);
+        java.nio.channels.FileChannel reader = PipeTransportTest.openReader(fifo);
+        try {
+            assertCancelledFifoConnectsLeaveNothing(protocol -> loop.connectWritePipe(() -> protocol, fifo));
+        } finally {
+            reader.close();
+        }
+    }
+
+    /** Connects a FIFO and cancels at once, many times: no descriptor stays open and no protocol hears a thing. */
+    private void assertCancelledFifoConnectsLeaveNothing(Function<HeardCalls, LoopFuture<?>> connect) throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        long before = OpenFileDescriptors.count();
+        for (int i = 0; i < soak(100); i++) {
+            HeardCalls protocol = new HeardCalls();
+            connect.apply(protocol).cancel();
+            loop.runUntilComplete(() -> {
+                letThemWait();
+                return null;
+            });
+            assertEquals(List.of(), protocol.calls);
+        }
+        OpenFileDescriptors.assertNoMoreThan(before, "after cancelled FIFO connects");
+    }
+
     /** A protocol that records which of connectionMade and connectionLost it heard. */
     private static final class HeardCalls implements dev.evloop.net.Protocol {
         final List<String> calls = new ArrayList<>();

@@ -578,4 +578,37 @@ class SubprocessTest extends BackendTest {
             handle.destroyForcibly();
         }
     }
+
+    /**
+     * A start finishes on a thread of its own. When the loop closes after that thread handed the
+     * child to the loop but before the loop ran the hand-over, nobody will ever hear of the child:
+     * it is killed and its pipes closed, not left running ({@code cat} on a pipe nobody closes
+     * would run forever) with the pipes' descriptors open.
+     */
+    @Test
+    void aChildWhoseStartFinishesJustBeforeTheLoopClosesIsKilledAndItsPipesClosed() throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        long before = OpenFileDescriptors.count();
+        java.util.Set<Long> earlier = new java.util.HashSet<>();
+        ProcessHandle.current().children().forEach(c -> earlier.add(c.pid()));
+        EventLoop other = EventLoops.newEventLoop(backend());
+        other.subprocessExec(Recorder::new, List.of("cat"), PIPES);
+        long deadline = System.nanoTime() + GUARD.toNanos();
+        ProcessHandle child = null;
+        while (child == null && System.nanoTime() < deadline) {
+            child = ProcessHandle.current().children().filter(c -> !earlier.contains(c.pid())).findFirst().orElse(null);
+            Thread.sleep(1);
+        }
+        assertTrue(child != null, "the child started");
+        // The loop does not run here: the start's hand-over waits in its queue when it closes.
+        Thread.sleep(200);
+        other.close();
+        try {
+            child.onExit().get(GUARD.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            child.destroyForcibly();
+            throw new AssertionError("the child nobody holds was left running", e);
+        }
+        OpenFileDescriptors.assertNoMoreThan(before, "the pipes of a child nobody holds");
+    }
 }

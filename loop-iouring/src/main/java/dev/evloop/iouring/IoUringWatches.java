@@ -4,6 +4,8 @@ import dev.evloop.spi.ChildPipes;
 import dev.evloop.spi.IoWatch;
 import dev.evloop.spi.IoWatchFactory;
 import dev.evloop.spi.NativeChildPipes;
+import dev.evloop.spi.NativePipeFiles;
+import dev.evloop.spi.PipeFiles;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
@@ -48,6 +50,12 @@ final class IoUringWatches implements IoWatchFactory {
     @Override
     public Optional<ChildPipes> childPipes() {
         return NativeChildPipes.onThisSystem();
+    }
+
+    /** FIFOs and character devices watched as descriptors, on Linux: see {@link NativePipeFiles}. */
+    @Override
+    public Optional<PipeFiles> pipeFiles() {
+        return NativePipeFiles.onThisSystem();
     }
 
     @Override

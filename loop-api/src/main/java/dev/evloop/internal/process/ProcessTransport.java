@@ -135,6 +135,8 @@ public final class ProcessTransport implements SubprocessTransport {
             result.setException(e);
             return result;
         }
+        PendingStart pending = new PendingStart(watched);
+        pending.closeHook = BaseEventLoop.of(loop).addCloseHook(pending::loopClosing);
         STARTER.execute(() -> {
             Process process;
             try {
@@ -143,6 +145,7 @@ public final class ProcessTransport implements SubprocessTransport {
                 closeAll(watched);
                 // The JDK's message names the program ("Cannot run program \"x\": error=2, ..."); keep it.
                 post(loop, () -> {
+                    pending.closeHook.cancel();
                     if (!result.isDone()) {
                         result.setException(e);
                     }
@@ -155,11 +158,62 @@ public final class ProcessTransport implements SubprocessTransport {
                     pipe.closeChildEnd();
                 }
             }
-            if (!post(loop, () -> started(loop, result, protocol, process, program, options, watched))) {
-                discard(process, watched); // the loop closed meanwhile: nobody will ever hear of this child
+            if (!pending.started(process) || !post(loop, () -> {
+                if (pending.claim()) {
+                    pending.closeHook.cancel();
+                    started(loop, result, protocol, process, program, options, watched);
+                }
+            })) {
+                if (pending.claim()) {
+                    discard(process, watched); // the loop closed meanwhile: nobody will ever hear of this child
+                }
             }
         });
         return result;
+    }
+
+    /**
+     * A start under way on {@link #STARTER}, until the loop takes the child. The loop can close
+     * after the starter handed the child over but before the loop ran the hand-over, which then
+     * never runs: the loop's close hook discards the child instead. Exactly one of the hand-over,
+     * the close hook and a hand-over the closed loop refused {@link #claim}s the child.
+     */
+    private static final class PendingStart {
+        private final ChildPipes.Pipe[] watched;
+        /** Added and cancelled on the loop's thread; read by the starter only after the add. */
+        Handle closeHook;
+        private Process process;
+        private boolean loopClosed;
+        private boolean claimed;
+
+        PendingStart(ChildPipes.Pipe[] watched) {
+            this.watched = watched;
+        }
+
+        /** On the starter: the child exists; false if the loop closed before, so the child goes now. */
+        synchronized boolean started(Process child) {
+            process = child;
+            return !loopClosed;
+        }
+
+        /** Whether the caller is the one who takes (or discards) the child. */
+        synchronized boolean claim() {
+            boolean first = !claimed;
+            claimed = true;
+            return first;
+        }
+
+        /** On the loop's thread, as it closes: a child already made goes now, a later one when made. */
+        void loopClosing() {
+            Process child;
+            synchronized (this) {
+                loopClosed = true;
+                child = process;
+            }
+            if (child != null && claim()) {
+                discard(child, watched);
+            }
+        }
     }
 
     /** On the loop's thread: the child runs; connects its pipes, unless the caller cancelled meanwhile. */

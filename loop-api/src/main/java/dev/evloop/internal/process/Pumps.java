@@ -88,6 +88,9 @@ final class Pumps {
         private void pump() {
             byte[] buffer = new byte[WatchedPipes.READ_SIZE];
             try (in) {
+                if (in instanceof PipeFileStreams.Input file) {
+                    file.open();
+                }
                 while (awaitTurn()) {
                     int n = in.read(buffer);
                     if (n < 0) {

@@ -58,6 +58,7 @@ final class ReadPipeTransport extends PipeTransport {
         }
         closing = true;
         source.close();
+        pipeClosed();
         try {
             protocol.eofReceived();
         } catch (RuntimeException | Error e) {
@@ -71,6 +72,7 @@ final class ReadPipeTransport extends PipeTransport {
         if (!closing) {
             closing = true;
             source.close();
+            pipeClosed();
             loop.callSoon(() -> connectionLost(cause));
         }
     }
@@ -94,6 +96,7 @@ final class ReadPipeTransport extends PipeTransport {
         if (!closing) {
             closing = true;
             source.close();
+            pipeClosed();
             loop.callSoon(() -> connectionLost(null));
         }
     }

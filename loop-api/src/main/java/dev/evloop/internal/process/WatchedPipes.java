@@ -2,6 +2,7 @@ package dev.evloop.internal.process;
 
 import dev.evloop.EventLoop;
 import dev.evloop.spi.ChildPipes;
+import dev.evloop.spi.PipeFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
@@ -12,7 +13,8 @@ import java.util.ArrayDeque;
  * Pipe ends that the loop watches itself, read and written only when ready, as asyncio's
  * {@code _UnixReadPipeTransport} and {@code _UnixWritePipeTransport} do: a
  * {@link java.nio.channels.Pipe}'s channel on a backend that watches channels (the selector), or
- * the loop's end of a child's pipe on one that watches descriptors ({@link ChildPipes}). Each end
+ * the loop's end of a child's pipe on one that watches descriptors ({@link ChildPipes}), or a FIFO
+ * opened non-blocking on one that watches descriptors ({@link PipeFiles}). Each end
  * is non-blocking; the {@link End} says how it is watched, read and written.
  */
 final class WatchedPipes {
@@ -108,6 +110,49 @@ final class WatchedPipes {
             @Override
             public String toString() {
                 return pipe.toString();
+            }
+        };
+    }
+
+    /** A FIFO or character device opened non-blocking, for a backend that watches descriptors. */
+    static End of(PipeFiles.End file) {
+        return new End() {
+            @Override
+            public void watch(EventLoop loop, boolean reading, Runnable callback) {
+                if (reading) {
+                    loop.addReader(file.fd(), callback);
+                } else {
+                    loop.addWriter(file.fd(), callback);
+                }
+            }
+
+            @Override
+            public void unwatch(EventLoop loop, boolean reading) {
+                if (reading) {
+                    loop.removeReader(file.fd());
+                } else {
+                    loop.removeWriter(file.fd());
+                }
+            }
+
+            @Override
+            public int read(ByteBuffer dst) throws IOException {
+                return file.read(dst);
+            }
+
+            @Override
+            public int write(ByteBuffer src) throws IOException {
+                return file.write(src);
+            }
+
+            @Override
+            public void close() {
+                file.close();
+            }
+
+            @Override
+            public String toString() {
+                return file.toString();
             }
         };
     }

@@ -93,6 +93,7 @@ final class WritePipeTransport extends PipeTransport {
         }
         lost = true;
         buffered = 0;
+        pipeClosed();
         loop.callSoon(() -> {
             try {
                 protocol.connectionLost(cause);

@@ -9,9 +9,11 @@
  *       and {@link dev.evloop.internal.process.WritePipeTransport} over a
  *       {@link dev.evloop.internal.process.PipeSource} or {@link dev.evloop.internal.process.PipeSink}.</li>
  *   <li>How the bytes move: {@link dev.evloop.internal.process.WatchedPipes} (a pipe end the loop
- *       watches: a selectable channel, or the loop's end of a child's pipe made by the backend's
- *       {@link dev.evloop.spi.ChildPipes}) or {@link dev.evloop.internal.process.Pumps} (a stream
- *       the JDK only offers blocking, read and written off the loop thread), the fallback.</li>
+ *       watches: a selectable channel, the loop's end of a child's pipe made by the backend's
+ *       {@link dev.evloop.spi.ChildPipes}, or a FIFO opened by its {@link dev.evloop.spi.PipeFiles})
+ *       or {@link dev.evloop.internal.process.Pumps} (a stream the JDK only offers blocking, read and
+ *       written off the loop thread; a FIFO's through {@link dev.evloop.internal.process.PipeFileStreams}),
+ *       the fallback.</li>
  * </ul>
  */
 package dev.evloop.internal.process;
