@@ -225,7 +225,7 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
             return;
         }
         if (sendable(n)) {
-            send(channel.alloc().ioBuffer(n).writeBytes(data.duplicate()), to);
+            send(StreamTransport.copyInto(channel.alloc().ioBuffer(n), data), to);
         }
     }
 
