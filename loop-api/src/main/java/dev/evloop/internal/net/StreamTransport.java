@@ -237,6 +237,12 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
         }
     }
 
+    /** What the protocol wrote while this read batch was handed over leaves now (see {@link WriteFlow#flushAfterReads()}). */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flow.flushAfterReads();
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent handshake) {

@@ -107,6 +107,12 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
         }
     }
 
+    /** What the protocol sent while this read batch was handed over leaves now (see {@link WriteFlow#flushAfterReads()}). */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flow.flushAfterReads();
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         flow.writabilityChanged();
