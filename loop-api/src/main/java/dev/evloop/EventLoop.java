@@ -147,6 +147,10 @@ public interface EventLoop extends AutoCloseable {
      * Runs the loop on the calling thread until {@link #stop()} is called. If {@code stop()} was
      * called before, runs one iteration. Mirrors asyncio's {@code loop.run_forever()}.
      *
+     * <p>While it runs, Netty pools the objects it makes per write and per buffer on the calling
+     * thread, as it does on its own event loop threads; when it returns (or throws) what it pooled
+     * is released, and the thread's own Netty {@code FastThreadLocal} values are as they were.
+     *
      * @throws IllegalStateException if the loop is closed, already running, another loop runs on
      *                               this thread, or the loop is bound to another thread
      */
@@ -172,6 +176,8 @@ public interface EventLoop extends AutoCloseable {
     /**
      * Runs exactly one iteration, blocking in the poll as {@link #runForever()} would. Like libuv's
      * {@code UV_RUN_ONCE}. A pending {@link #stop()} keeps it from blocking and stays pending.
+     * Unlike {@code runForever}, it does not let Netty pool its per-write objects on the thread:
+     * setting the pools up and releasing them at every call would cost more than they save.
      *
      * @return the number of callbacks it ran
      * @throws IllegalStateException if the loop cannot run (see {@link #runForever()})

@@ -390,9 +390,11 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
         enter();
         lastPollIdle = false; // a run starts with a poll
         try {
-            do {
-                iterate(true, true);
-            } while (!stopping);
+            PooledRun.run(() -> { // Netty recycles its objects on this thread while the loop runs
+                do {
+                    iterate(true, true);
+                } while (!stopping);
+            });
         } finally {
             stopping = false;
             exit();

@@ -158,7 +158,7 @@ final class EchoServer implements AutoCloseable {
 
         @Override
         public void bufferUpdated(int bytes) {
-            transport.write(buffer.duplicate().position(0).limit(bytes));
+            transport.write(buffer.limit(bytes)); // the write copies from position 0 and moves nothing; getBuffer clears
         }
     }
 

@@ -229,12 +229,18 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
                 throw new IllegalStateException("getBuffer() returned a buffer with no room");
             }
             int n = Math.min(target.remaining(), buf.readableBytes());
-            int start = target.position();
-            ByteBuffer slice = target.duplicate();
-            slice.limit(start + n);
-            buf.readBytes(slice);
+            // An absolute put leaves the protocol's position and limit alone without a duplicate
+            // of its buffer; the one view it reads from is all the copy allocates.
+            target.put(target.position(), buf.nioBuffer(buf.readerIndex(), n), 0, n);
+            buf.skipBytes(n);
             protocol.bufferUpdated(n);
         }
+    }
+
+    /** What the protocol wrote while this read batch was handed over leaves now (see {@link WriteFlow#flushAfterReads()}). */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flow.flushAfterReads();
     }
 
     @Override
@@ -494,11 +500,25 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
             return;
         }
         if (writable(n)) {
-            int position = data.position();
-            ByteBuf copy = channel.alloc().buffer(n).writeBytes(data);
-            data.position(position); // the caller's buffer is left as it was, without a duplicate to allocate
-            send(copy);
+            send(copyInto(channel.alloc().buffer(n), data));
         }
+    }
+
+    /**
+     * Appends a copy of {@code data}'s bytes (position to limit) to {@code to} and returns it,
+     * leaving {@code data}'s position as it was. A heap buffer's bytes go in as an array: Netty
+     * copies an array into its pooled memory through that memory's own cached view, where a
+     * {@code ByteBuffer} source costs a new view of the fresh buffer (or a duplicate of the source)
+     * on every write.
+     */
+    static ByteBuf copyInto(ByteBuf to, ByteBuffer data) {
+        int position = data.position();
+        if (data.hasArray()) {
+            return to.writeBytes(data.array(), data.arrayOffset() + position, data.remaining());
+        }
+        to.writeBytes(data);
+        data.position(position); // without a duplicate to allocate
+        return to;
     }
 
     @Override

@@ -107,6 +107,12 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
         }
     }
 
+    /** What the protocol sent while this read batch was handed over leaves now (see {@link WriteFlow#flushAfterReads()}). */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flow.flushAfterReads();
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         flow.writabilityChanged();
@@ -225,7 +231,7 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
             return;
         }
         if (sendable(n)) {
-            send(channel.alloc().ioBuffer(n).writeBytes(data.duplicate()), to);
+            send(StreamTransport.copyInto(channel.alloc().ioBuffer(n), data), to);
         }
     }
 

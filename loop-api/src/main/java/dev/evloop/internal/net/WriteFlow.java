@@ -182,6 +182,22 @@ final class WriteFlow implements FlushOnPoll {
         }
     }
 
+    /**
+     * Sends what was written so far at the end of a read batch of the channel, while the bytes a
+     * protocol echoed are still in the CPU's cache: held to the next poll, the writes of every
+     * connection the poll served go out after all of their reads, by when the first ones' bytes
+     * may have left the cache (at 50 connections of 16 KiB, 800 KiB are read before the first
+     * write). Raw Netty flushes there too, and asyncio sends at once. The flush asked of the loop
+     * stays asked, and finds nothing left.
+     */
+    void flushAfterReads() {
+        movePending();
+        if (unflushed > 0) {
+            unflushed = 0;
+            channel.flush();
+        }
+    }
+
     /** Bytes written and not sent yet: those waiting here and those in the channel. */
     long bufferSize() {
         return channelBytes() + pendingBytes;
