@@ -1,6 +1,7 @@
 package dev.evloop.internal.jfr;
 
 import dev.evloop.LoopMetrics;
+import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -92,8 +93,17 @@ public final class Recordings {
         if (running && !registered) {
             // Registered once a recording runs, not before: a JVM that never records pays nothing.
             // An event class JFR has not registered reports itself disabled, whatever the settings.
-            for (Class<? extends jdk.jfr.Event> event : List.of(SlowCallbackEvent.class, StallEvent.class,
-                    PollEvent.class, TaskCreatedEvent.class, TaskDoneEvent.class, ConnectionEvent.class)) {
+            List<Class<? extends jdk.jfr.Event>> events = List.of(SlowCallbackEvent.class, StallEvent.class,
+                    PollEvent.class, TaskCreatedEvent.class, TaskDoneEvent.class, ConnectionEvent.class);
+            for (Class<? extends jdk.jfr.Event> event : events) {
+                // Initialised first, outside JFR's metadata lock: under a recording an event class's
+                // initialiser takes that lock, and register holds it while it waits for the
+                // initialisation, so a loop's thread initialising TaskCreatedEvent at the same
+                // moment deadlocked with this thread (seen with -XX:StartFlightRecording on io_uring).
+                initialise(event);
+            }
+            initialise(LoopMetricsEvent.class);
+            for (Class<? extends jdk.jfr.Event> event : events) {
                 FlightRecorder.register(event);
             }
             FlightRecorder.addPeriodicEvent(LoopMetricsEvent.class, Recordings::emitMetrics);
@@ -103,6 +113,14 @@ public final class Recordings {
         polls = running && EventType.getEventType(PollEvent.class).isEnabled();
         for (Loop loop : snapshot()) {
             loop.recordingsChanged();
+        }
+    }
+
+    private static void initialise(Class<?> event) {
+        try {
+            MethodHandles.lookup().ensureInitialized(event);
+        } catch (IllegalAccessException e) {
+            throw new AssertionError(event + " is in this package", e);
         }
     }
 
