@@ -106,18 +106,6 @@ class DebugModeTest extends BackendTest {
         assertEquals("v", more.get("k"));
     }
 
-    /** A callback with a name, as a user would give one to find it in logs. */
-    private record Named(String name, Runnable body) implements Runnable {
-        @Override
-        public void run() {
-            body.run();
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
 
     /** A server whose protocol's dataReceived sleeps, and a client of it: I/O callbacks that run long. */
     static final class SlowServer implements AutoCloseable {

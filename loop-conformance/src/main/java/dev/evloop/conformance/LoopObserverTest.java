@@ -207,17 +207,4 @@ class LoopObserverTest extends BackendTest {
         loop.runOnce();
         assertEquals(List.of(), recorder.heard);
     }
-
-    /** A callback with a name, as a user would give one to find it in logs. */
-    private record Named(String name, Runnable body) implements Runnable {
-        @Override
-        public void run() {
-            body.run();
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
 }

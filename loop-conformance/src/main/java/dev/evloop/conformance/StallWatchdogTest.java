@@ -340,18 +340,6 @@ class StallWatchdogTest extends BackendTest {
         }
     }
 
-    /** A callback with a name, as a user would give one to find it in the watchdog's reports. */
-    private record Named(String name, Runnable body) implements Runnable {
-        @Override
-        public void run() {
-            body.run();
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
 
     /**
      * Holds the loop as a busy callback does until the watchdog has reported it (within
