@@ -10,17 +10,17 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.Random;
 import org.HdrHistogram.Histogram;
 
 /**
- * An open-loop echo load client for latency at a fixed offered load, on one thread and the JDK's
- * NIO: message {@code k} is due at {@code start + k / rate}, whatever came back so far, on
+ * An open-loop load client for latency at a fixed offered load, on one thread and the JDK's
+ * NIO: message (request) {@code k} is due at {@code start + k / rate}, whatever came back so far, on
  * connection {@code k mod connections}, pipelined behind any message that connection still waits
- * for. Each latency runs from the message's intended send time to the last byte of its echo, so a
+ * for. Each latency runs from the message's intended send time to the last byte of its response, so a
  * server (or a client) that falls behind is charged for every message it delays, not only for the
  * one it was slow on: the coordinated omission that a closed loop, which only sends once the last
- * echo is back, would hide. Every echoed byte is checked.
+ * echo is back, would hide. What is sent and how responses are checked is the {@link Exchange}'s:
+ * an echo checked byte for byte, or an HTTP response checked by status and body.
  */
 final class OpenLoopClient implements AutoCloseable {
     /** Below this wait the client polls without sleeping: {@link Selector#select(long)} counts in milliseconds. */
@@ -29,12 +29,11 @@ final class OpenLoopClient implements AutoCloseable {
 
     private final Selector selector;
     private final Connection[] connections;
-    private final ByteBuffer message;
+    private final Exchange exchange;
     private final ByteBuffer in;
-    private final int size;
 
     /**
-     * Connects.
+     * Connects to an echo server.
      *
      * @param server          the echo server
      * @param connectionCount connections to open, 1 or more
@@ -42,10 +41,19 @@ final class OpenLoopClient implements AutoCloseable {
      * @throws UncheckedIOException if a connection cannot be made
      */
     OpenLoopClient(InetSocketAddress server, int connectionCount, int messageSize) {
-        size = messageSize;
-        byte[] bytes = new byte[messageSize];
-        new Random(messageSize).nextBytes(bytes);
-        message = ByteBuffer.allocateDirect(messageSize).put(bytes).flip();
+        this(server, connectionCount, Exchange.echo(messageSize));
+    }
+
+    /**
+     * Connects.
+     *
+     * @param server          the server
+     * @param connectionCount connections to open, 1 or more
+     * @param exchange        what each message is and how its response is read
+     * @throws UncheckedIOException if a connection cannot be made
+     */
+    OpenLoopClient(InetSocketAddress server, int connectionCount, Exchange exchange) {
+        this.exchange = exchange;
         in = ByteBuffer.allocateDirect(READ_CHUNK);
         connections = new Connection[connectionCount];
         try {
@@ -73,7 +81,7 @@ final class OpenLoopClient implements AutoCloseable {
      * @param into  where each latency is recorded
      * @return how many messages were sent (each one's echo is in {@code into})
      * @throws IllegalArgumentException if {@code rate} or {@code nanos} is not above 0
-     * @throws IllegalStateException    if an echo is wrong, or none came back for {@link EchoClient#STALL_SECONDS}
+     * @throws IllegalStateException    if a response is wrong, or none came back for {@link EchoClient#STALL_SECONDS}
      *                                  while some were due
      * @throws UncheckedIOException     if a connection fails or the server closes one
      */
@@ -142,7 +150,8 @@ final class OpenLoopClient implements AutoCloseable {
 
     private final class Connection {
         final SocketChannel channel;
-        final ByteBuffer out = message.duplicate();
+        final ByteBuffer out = exchange.request();
+        final Exchange.ResponseReader reader = exchange.reader();
         SelectionKey key;
         /** Intended send times of the messages whose echo is not back yet, oldest first: a ring. */
         long[] intended = new long[16];
@@ -150,8 +159,6 @@ final class OpenLoopClient implements AutoCloseable {
         int count;
         /** Whole messages not yet written, the one {@link #out} is part-way through included. */
         long unwritten;
-        /** Bytes of the current message's echo received so far. */
-        int echoed;
 
         Connection(SocketChannel channel) {
             this.channel = channel;
@@ -200,22 +207,14 @@ final class OpenLoopClient implements AutoCloseable {
             }
             long now = System.nanoTime();
             in.flip();
-            while (in.hasRemaining()) {
-                if (count == 0) {
-                    throw new IllegalStateException("the server sent bytes no message asked for");
-                }
-                int take = Math.min(in.remaining(), size - echoed);
-                if (in.slice(in.position(), take).mismatch(message.slice(echoed, take)) != -1) {
-                    throw new IllegalStateException("the echo differs from what was sent");
-                }
-                in.position(in.position() + take);
-                echoed += take;
-                if (echoed == size) {
-                    echoed = 0;
-                    into.recordValue(Math.max(0, now - intended[head]));
-                    head = (head + 1) % intended.length;
-                    count--;
-                }
+            int done = reader.read(in);
+            if (done > count || done == count && !reader.idle()) {
+                throw new IllegalStateException("the server sent bytes no message asked for");
+            }
+            for (int i = 0; i < done; i++) {
+                into.recordValue(Math.max(0, now - intended[head]));
+                head = (head + 1) % intended.length;
+                count--;
             }
         }
     }
