@@ -187,20 +187,36 @@ final class EchoComparison {
                 servers.add(new EchoProcesses.Server(backend, style));
             }
         }
-        progress.printf("echo: %d servers in their own JVMs, %s; about %d s%n", servers.size(), profile,
+        return run(servers, Workload.ECHO, profile, progress);
+    }
+
+    /**
+     * Measures servers of a workload, every shape of the profile in turn: closed loop, then, for
+     * the latency shapes, an open loop at half the slowest server's round trips per second.
+     *
+     * @param servers  the servers, each in a JVM of its own
+     * @param workload what they serve, and so what the load client sends
+     * @param profile  how long and what to measure
+     * @param progress where to say what is being measured
+     * @throws IOException if a process fails or stops
+     */
+    static Results run(List<EchoProcesses.Server> servers, Workload workload, Profile profile, PrintStream progress)
+            throws IOException {
+        String name = workload.label();
+        progress.printf("%s: %d servers in their own JVMs, %s; about %d s%n", name, servers.size(), profile,
                 profile.estimate(servers.size()).toSeconds());
         List<ShapeResult> results = new ArrayList<>();
-        try (EchoProcesses processes = EchoProcesses.start(servers)) {
-            progress.println("echo: " + processes.pinning());
+        try (EchoProcesses processes = EchoProcesses.start(servers, workload)) {
+            progress.println(name + ": " + processes.pinning());
             for (Shape shape : profile.shapes()) {
                 processes.connect(shape);
-                progress.println("echo: " + shape.label() + ", closed loop");
+                progress.println(name + ": " + shape.label() + ", closed loop");
                 processes.measure(profile.warmUpRounds(), profile.slice());
                 List<EchoProcesses.Figures> figures = processes.measure(profile.rounds(), profile.slice());
                 List<EchoProcesses.Latency> latency = List.of();
                 if (profile.latencyShapes().contains(shape)) {
                     double rate = offeredRate(figures);
-                    progress.printf(Locale.ROOT, "echo: %s, open loop at %.0f messages/s%n", shape.label(), rate);
+                    progress.printf(Locale.ROOT, "%s: %s, open loop at %.0f messages/s%n", name, shape.label(), rate);
                     processes.offer(1, profile.slice(), rate);
                     latency = processes.offer(profile.latencyRounds(), profile.slice(), rate);
                 }

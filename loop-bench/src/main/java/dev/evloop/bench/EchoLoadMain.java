@@ -14,12 +14,15 @@ import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
- * The echo load client of {@link EchoProcesses}, in a JVM of its own so that it shares no cores,
- * caches, heap or JIT with the servers it measures: one thread, the JDK's NIO, every echoed byte
- * checked. Its parent drives one server at a time through standard input:
+ * The load client of {@link EchoProcesses}, in a JVM of its own so that it shares no cores,
+ * caches, heap or JIT with the servers it measures: one thread, the JDK's NIO, every response
+ * checked. It speaks one {@link Workload}'s exchange: {@code echo} (every echoed byte checked) or
+ * {@code http} ({@code GET /} on kept-alive connections, {@link HttpExchange}: every response's
+ * status and body checked). Its parent drives one server at a time through standard input:
  *
  * <pre>
- * connect CONNECTIONS SIZE   → ready   (closes any earlier connections; opens this shape's to every server)
+ * connect CONNECTIONS SIZE   → ready   (closes any earlier connections; opens this shape's to every server;
+ *                              http: SIZE is the request's, which the exchange fixes)
  * drive INDEX MILLIS         → INDEX ROUND_TRIPS NANOS
  *                              (closed loop, {@link EchoClient}: server INDEX driven for about MILLIS ms)
  * offer INDEX MILLIS RATE    → INDEX SENT NANOS HISTOGRAM
@@ -36,24 +39,27 @@ public final class EchoLoadMain {
     private final List<EchoClient> closed = new ArrayList<>();
     /** The open-loop clients, made at a server's first offer in a shape. */
     private final List<OpenLoopClient> open = new ArrayList<>();
+    private final Workload workload;
     private Shape shape;
+    private Exchange exchange;
 
-    private EchoLoadMain() {
+    private EchoLoadMain(Workload workload) {
+        this.workload = workload;
     }
 
     /**
      * Serves its parent's commands.
      *
-     * @param args the port of each server on 127.0.0.1
+     * @param args the workload ({@code echo} or {@code http}), then the port of each server on 127.0.0.1
      * @throws IOException if standard input cannot be read
      */
     public static void main(String[] args) throws IOException {
-        if (args.length < 1) {
-            System.err.println("usage: EchoLoadMain <port>...");
+        if (args.length < 2) {
+            System.err.println("usage: EchoLoadMain <echo|http> <port>...");
             System.exit(2);
         }
-        EchoLoadMain client = new EchoLoadMain();
-        for (String port : args) {
+        EchoLoadMain client = new EchoLoadMain(Workload.of(args[0]));
+        for (String port : Arrays.asList(args).subList(1, args.length)) {
             client.servers.add(new InetSocketAddress("127.0.0.1", Integer.parseInt(port)));
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -63,7 +69,7 @@ public final class EchoLoadMain {
                 out.println(client.serve(line.trim().split(" ")));
             }
         } catch (RuntimeException e) {
-            System.err.println("echo load client: " + e);
+            System.err.println(client.workload.label() + " load client: " + e);
             System.exit(1);
         } finally {
             client.disconnect();
@@ -75,8 +81,9 @@ public final class EchoLoadMain {
             case "connect" -> {
                 disconnect();
                 shape = new Shape(Integer.parseInt(command[1]), Integer.parseInt(command[2]));
+                exchange = workload.exchange(shape);
                 for (InetSocketAddress server : servers) {
-                    closed.add(new EchoClient(server, shape.connections(), shape.size()));
+                    closed.add(new EchoClient(server, shape.connections(), exchange));
                     open.add(null);
                 }
                 return "ready";
@@ -90,7 +97,7 @@ public final class EchoLoadMain {
             case "offer" -> {
                 int index = Integer.parseInt(command[1]);
                 if (open.get(index) == null) {
-                    open.set(index, new OpenLoopClient(servers.get(index), shape.connections(), shape.size()));
+                    open.set(index, new OpenLoopClient(servers.get(index), shape.connections(), exchange));
                 }
                 Histogram latencies = new Histogram(3);
                 long start = System.nanoTime();

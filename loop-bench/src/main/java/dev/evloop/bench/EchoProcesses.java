@@ -26,8 +26,8 @@ import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
 /**
- * Echo servers measured from outside: each server in a JVM of its own ({@link EchoServerMain}),
- * one load client in another ({@link EchoLoadMain}), pinned with {@code taskset} to other CPUs than
+ * Servers measured from outside: each server in a JVM of its own ({@link EchoServerMain}, or the
+ * HTTP servers: what the {@link Workload} runs), one load client in another ({@link EchoLoadMain}), pinned with {@code taskset} to other CPUs than
  * the servers where the host has two or more. All servers start at once and are driven in turns, a
  * short slice each per round and the first of a round rotating, so that the host's drifts hit them
  * alike. For each slice it records the round trips per second and the server process's whole CPU
@@ -50,7 +50,8 @@ final class EchoProcesses implements AutoCloseable {
             "-Dio.netty.allocator.lowMemory=false");
     /** The load client's: a fixed pre-touched heap; it uses no Netty. */
     private static final List<String> CLIENT_FLAGS = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
-    private static final Pattern LISTENING = Pattern.compile("listening on .*:(\\d+)$");
+    /** The line a server prints once it listens: the port ends it, before the slash of a URL. */
+    private static final Pattern LISTENING = Pattern.compile("listening on .*:(\\d+)/?$");
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
     /**
      * The kernel's clock ticks per second, {@code USER_HZ}: 100 on every Linux architecture the
@@ -245,27 +246,45 @@ final class EchoProcesses implements AutoCloseable {
      * @throws IOException if a process cannot be started or a server does not start listening
      */
     static EchoProcesses start(List<Server> servers) throws IOException {
-        return start(servers, Pinning.plan());
+        return start(servers, Pinning.plan(), Workload.ECHO);
     }
 
     /**
-     * Starts every server and the load client, placed on the CPUs as {@code pinning} says.
+     * Starts every server of a workload and its load client, not yet connected.
+     *
+     * @param servers  the servers, each in a JVM of its own
+     * @param workload what they serve
+     * @throws IOException if a process cannot be started or a server does not start listening
+     * @throws IllegalArgumentException if the workload has no server in a style asked for
+     */
+    static EchoProcesses start(List<Server> servers, Workload workload) throws IOException {
+        return start(servers, Pinning.plan(), workload);
+    }
+
+    /**
+     * Starts every echo server and the load client, placed on the CPUs as {@code pinning} says.
      *
      * @param servers the servers, each in a JVM of its own
      * @param pinning where the processes run
      * @throws IOException if a process cannot be started or a server does not start listening
      */
     static EchoProcesses start(List<Server> servers, Pinning pinning) throws IOException {
+        return start(servers, pinning, Workload.ECHO);
+    }
+
+    private static EchoProcesses start(List<Server> servers, Pinning pinning, Workload workload) throws IOException {
         EchoProcesses p = new EchoProcesses(servers, pinning);
         try {
             List<String> ports = new ArrayList<>();
             for (Server s : servers) {
+                Workload.Launch launch = workload.launch(s);
                 List<String> command = new ArrayList<>(p.pinning.prefix(false));
                 List<String> flags = new ArrayList<>(SERVER_FLAGS);
+                flags.addAll(launch.flags());
                 flags.addAll(s.jvmFlags());
                 command.addAll(java(flags, s.classPath().isEmpty() ? System.getProperty("java.class.path") : s.classPath(),
-                        EchoServerMain.class));
-                command.addAll(List.of(s.backend(), s.style().label(), "127.0.0.1", "0"));
+                        launch.main()));
+                command.addAll(launch.args());
                 p.serverProcesses.add(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
             }
             for (int i = 0; i < servers.size(); i++) {
@@ -273,6 +292,7 @@ final class EchoProcesses implements AutoCloseable {
             }
             List<String> command = new ArrayList<>(p.pinning.prefix(true));
             command.addAll(java(CLIENT_FLAGS, System.getProperty("java.class.path"), EchoLoadMain.class));
+            command.add(workload.label());
             command.addAll(ports);
             p.client = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             p.replies = new BufferedReader(new InputStreamReader(p.client.getInputStream(), StandardCharsets.UTF_8));
