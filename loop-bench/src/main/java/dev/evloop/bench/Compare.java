@@ -17,39 +17,47 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.BenchmarkList;
 import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * The one-command backend comparison: the echo comparison measured from outside
- * ({@link EchoComparison}: servers and load client in JVMs of their own, taking turns) and the
+ * ({@link EchoComparison}: servers and load client in JVMs of their own, taking turns), the HTTP
+ * example against raw Netty's HTTP server measured the same way ({@link HttpComparison}), and the
  * JMH micro-benchmarks ({@link SchedulerBenchmark}, {@link TaskBenchmark}) on every backend that
  * can run here (a short profile by default), then writes {@code results/<date>-<host>.json}
  * (JMH's own), {@code -echo.json} (every echo figure of every round), {@code .md} (how the
  * figures were made, tables with spreads and ratios, targets checked, backends ranked) and
- * {@code .svg} (the echo chart), and prints the Markdown.
+ * {@code -http.json} (the same for HTTP), {@code .svg} (the echo chart), and prints the Markdown.
  *
  * <pre>
  * ./evloop bench                         # short profile: a few minutes
  * ./evloop bench --full                  # every shape, longer, for figures to keep
  * ./evloop bench --only Echo             # a regular expression over benchmark names; the echo comparison is Echo
  * ./evloop bench --shapes 500x64,50x1KiB --latency 50x1KiB   # the echo shapes to measure, instead of the profile's
+ * ./evloop bench --only Http --http 1,50  # only the HTTP comparison, with 1 and 50 connections
  * ./evloop bench --placement             # only what the in-process echo suite measured differently ({@link EchoPlacement})
  * </pre>
  */
 public final class Compare {
     /** The echo comparison's name, for {@code --only}. */
     private static final String ECHO = "Echo";
+    /** The HTTP comparison's name, for {@code --only}. */
+    private static final String HTTP = "Http";
     /** Every fork's heap, fixed: {@code -Xms} and {@code -Xmx}. */
     private static final String HEAP_FLAG = "1g";
     private static final String HEAP = "1 GiB";
     private static final Profile FULL_MICRO = new Profile(5, TimeValue.seconds(1), 10, TimeValue.seconds(1));
     private static final String USAGE = "usage: ./evloop bench [--full] [--only REGEX] [--out DIR]"
-            + " [--shapes CONNECTIONSxSIZE,...] [--latency CONNECTIONSxSIZE,...] | --placement [--out DIR]";
+            + " [--shapes CONNECTIONSxSIZE,...] [--latency CONNECTIONSxSIZE,...] [--http CONNECTIONS,...]"
+            + " | --placement [--out DIR]";
 
     private Compare() {
     }
@@ -57,7 +65,7 @@ public final class Compare {
     /**
      * Runs the comparison.
      *
-     * @param args {@code [--full] [--only REGEX] [--out DIR] [--shapes LIST] [--latency LIST]}, or
+     * @param args {@code [--full] [--only REGEX] [--out DIR] [--shapes LIST] [--latency LIST] [--http COUNTS]}, or
      *             {@code --placement [--out DIR]}
      * @throws RunnerException if JMH fails
      * @throws IOException if a process of the echo comparison fails or the results cannot be written
@@ -69,6 +77,7 @@ public final class Compare {
         Path out = Path.of("loop-bench", "results");
         List<Shape> shapes = null;
         List<Shape> latency = null;
+        List<Integer> httpConnections = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -78,6 +87,8 @@ public final class Compare {
                     case "--out" -> out = Path.of(requireValue(args, ++i, "--out"));
                     case "--shapes" -> shapes = Shape.parseList("--shapes", requireValue(args, ++i, "--shapes"));
                     case "--latency" -> latency = Shape.parseList("--latency", requireValue(args, ++i, "--latency"));
+                    case "--http" -> httpConnections = HttpComparison.parseConnections("--http",
+                            requireValue(args, ++i, "--http"));
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]);
                 }
             }
@@ -98,6 +109,10 @@ public final class Compare {
         if (shapes != null || latency != null) {
             echoProfile = echoProfile.withShapes(shapes != null ? shapes : echoProfile.shapes(),
                     latency != null ? latency : List.of());
+        }
+        EchoComparison.Profile httpProfile = full ? HttpComparison.FULL : HttpComparison.SHORT;
+        if (httpConnections != null) {
+            httpProfile = HttpComparison.withConnections(httpProfile, httpConnections);
         }
         List<String> runnable = new ArrayList<>();
         List<BackendInfo> skipped = new ArrayList<>();
@@ -123,19 +138,24 @@ public final class Compare {
         if (only == null || Pattern.compile(only).matcher(ECHO).find()) {
             echo = EchoComparison.run(runnable, echoProfile, System.out);
         }
+        EchoComparison.Results http = null;
+        if (only == null || Pattern.compile(only).matcher(HTTP).find()) {
+            http = HttpComparison.run(runnable, httpProfile, System.out);
+        }
         // EchoAllocationBenchmark means something only under JMH's gc profiler: run it by hand (see its Javadoc).
-        ChainedOptionsBuilder micro = options(only == null ? "dev\\.evloop\\.bench\\.(?!EchoAllocationBenchmark).*" : ".*(" + only + ").*", runnable);
+        String include = only == null ? "dev\\.evloop\\.bench\\.(?!EchoAllocationBenchmark).*" : ".*(" + only + ").*";
+        ChainedOptionsBuilder micro = options(include, runnable);
         String profile;
         if (full) {
             FULL_MICRO.applyTo(micro);
-            profile = "echo: " + echoProfile + "; JMH, full profile (" + FULL_MICRO + ")";
+            profile = "echo: " + echoProfile + "; HTTP: " + httpProfile + "; JMH, full profile (" + FULL_MICRO + ")";
         } else { // each benchmark class's own @Warmup and @Measurement
-            profile = "echo: " + echoProfile + "; JMH, short profile (scheduler: " + Profile.of(SchedulerBenchmark.class)
+            profile = "echo: " + echoProfile + "; HTTP: " + httpProfile + "; JMH, short profile (scheduler: " + Profile.of(SchedulerBenchmark.class)
                     + "; tasks: " + Profile.of(TaskBenchmark.class) + ")";
         }
-        Collection<RunResult> results = run(micro);
+        Collection<RunResult> results = run(include, micro);
         ResultFormatFactory.getInstance(ResultFormatType.JSON, json.toString()).writeOut(results);
-        Report report = new Report(Scores.of(results), echo, skipped,
+        Report report = new Report(Scores.of(results), echo, http, skipped,
                 profile + ", one JMH fork per benchmark with a " + HEAP + " pre-touched heap");
         String markdown = report.markdown(stem + ".svg");
         Files.writeString(out.resolve(stem + ".md"), markdown);
@@ -144,6 +164,10 @@ public final class Compare {
         if (echo != null) {
             written.add(out.resolve(stem + "-echo.json"));
             Files.writeString(out.resolve(stem + "-echo.json"), echo.json());
+        }
+        if (http != null) {
+            written.add(out.resolve(stem + "-http.json"));
+            Files.writeString(out.resolve(stem + "-http.json"), http.json());
         }
         System.out.println();
         System.out.println(markdown);
@@ -161,8 +185,16 @@ public final class Compare {
                 .jvmArgsAppend("-Xms" + HEAP_FLAG, "-Xmx" + HEAP_FLAG, "-XX:+AlwaysPreTouch");
     }
 
-    /** Runs what the options select; nothing if they select no benchmark. */
-    private static Collection<RunResult> run(ChainedOptionsBuilder options) throws RunnerException {
+    /**
+     * Runs what the options select; nothing if they select no benchmark. JMH is not started when
+     * {@code include} matches none, since it takes a lock that another JMH run on the host holds
+     * (with {@code --only Http} it would fail for nothing to run).
+     */
+    private static Collection<RunResult> run(String include, ChainedOptionsBuilder options) throws RunnerException {
+        if (BenchmarkList.defaultList().find(OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT),
+                List.of(include), List.of()).isEmpty()) {
+            return List.of();
+        }
         try {
             return new Runner(options.build()).run();
         } catch (NoBenchmarksException none) {

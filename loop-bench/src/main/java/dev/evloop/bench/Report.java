@@ -23,18 +23,22 @@ final class Report {
 
     private final Scores scores;
     private final EchoComparison.Results echo;
+    private final EchoComparison.Results http;
     private final List<BackendInfo> skipped;
     private final String profile;
 
     /**
      * @param scores  the JMH micro-benchmarks' scores
      * @param echo    the echo comparison, or {@code null} if it did not run
+     * @param http    the HTTP comparison ({@link HttpComparison}), or {@code null} if it did not run
      * @param skipped the backends that cannot run here
      * @param profile how JMH ran (warm-up, measurement, forks, heap), for the report's header
      */
-    Report(Scores scores, EchoComparison.Results echo, List<BackendInfo> skipped, String profile) {
+    Report(Scores scores, EchoComparison.Results echo, EchoComparison.Results http, List<BackendInfo> skipped,
+           String profile) {
         this.scores = scores;
         this.echo = echo;
+        this.http = http;
         this.skipped = skipped;
         this.profile = profile;
     }
@@ -57,6 +61,9 @@ final class Report {
             for (EchoComparison.ShapeResult shape : echo.shapes()) {
                 echoShape(md, shape);
             }
+        }
+        if (http != null && !http.shapes().isEmpty()) {
+            HttpReport.section(md, http);
         }
         targets(md);
         scheduler(md);
@@ -196,7 +203,7 @@ final class Report {
         }
     }
 
-    private static EchoProcesses.Figures find(List<EchoProcesses.Figures> figures, String backend, EchoServer.Style style) {
+    static EchoProcesses.Figures find(List<EchoProcesses.Figures> figures, String backend, EchoServer.Style style) {
         return figures.stream().filter(f -> f.server().backend().equals(backend) && f.server().style() == style)
                 .findFirst().orElse(null);
     }
@@ -258,9 +265,12 @@ final class Report {
                             find(f, backend, EchoServer.Style.STREAMS), find(f, backend, EchoServer.Style.PROTOCOL), 0.9);
                 }
                 for (EchoProcesses.Latency l : shape.latency()) {
-                    latencyTarget(rows, l, on);
+                    latencyTarget(rows, l, l.server().style().label() + " echo", on);
                 }
             }
+        }
+        if (http != null) {
+            HttpReport.targets(rows, http);
         }
         String sched = "SchedulerBenchmark.";
         for (String backend : scores.values(sched + "callSoonChain", "backend")) {
@@ -311,8 +321,11 @@ final class Report {
     /**
      * The tail-latency target of a fixed offered load: p99.9 within 2 x p50 plus 1 ms, for each style
      * but raw Netty's (which is shown beside them in the latency table).
+     *
+     * @param what the server, as the target's row names it: {@code protocol echo}, {@code HttpServer}
+     * @param on   the shape, as the row names it
      */
-    private static void latencyTarget(List<String[]> rows, EchoProcesses.Latency l, String on) {
+    static void latencyTarget(List<String[]> rows, EchoProcesses.Latency l, String what, String on) {
         if (l.server().style() == EchoServer.Style.NETTY) {
             return;
         }
@@ -323,7 +336,7 @@ final class Report {
         String verdict = p999 <= bound ? "met"
                 : String.format(Locale.ROOT, "missed: %.1f x the bound", p999 / bound)
                         + (p999 - spread <= bound ? ", within noise" : "");
-        rows.add(new String[] {l.server().backend(), l.server().style().label() + " echo p99.9 <= 2 x p50 + 1 ms" + on,
+        rows.add(new String[] {l.server().backend(), what + " p99.9 <= 2 x p50 + 1 ms" + on,
             latency(p999, spread) + String.format(Locale.ROOT, " (bound %.2f ms)", bound / 1e3), "-", verdict, "-"});
     }
 
@@ -534,14 +547,14 @@ final class Report {
                 : String.format(Locale.ROOT, "%.2f ms ± %.2f", micros / 1e3, spread / 1e3);
     }
 
-    private static String withSpread(double value, double spread, int decimals) {
+    static String withSpread(double value, double spread, int decimals) {
         if (!Double.isFinite(value)) {
             return "-";
         }
         return String.format(Locale.ROOT, "%." + decimals + "f ± %." + decimals + "f", value, spread);
     }
 
-    private static String number(double v) {
+    static String number(double v) {
         if (Double.isNaN(v)) {
             return "-";
         }

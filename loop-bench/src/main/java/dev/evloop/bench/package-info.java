@@ -5,7 +5,9 @@
  *   <li>{@link dev.evloop.bench.Info}: the backend report, {@code ./evloop report}.</li>
  *   <li>{@link dev.evloop.bench.Compare}: {@code ./evloop bench}, the echo comparison measured from
  *       outside ({@code EchoComparison}, {@code EchoProcesses}: every server in a JVM of its own,
- *       driven in turns by one load client in another, {@code EchoLoadMain}) and the JMH suites
+ *       driven in turns by one load client in another, {@code EchoLoadMain}), the HTTP comparison
+ *       ({@code HttpComparison}: the HttpServer example against raw Netty's HTTP server,
+ *       {@link dev.evloop.bench.NettyHttpServerMain}, measured the same way) and the JMH suites
  *       ({@link dev.evloop.bench.SchedulerBenchmark}, {@link dev.evloop.bench.TaskBenchmark}), written
  *       up by {@code Report}; {@code EchoPlacement} is the check of what the retired in-process echo
  *       suite measured differently.</li>

@@ -32,7 +32,7 @@ class ReportTest {
                 List.of(shape), latencies.isEmpty() ? List.of() : List.of(shape), "");
         EchoComparison.Results results = new EchoComparison.Results(profile, "not pinned: test",
                 List.of(new EchoComparison.ShapeResult(shape, figures, latencies)));
-        return new Report(new Scores(List.of()), results, List.of(), "test profile");
+        return new Report(new Scores(List.of()), results, null, List.of(), "test profile");
     }
 
     private String markdown() {
@@ -230,6 +230,50 @@ class ReportTest {
     @Test
     void ratiosCarryTheSumOfTheRelativeSpreads() {
         assertArrayEquals(new double[] {2, 0.4}, Report.ratio(100, 10, 50, 5), 1e-12);
+    }
+
+    /** A report of the HTTP comparison alone, 50 connections, from the figures and latencies added. */
+    private String httpMarkdown() {
+        Shape shape = HttpComparison.shape(50);
+        EchoComparison.Profile profile = HttpComparison.profile("test", Duration.ofMillis(500), 1, 2, 2, List.of(50));
+        EchoComparison.Results http = new EchoComparison.Results(profile, "not pinned: test",
+                List.of(new EchoComparison.ShapeResult(shape, figures, latencies)));
+        return new Report(new Scores(List.of()), null, http, List.of(), "test profile").markdown("chart.svg");
+    }
+
+    @Test
+    void theHttpExamplesTailLatencyTargetIsCheckedPerBackendAndRawNettysIsNot() {
+        echo("epoll", "protocol", 40_000, 0, 5);
+        echo("epoll", "netty", 40_000, 0, 5);
+        latencies.add(latency("protocol", 100_000, 3_000_000)); // p99.9 3 ms: 2.5 x the 1.2 ms bound
+        latencies.add(latency("netty", 100_000, 3_000_000));
+        String md = httpMarkdown();
+        assertTrue(md.contains("| epoll | HttpServer p99.9 <= 2 x p50 + 1 ms (HTTP, 50 connections) | 3.00 ms ± 0.00"
+                + " (bound 1.20 ms) | - | missed: 2.5 x the bound | - |"), md);
+        assertFalse(md.contains("netty p99.9"), md);
+    }
+
+    @Test
+    void theHttpTablesShowRequestsCpuAndLatencyOfTheExampleBesideRawNetty() {
+        echo("epoll", "protocol", 60_000, 1_000, 10);
+        echo("epoll", "netty", 50_000, 1_000, 12.5);
+        latencies.add(latency("protocol", 100_000, 1_100_000));
+        latencies.add(latency("netty", 200_000, 1_100_000));
+        String md = httpMarkdown();
+        assertTrue(md.contains("## HTTP example, measured from outside"), md);
+        assertTrue(md.contains("### HTTP, 50 connections"), md);
+        assertTrue(md.contains("| epoll | 60.0 k ± 1.0 k | 50.0 k ± 1.0 k | 1.20 ± 0.04 x | 10.00 ± 0.00 | 12.50 ± 0.00 "
+                + "| 1.25 ± 0.00 x |"), md);
+        assertTrue(md.contains("Latency at 20.0 k requests/s offered"), md);
+        assertTrue(md.contains("| epoll | HttpServer | 100.0 us ± 0.0 |"), md);
+        assertTrue(md.contains("| epoll | netty | 200.1 us ± 0.0 |"), md);
+        assertFalse(md.contains("## Echo"), md);
+    }
+
+    @Test
+    void withoutTheHttpComparisonTheReportHasNoHttpSection() {
+        echo("epoll", "protocol", 40_000, 0, 5);
+        assertFalse(markdown().contains("HTTP"), markdown());
     }
 
     private static List<String> all(String text, String regex) {
