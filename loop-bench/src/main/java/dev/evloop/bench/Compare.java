@@ -43,6 +43,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * ./evloop bench --only Echo             # a regular expression over benchmark names; the echo comparison is Echo
  * ./evloop bench --shapes 500x64,50x1KiB --latency 50x1KiB   # the echo shapes to measure, instead of the profile's
  * ./evloop bench --only Http --http 1,50  # only the HTTP comparison, with 1 and 50 connections
+ * ./evloop bench --server-flags '-XX:+UseG1GC -Xlog:gc:file=/tmp/gc-%p.log:tn'   # every echo and HTTP server's JVM
  * ./evloop bench --placement             # only what the in-process echo suite measured differently ({@link EchoPlacement})
  * </pre>
  */
@@ -57,7 +58,7 @@ public final class Compare {
     private static final Profile FULL_MICRO = new Profile(5, TimeValue.seconds(1), 10, TimeValue.seconds(1));
     private static final String USAGE = "usage: ./evloop bench [--full] [--only REGEX] [--out DIR]"
             + " [--shapes CONNECTIONSxSIZE,...] [--latency CONNECTIONSxSIZE,...] [--http CONNECTIONS,...]"
-            + " | --placement [--out DIR]";
+            + " [--server-flags 'JVM FLAGS'] | --placement [--out DIR]";
 
     private Compare() {
     }
@@ -65,7 +66,8 @@ public final class Compare {
     /**
      * Runs the comparison.
      *
-     * @param args {@code [--full] [--only REGEX] [--out DIR] [--shapes LIST] [--latency LIST] [--http COUNTS]}, or
+     * @param args {@code [--full] [--only REGEX] [--out DIR] [--shapes LIST] [--latency LIST] [--http COUNTS]
+     *             [--server-flags FLAGS]}, or
      *             {@code --placement [--out DIR]}
      * @throws RunnerException if JMH fails
      * @throws IOException if a process of the echo comparison fails or the results cannot be written
@@ -78,6 +80,7 @@ public final class Compare {
         List<Shape> shapes = null;
         List<Shape> latency = null;
         List<Integer> httpConnections = null;
+        List<String> serverFlags = List.of();
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -89,6 +92,8 @@ public final class Compare {
                     case "--latency" -> latency = Shape.parseList("--latency", requireValue(args, ++i, "--latency"));
                     case "--http" -> httpConnections = HttpComparison.parseConnections("--http",
                             requireValue(args, ++i, "--http"));
+                    case "--server-flags" -> serverFlags = jvmFlags("--server-flags",
+                            requireValue(args, ++i, "--server-flags"));
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]);
                 }
             }
@@ -136,11 +141,11 @@ public final class Compare {
         Path json = out.resolve(stem + ".json");
         EchoComparison.Results echo = null;
         if (only == null || Pattern.compile(only).matcher(ECHO).find()) {
-            echo = EchoComparison.run(runnable, echoProfile, System.out);
+            echo = EchoComparison.run(runnable, serverFlags, echoProfile, System.out);
         }
         EchoComparison.Results http = null;
         if (only == null || Pattern.compile(only).matcher(HTTP).find()) {
-            http = HttpComparison.run(runnable, httpProfile, System.out);
+            http = HttpComparison.run(runnable, serverFlags, httpProfile, System.out);
         }
         // EchoAllocationBenchmark means something only under JMH's gc profiler: run it by hand (see its Javadoc).
         String include = only == null ? "dev\\.evloop\\.bench\\.(?!EchoAllocationBenchmark).*" : ".*(" + only + ").*";
@@ -155,6 +160,9 @@ public final class Compare {
         }
         Collection<RunResult> results = run(include, micro);
         ResultFormatFactory.getInstance(ResultFormatType.JSON, json.toString()).writeOut(results);
+        if (!serverFlags.isEmpty()) {
+            profile += "; every echo and HTTP server's JVM also given `" + String.join(" ", serverFlags) + "`";
+        }
         Report report = new Report(Scores.of(results), echo, http, skipped,
                 profile + ", one JMH fork per benchmark with a " + HEAP + " pre-touched heap");
         String markdown = report.markdown(stem + ".svg");
@@ -200,6 +208,22 @@ public final class Compare {
         } catch (NoBenchmarksException none) {
             return List.of();
         }
+    }
+
+    /**
+     * Splits JVM flags at white space.
+     *
+     * @throws IllegalArgumentException naming {@code flag} if the text holds no flag, or a word that
+     *                                  does not start with {@code -} (a JVM flag always does)
+     */
+    static List<String> jvmFlags(String flag, String text) {
+        List<String> flags = List.of(text.trim().split("\\s+"));
+        for (String f : flags) {
+            if (!f.startsWith("-")) {
+                throw new IllegalArgumentException(flag + ": '" + f + "' is not a JVM flag (they start with -)");
+            }
+        }
+        return flags;
     }
 
     private static String requireValue(String[] args, int i, String flag) {

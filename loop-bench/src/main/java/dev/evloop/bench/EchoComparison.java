@@ -175,16 +175,18 @@ final class EchoComparison {
     /**
      * Runs the comparison.
      *
-     * @param backends the backends to measure, each with every evloop style and raw Netty
-     * @param profile  how long and what to measure
-     * @param progress where to say what is being measured
+     * @param backends    the backends to measure, each with every evloop style and raw Netty
+     * @param serverFlags JVM flags every server gets besides the usual ones (a GC, its logging); may be empty
+     * @param profile     how long and what to measure
+     * @param progress    where to say what is being measured
      * @throws IOException if a process fails or stops
      */
-    static Results run(List<String> backends, Profile profile, PrintStream progress) throws IOException {
+    static Results run(List<String> backends, List<String> serverFlags, Profile profile, PrintStream progress)
+            throws IOException {
         List<EchoProcesses.Server> servers = new ArrayList<>();
         for (String backend : backends) {
             for (EchoServer.Style style : EchoServer.Style.values()) {
-                servers.add(new EchoProcesses.Server(backend, style));
+                servers.add(new EchoProcesses.Server(backend, style, "", serverFlags));
             }
         }
         return run(servers, Workload.ECHO, profile, progress);

@@ -67,17 +67,18 @@ final class HttpComparison {
     /**
      * Runs the comparison.
      *
-     * @param backends the backends to measure, each with the example and raw Netty
-     * @param profile  how long and with how many connections
-     * @param progress where to say what is being measured
+     * @param backends    the backends to measure, each with the example and raw Netty
+     * @param serverFlags JVM flags every server gets besides the usual ones (a GC, its logging); may be empty
+     * @param profile     how long and with how many connections
+     * @param progress    where to say what is being measured
      * @throws IOException if a process fails or stops
      */
-    static EchoComparison.Results run(List<String> backends, EchoComparison.Profile profile, PrintStream progress)
-            throws IOException {
+    static EchoComparison.Results run(List<String> backends, List<String> serverFlags, EchoComparison.Profile profile,
+                                      PrintStream progress) throws IOException {
         List<EchoProcesses.Server> servers = new ArrayList<>();
         for (String backend : backends) {
-            servers.add(new EchoProcesses.Server(backend, EchoServer.Style.PROTOCOL));
-            servers.add(new EchoProcesses.Server(backend, EchoServer.Style.NETTY));
+            servers.add(new EchoProcesses.Server(backend, EchoServer.Style.PROTOCOL, "", serverFlags));
+            servers.add(new EchoProcesses.Server(backend, EchoServer.Style.NETTY, "", serverFlags));
         }
         return EchoComparison.run(servers, Workload.HTTP, profile, progress);
     }
