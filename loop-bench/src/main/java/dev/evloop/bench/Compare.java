@@ -35,7 +35,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * can run here (a short profile by default), then writes {@code results/<date>-<host>.json}
  * (JMH's own), {@code -echo.json} (every echo figure of every round), {@code .md} (how the
  * figures were made, tables with spreads and ratios, targets checked, backends ranked) and
- * {@code -http.json} (the same for HTTP), {@code .svg} (the echo chart), and prints the Markdown.
+ * {@code -http.json} (the same for HTTP, where a round trip is a request), {@code .svg} (the echo chart), and prints the Markdown.
  *
  * <pre>
  * ./evloop bench                         # short profile: a few minutes
@@ -150,17 +150,18 @@ public final class Compare {
         // EchoAllocationBenchmark means something only under JMH's gc profiler: run it by hand (see its Javadoc).
         String include = only == null ? "dev\\.evloop\\.bench\\.(?!EchoAllocationBenchmark).*" : ".*(" + only + ").*";
         ChainedOptionsBuilder micro = options(include, runnable);
-        String profile;
+        // The report's header names only what ran.
+        String profile = (echo != null ? "echo: " + echoProfile + "; " : "") + (http != null ? "HTTP: " + httpProfile + "; " : "");
         if (full) {
             FULL_MICRO.applyTo(micro);
-            profile = "echo: " + echoProfile + "; HTTP: " + httpProfile + "; JMH, full profile (" + FULL_MICRO + ")";
+            profile += "JMH, full profile (" + FULL_MICRO + ")";
         } else { // each benchmark class's own @Warmup and @Measurement
-            profile = "echo: " + echoProfile + "; HTTP: " + httpProfile + "; JMH, short profile (scheduler: " + Profile.of(SchedulerBenchmark.class)
+            profile += "JMH, short profile (scheduler: " + Profile.of(SchedulerBenchmark.class)
                     + "; tasks: " + Profile.of(TaskBenchmark.class) + ")";
         }
         Collection<RunResult> results = run(include, micro);
         ResultFormatFactory.getInstance(ResultFormatType.JSON, json.toString()).writeOut(results);
-        if (!serverFlags.isEmpty()) {
+        if (!serverFlags.isEmpty() && (echo != null || http != null)) {
             profile += "; every echo and HTTP server's JVM also given `" + String.join(" ", serverFlags) + "`";
         }
         Report report = new Report(Scores.of(results), echo, http, skipped,
