@@ -19,9 +19,9 @@ import java.util.Iterator;
 final class EchoClient implements AutoCloseable {
     /** How long a server may leave every connection unanswered before the client gives up on it. */
     static final long STALL_SECONDS = 30;
+    private static final int READ_CHUNK = 64 * 1024;
     private final Selector selector;
     private final Connection[] connections;
-    private static final int READ_CHUNK = 64 * 1024;
     private final Exchange exchange;
     private final ByteBuffer in = ByteBuffer.allocateDirect(READ_CHUNK);
     private long completed;
