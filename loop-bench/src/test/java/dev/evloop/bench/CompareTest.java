@@ -29,4 +29,18 @@ class CompareTest {
         assertTrue(e.getMessage().startsWith("--http: '0' is not a number of connections from 1 to "), e.getMessage());
         assertEquals(List.of(1, 50), HttpComparison.parseConnections("--http", "1, 50"));
     }
+
+    @Test
+    void onlyEchoSelectsNoJmhBenchmarkSinceTheAllocationBenchmarkIsRunByHand() {
+        assertEquals(List.of(), Compare.benchmarks(".*(Echo).*"));
+        assertEquals(List.of(), Compare.benchmarks(".*(Http).*"));
+    }
+
+    @Test
+    void everyBenchmarkButTheAllocationOneRunsByDefault() {
+        List<String> all = Compare.benchmarks("dev\\.evloop\\.bench\\..*");
+        assertTrue(all.stream().anyMatch(b -> b.contains("SchedulerBenchmark.")), all.toString());
+        assertTrue(all.stream().anyMatch(b -> b.contains("TaskBenchmark.")), all.toString());
+        assertTrue(all.stream().noneMatch(b -> b.contains("EchoAllocationBenchmark")), all.toString());
+    }
 }
