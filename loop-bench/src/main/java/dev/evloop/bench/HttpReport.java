@@ -17,6 +17,7 @@ final class HttpReport {
         return server.style() == EchoServer.Style.NETTY ? "netty" : "HttpServer";
     }
 
+    /** Appends how the HTTP figures were made, then each connection count's tables. */
     static void section(StringBuilder md, EchoComparison.Results http) {
         EchoComparison.Profile p = http.profile();
         md.append("\n## HTTP example, measured from outside\n\n")

@@ -41,6 +41,7 @@ enum Workload {
         throw new IllegalArgumentException("workload: '" + label + "' is not echo or http");
     }
 
+    /** {@code echo} or {@code http}: the load client's argument and the progress lines' prefix. */
     String label() {
         return name().toLowerCase(Locale.ROOT);
     }
