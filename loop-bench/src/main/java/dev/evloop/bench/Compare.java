@@ -38,6 +38,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * ./evloop bench --full                  # every shape, longer, for figures to keep
  * ./evloop bench --only Echo             # a regular expression over benchmark names; the echo comparison is Echo
  * ./evloop bench --shapes 500x64,50x1KiB --latency 50x1KiB   # the echo shapes to measure, instead of the profile's
+ * ./evloop bench --servers 'epoll/(protocol|netty)' --latency 50x1KiB   # only these echo servers (backend/style)
  * ./evloop bench --placement             # only what the in-process echo suite measured differently ({@link EchoPlacement})
  * </pre>
  */
@@ -49,7 +50,7 @@ public final class Compare {
     private static final String HEAP = "1 GiB";
     private static final Profile FULL_MICRO = new Profile(5, TimeValue.seconds(1), 10, TimeValue.seconds(1));
     private static final String USAGE = "usage: ./evloop bench [--full] [--only REGEX] [--out DIR]"
-            + " [--shapes CONNECTIONSxSIZE,...] [--latency CONNECTIONSxSIZE,...] | --placement [--out DIR]";
+            + " [--shapes CONNECTIONSxSIZE,...] [--latency CONNECTIONSxSIZE,...] [--servers REGEX] | --placement [--out DIR]";
 
     private Compare() {
     }
@@ -57,7 +58,7 @@ public final class Compare {
     /**
      * Runs the comparison.
      *
-     * @param args {@code [--full] [--only REGEX] [--out DIR] [--shapes LIST] [--latency LIST]}, or
+     * @param args {@code [--full] [--only REGEX] [--out DIR] [--shapes LIST] [--latency LIST] [--servers REGEX]}, or
      *             {@code --placement [--out DIR]}
      * @throws RunnerException if JMH fails
      * @throws IOException if a process of the echo comparison fails or the results cannot be written
@@ -69,6 +70,7 @@ public final class Compare {
         Path out = Path.of("loop-bench", "results");
         List<Shape> shapes = null;
         List<Shape> latency = null;
+        Pattern servers = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -78,16 +80,12 @@ public final class Compare {
                     case "--out" -> out = Path.of(requireValue(args, ++i, "--out"));
                     case "--shapes" -> shapes = Shape.parseList("--shapes", requireValue(args, ++i, "--shapes"));
                     case "--latency" -> latency = Shape.parseList("--latency", requireValue(args, ++i, "--latency"));
+                    case "--servers" -> servers = regex("--servers", requireValue(args, ++i, "--servers"));
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]);
                 }
             }
             if (only != null) {
-                try {
-                    Pattern.compile(only);
-                } catch (PatternSyntaxException e) {
-                    throw new IllegalArgumentException("--only: '" + only + "' is not a regular expression: "
-                            + e.getDescription());
-                }
+                regex("--only", only);
             }
         } catch (IllegalArgumentException e) { // InvalidPathException included
             System.err.println("bench: " + e.getMessage() + "\n" + USAGE);
@@ -121,7 +119,7 @@ public final class Compare {
         Path json = out.resolve(stem + ".json");
         EchoComparison.Results echo = null;
         if (only == null || Pattern.compile(only).matcher(ECHO).find()) {
-            echo = EchoComparison.run(runnable, echoProfile, System.out);
+            echo = EchoComparison.run(runnable, servers, echoProfile, System.out);
         }
         // EchoAllocationBenchmark means something only under JMH's gc profiler: run it by hand (see its Javadoc).
         ChainedOptionsBuilder micro = options(only == null ? "dev\\.evloop\\.bench\\.(?!EchoAllocationBenchmark).*" : ".*(" + only + ").*", runnable);
@@ -175,6 +173,14 @@ public final class Compare {
             throw new IllegalArgumentException(flag + " needs a value");
         }
         return args[i];
+    }
+
+    private static Pattern regex(String flag, String value) {
+        try {
+            return Pattern.compile(value);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException(flag + ": '" + value + "' is not a regular expression: " + e.getDescription());
+        }
     }
 
     private static String host() {
