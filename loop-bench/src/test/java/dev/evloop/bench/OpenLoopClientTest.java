@@ -96,6 +96,40 @@ class OpenLoopClientTest {
     }
 
     @Test
+    void anEchoWithOneByteChangedFailsTheOffer() throws Exception {
+        // 300 bytes of 1 KiB messages echoed, then one wrong byte: the compare runs over parts of messages
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread server = Thread.ofPlatform().daemon().start(() -> echoChangingByte(listener, 300));
+            try (OpenLoopClient client = new OpenLoopClient(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()), 1, 1024)) {
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> client.offer(1_000, OFFER_NANOS, new Histogram(3)));
+                assertTrue(e.getMessage().contains("the echo differs"), e.getMessage());
+            }
+            server.join(TimeUnit.SECONDS.toMillis(10));
+        }
+    }
+
+    private static void echoChangingByte(ServerSocket listener, int changed) {
+        try (Socket s = listener.accept()) {
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            byte[] buffer = new byte[100]; // small writes: the client sees the echo in several reads
+            long at = 0;
+            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                if (changed >= at && changed < at + n) {
+                    buffer[(int) (changed - at)] ^= 1;
+                }
+                at += n;
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        } catch (IOException closed) {
+            // the client closed the connection: the test is over
+        }
+    }
+
+    @Test
     void aRateThatIsNotPositiveFailsNamingIt() {
         try (EchoServer server = new EchoServer("selector", EchoServer.Style.NETTY, "127.0.0.1", 0);
              OpenLoopClient client = new OpenLoopClient(server.address(), 1, 64)) {
