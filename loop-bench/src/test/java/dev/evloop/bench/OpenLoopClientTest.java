@@ -51,6 +51,23 @@ class OpenLoopClientTest {
     }
 
     @Test
+    void offeringAllocatesNothingPerMessage() {
+        // Its own collections would land in the tail of whichever server it measures.
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        Histogram latencies = new Histogram(TimeUnit.SECONDS.toNanos(10), 3); // sized once: recording allocates nothing
+        try (EchoServer server = new EchoServer("selector", EchoServer.Style.NETTY, "127.0.0.1", 0);
+             OpenLoopClient client = new OpenLoopClient(server.address(), 4, 256)) {
+            client.offer(10_000, OFFER_NANOS, latencies); // warms up
+            long before = threads.getCurrentThreadAllocatedBytes();
+            long sent = client.offer(10_000, OFFER_NANOS, latencies);
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(sent >= 1_000, "sent " + sent);
+            assertTrue(allocated < 16 * 1024, allocated + " bytes allocated offering " + sent + " messages");
+        }
+    }
+
+    @Test
     void theSameClientOffersAgainAfterARun() {
         Histogram latencies = new Histogram(3);
         try (EchoServer server = new EchoServer("selector", EchoServer.Style.NETTY, "127.0.0.1", 0);
