@@ -45,6 +45,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * ./evloop bench --shapes 500x64,50x1KiB --latency 50x1KiB   # the echo shapes to measure, instead of the profile's
  * ./evloop bench --only Http --http 1,50  # only the HTTP comparison, with 1 and 50 connections
  * ./evloop bench --server-flags '-XX:+UseG1GC -Xlog:gc:file=/tmp/gc-%p.log:tn'   # every echo and HTTP server's JVM
+ * ./evloop bench --servers 'epoll/(protocol|netty)' --latency 50x1KiB   # only these servers (backend/style; the
+ *                                        # HTTP example is protocol)
  * ./evloop bench --placement             # only what the in-process echo suite measured differently ({@link EchoPlacement})
  * </pre>
  */
@@ -64,7 +66,7 @@ public final class Compare {
     private static final String HEAP = "1 GiB";
     private static final Profile FULL_MICRO = new Profile(5, TimeValue.seconds(1), 10, TimeValue.seconds(1));
     private static final String USAGE = "usage: ./evloop bench [--full] [--only REGEX] [--out DIR]"
-            + " [--shapes CONNECTIONSxSIZE,...] [--latency CONNECTIONSxSIZE,...] [--http CONNECTIONS,...]"
+            + " [--shapes CONNECTIONSxSIZE,...] [--latency CONNECTIONSxSIZE,...] [--servers REGEX] [--http CONNECTIONS,...]"
             + " [--server-flags 'JVM FLAGS'] | --placement [--out DIR]";
 
     private Compare() {
@@ -73,8 +75,8 @@ public final class Compare {
     /**
      * Runs the comparison.
      *
-     * @param args {@code [--full] [--only REGEX] [--out DIR] [--shapes LIST] [--latency LIST] [--http COUNTS]
-     *             [--server-flags FLAGS]}, or
+     * @param args {@code [--full] [--only REGEX] [--out DIR] [--shapes LIST] [--latency LIST] [--servers REGEX]
+     *             [--http COUNTS] [--server-flags FLAGS]}, or
      *             {@code --placement [--out DIR]}
      * @throws RunnerException if JMH fails
      * @throws IOException if a process of the echo comparison fails or the results cannot be written
@@ -88,6 +90,7 @@ public final class Compare {
         List<Shape> latency = null;
         List<Integer> httpConnections = null;
         List<String> serverFlags = List.of();
+        Pattern servers = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -97,6 +100,7 @@ public final class Compare {
                     case "--out" -> out = Path.of(requireValue(args, ++i, "--out"));
                     case "--shapes" -> shapes = Shape.parseList("--shapes", requireValue(args, ++i, "--shapes"));
                     case "--latency" -> latency = Shape.parseList("--latency", requireValue(args, ++i, "--latency"));
+                    case "--servers" -> servers = regex("--servers", requireValue(args, ++i, "--servers"));
                     case "--http" -> httpConnections = HttpComparison.parseConnections("--http",
                             requireValue(args, ++i, "--http"));
                     case "--server-flags" -> serverFlags = jvmFlags("--server-flags",
@@ -105,12 +109,7 @@ public final class Compare {
                 }
             }
             if (only != null) {
-                try {
-                    Pattern.compile(only);
-                } catch (PatternSyntaxException e) {
-                    throw new IllegalArgumentException("--only: '" + only + "' is not a regular expression: "
-                            + e.getDescription());
-                }
+                regex("--only", only);
             }
         } catch (IllegalArgumentException e) { // InvalidPathException included
             System.err.println("bench: " + e.getMessage() + "\n" + USAGE);
@@ -148,11 +147,11 @@ public final class Compare {
         Path json = out.resolve(stem + ".json");
         EchoComparison.Results echo = null;
         if (only == null || Pattern.compile(only).matcher(ECHO).find()) {
-            echo = EchoComparison.run(runnable, serverFlags, echoProfile, System.out);
+            echo = EchoComparison.run(runnable, servers, serverFlags, echoProfile, System.out);
         }
         EchoComparison.Results http = null;
         if (only == null || Pattern.compile(only).matcher(HTTP).find()) {
-            http = HttpComparison.run(runnable, serverFlags, httpProfile, System.out);
+            http = HttpComparison.run(runnable, servers, serverFlags, httpProfile, System.out);
         }
         String include = only == null ? "dev\\.evloop\\.bench\\..*" : ".*(" + only + ").*";
         ChainedOptionsBuilder micro = options(include, runnable);
@@ -244,6 +243,14 @@ public final class Compare {
             throw new IllegalArgumentException(flag + " needs a value");
         }
         return args[i];
+    }
+
+    private static Pattern regex(String flag, String value) {
+        try {
+            return Pattern.compile(value);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException(flag + ": '" + value + "' is not a regular expression: " + e.getDescription());
+        }
     }
 
     private static String host() {

@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The echo comparison of {@code ./evloop bench}, measured from outside with {@link EchoProcesses}:
- * every backend in every style (protocol, buffered, streams, streams-bytes) and raw Netty on each backend, each
- * server in a JVM of its own, all driven in turns by one load client in another JVM, so that the
+ * every backend in every style (protocol, buffered, streams, streams-bytes), raw Netty on each backend
+ * and a floor in C beside epoll ({@link NativeEcho}), each
+ * server in a process of its own, all driven in turns by one load client in another JVM, so that the
  * host's drifts hit them alike. For each shape it measures round trips per second and whole-process
  * CPU per round trip in a closed loop, and, for the latency shapes, latencies in an open loop at a
  * fixed offered load: half the closed-loop round trips per second of the slowest server in that
@@ -176,18 +178,29 @@ final class EchoComparison {
      * Runs the comparison.
      *
      * @param backends    the backends to measure, each with every evloop style and raw Netty
-     * @param serverFlags JVM flags every server gets besides the usual ones (a GC, its logging); may be empty
+     * @param only        which of those servers to start, found in their {@code backend/style} names
+     *                    ({@code epoll/protocol}, {@code io_uring/netty}); {@code null} for all. Fewer
+     *                    servers share the servers' CPU with fewer idle JVMs (their JIT, GC and timers)
+     * @param serverFlags JVM flags every server's JVM gets besides the usual ones (a GC, its logging);
+     *                    may be empty
      * @param profile     how long and what to measure
      * @param progress    where to say what is being measured
+     * @throws IllegalArgumentException if {@code only} selects no server
      * @throws IOException if a process fails or stops
      */
-    static Results run(List<String> backends, List<String> serverFlags, Profile profile, PrintStream progress)
-            throws IOException {
+    static Results run(List<String> backends, Pattern only, List<String> serverFlags, Profile profile,
+                       PrintStream progress) throws IOException {
         List<EchoProcesses.Server> servers = new ArrayList<>();
         for (String backend : backends) {
             for (EchoServer.Style style : EchoServer.Style.values()) {
-                servers.add(new EchoProcesses.Server(backend, style, "", serverFlags));
+                if ((only == null || only.matcher(backend + "/" + style.label()).find()) && runsOn(backend, style, progress)) {
+                    servers.add(new EchoProcesses.Server(backend, style, "", serverFlags));
+                }
             }
+        }
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("only: '" + only + "' selects none of the servers " + backends
+                    + " x " + Arrays.stream(EchoServer.Style.values()).map(EchoServer.Style::label).toList());
         }
         return run(servers, Workload.ECHO, profile, progress);
     }
@@ -196,7 +209,7 @@ final class EchoComparison {
      * Measures servers of a workload, every shape of the profile in turn: closed loop, then, for
      * the latency shapes, an open loop at half the slowest server's round trips per second.
      *
-     * @param servers  the servers, each in a JVM of its own
+     * @param servers  the servers, each in a process of its own
      * @param workload what they serve, and so what the load client sends
      * @param profile  how long and what to measure
      * @param progress where to say what is being measured
@@ -205,7 +218,7 @@ final class EchoComparison {
     static Results run(List<EchoProcesses.Server> servers, Workload workload, Profile profile, PrintStream progress)
             throws IOException {
         String name = workload.label();
-        progress.printf("%s: %d servers in their own JVMs, %s; about %d s%n", name, servers.size(), profile,
+        progress.printf("%s: %d servers in their own processes, %s; about %d s%n", name, servers.size(), profile,
                 profile.estimate(servers.size()).toSeconds());
         List<ShapeResult> results = new ArrayList<>();
         try (EchoProcesses processes = EchoProcesses.start(servers, workload)) {
@@ -226,6 +239,25 @@ final class EchoComparison {
             }
             return new Results(profile, processes.pinning(), results);
         }
+    }
+
+    /**
+     * Whether a server of this style runs with this backend: every style does, but the C floor,
+     * which is epoll's (it is written on epoll) and needs a C compiler; where it cannot run,
+     * {@code progress} is told why.
+     */
+    private static boolean runsOn(String backend, EchoServer.Style style, PrintStream progress) {
+        if (style != EchoServer.Style.C) {
+            return true;
+        }
+        if (!backend.equals("epoll")) {
+            return false;
+        }
+        String unavailable = NativeEcho.unavailableReason();
+        if (unavailable != null) {
+            progress.println("echo: without the C floor: " + unavailable);
+        }
+        return unavailable == null;
     }
 
     /** Half the closed-loop round trips per second of the slowest server: a load every server carries. */

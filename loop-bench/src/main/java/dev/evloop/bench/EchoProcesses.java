@@ -277,14 +277,18 @@ final class EchoProcesses implements AutoCloseable {
         try {
             List<String> ports = new ArrayList<>();
             for (Server s : servers) {
-                Workload.Launch launch = workload.launch(s);
                 List<String> command = new ArrayList<>(p.pinning.prefix(false));
-                List<String> flags = new ArrayList<>(SERVER_FLAGS);
-                flags.addAll(launch.flags());
-                flags.addAll(s.jvmFlags());
-                command.addAll(java(flags, s.classPath().isEmpty() ? System.getProperty("java.class.path") : s.classPath(),
-                        launch.main()));
-                command.addAll(launch.args());
+                if (s.style() == EchoServer.Style.C) {
+                    command.addAll(List.of(NativeEcho.executable().toString(), "0"));
+                } else {
+                    Workload.Launch launch = workload.launch(s);
+                    List<String> flags = new ArrayList<>(SERVER_FLAGS);
+                    flags.addAll(launch.flags());
+                    flags.addAll(s.jvmFlags());
+                    command.addAll(java(flags, s.classPath().isEmpty() ? System.getProperty("java.class.path")
+                            : s.classPath(), launch.main()));
+                    command.addAll(launch.args());
+                }
                 p.serverProcesses.add(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
             }
             for (int i = 0; i < servers.size(); i++) {
@@ -318,9 +322,11 @@ final class EchoProcesses implements AutoCloseable {
         }
     }
 
-    /** How the processes were placed on the CPUs, in words for the results. */
+    /** How the processes were placed on the CPUs, and kept apart while latency is measured, in words for the results. */
     String pinning() {
-        return pinning.note();
+        return pinning.note() + (ProcessPause.available()
+                ? "; while one server's latency is measured, every other server is stopped (SIGSTOP)"
+                : "; latency is measured with the other servers running (no kill(1) here to stop them)");
     }
 
     /**
@@ -371,7 +377,9 @@ final class EchoProcesses implements AutoCloseable {
 
     /**
      * Offers each server in turn the same fixed load in an open loop for a slice, a number of
-     * rounds, and returns the latencies measured.
+     * rounds, and returns the latencies measured. Where {@link ProcessPause#available()}, every
+     * other server is stopped for the slice, so that only the measured server and the host's own
+     * work share its CPU.
      *
      * @param rounds how many rounds
      * @param slice  how long each server is offered the load per round (its drain comes on top)
@@ -389,8 +397,15 @@ final class EchoProcesses implements AutoCloseable {
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < servers.size(); k++) {
                 int i = (r + k) % servers.size();
-                commands.println(String.format(Locale.ROOT, "offer %d %d %.3f", i, slice.toMillis(), rate));
-                String reply = replies.readLine();
+                List<ProcessHandle> others = othersThan(i);
+                ProcessPause.stop(others);
+                String reply;
+                try {
+                    commands.println(String.format(Locale.ROOT, "offer %d %d %.3f", i, slice.toMillis(), rate));
+                    reply = replies.readLine();
+                } finally {
+                    ProcessPause.resume(others);
+                }
                 String[] fields = reply == null ? new String[0] : reply.split(" ");
                 if (fields.length != 4 || Integer.parseInt(fields[0]) != i) {
                     throw new IOException("the load client stopped while offering load to " + servers.get(i).label()
@@ -412,6 +427,22 @@ final class EchoProcesses implements AutoCloseable {
             latencies.add(new Latency(servers.get(i), rate, List.copyOf(histograms.get(i)), sent[i], seconds[i]));
         }
         return latencies;
+    }
+
+    /** The {@code i}th server's process, in the order the servers were given. */
+    ProcessHandle server(int i) {
+        return serverProcesses.get(i).toHandle();
+    }
+
+    /** Every server process but the {@code i}th, if servers can be stopped here; else none. */
+    private List<ProcessHandle> othersThan(int i) {
+        List<ProcessHandle> others = new ArrayList<>();
+        for (int k = 0; ProcessPause.available() && k < serverProcesses.size(); k++) {
+            if (k != i) {
+                others.add(server(k));
+            }
+        }
+        return others;
     }
 
     /**
@@ -553,7 +584,7 @@ final class EchoProcesses implements AutoCloseable {
         return cpus;
     }
 
-    private static Path onPath(String program) {
+    static Path onPath(String program) {
         String path = System.getenv("PATH");
         if (path == null) {
             return null;

@@ -34,10 +34,12 @@ final class EchoServer implements AutoCloseable {
     /**
      * How the server is written: streams is a task per connection passing on the buffers it
      * reads ({@code readRetained}, {@code write(ByteBuf)}), streams-bytes the same task with
-     * {@code byte[]} reads and writes, as most stream code is written.
+     * {@code byte[]} reads and writes, as most stream code is written. {@code c} is the floor,
+     * {@link NativeEcho}'s server in C, which {@link EchoProcesses} runs as a native process: never
+     * an {@code EchoServer}.
      */
     enum Style {
-        PROTOCOL, BUFFERED, STREAMS, STREAMS_BYTES, NETTY;
+        PROTOCOL, BUFFERED, STREAMS, STREAMS_BYTES, NETTY, C;
 
         static Style of(String name) {
             return valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
@@ -60,6 +62,10 @@ final class EchoServer implements AutoCloseable {
     private final Thread serverThread;
 
     EchoServer(String backend, Style style, String host, int port) {
+        if (style == Style.C) {
+            throw new IllegalArgumentException("style: c is the C floor, a native process of its own (NativeEcho),"
+                    + " not a server in this JVM");
+        }
         if (style == Style.NETTY) {
             LoopBackend b = RawNetty.backend(backend);
             nettyGroup = new MultiThreadIoEventLoopGroup(1, b.ioHandlerFactory());
@@ -89,7 +95,7 @@ final class EchoServer implements AutoCloseable {
             case BUFFERED -> EventLoops.getRunningLoop().createServer(BufferedEcho::new, host, port, options).await();
             case STREAMS -> Async.startServer(STREAM_ECHO, host, port, options);
             case STREAMS_BYTES -> Async.startServer(STREAM_BYTES_ECHO, host, port, options);
-            case NETTY -> throw new AssertionError();
+            case NETTY, C -> throw new AssertionError();
         }).join();
         address = (InetSocketAddress) server.addresses().get(0);
         CompletableFuture<Thread> loopThread = new CompletableFuture<>();

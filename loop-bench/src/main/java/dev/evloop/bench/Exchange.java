@@ -37,7 +37,8 @@ interface Exchange {
 
     /**
      * The echo exchange: a message of {@code size} random bytes (the same for a size, so that every
-     * client of a run sends the same), each echo checked byte for byte.
+     * client of a run sends the same), each echo checked byte for byte. Its reader allocates
+     * nothing per read once it has seen the client's read buffer.
      *
      * @param size bytes per message, 1 or more
      * @throws IllegalArgumentException if {@code size} is below 1
@@ -59,13 +60,23 @@ interface Exchange {
             public ResponseReader reader() {
                 return new ResponseReader() {
                     private int echoed; // bytes of the current message's echo so far
+                    /** Views for comparing a part of each, made once per reader and read buffer: nothing per read. */
+                    private final ByteBuffer expected = message.duplicate();
+                    private ByteBuffer source;
+                    private ByteBuffer received;
 
                     @Override
                     public int read(ByteBuffer in) {
+                        if (in != source) {
+                            source = in;
+                            received = in.duplicate();
+                        }
                         int done = 0;
                         while (in.hasRemaining()) {
                             int take = Math.min(in.remaining(), size - echoed);
-                            if (in.slice(in.position(), take).mismatch(message.slice(echoed, take)) != -1) {
+                            received.limit(in.position() + take).position(in.position());
+                            expected.limit(echoed + take).position(echoed);
+                            if (received.mismatch(expected) != -1) {
                                 throw new IllegalStateException("the echo differs from what was sent");
                             }
                             in.position(in.position() + take);

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The HTTP comparison of {@code ./evloop bench}: the HttpServer example on each backend against
@@ -68,17 +69,30 @@ final class HttpComparison {
      * Runs the comparison.
      *
      * @param backends    the backends to measure, each with the example and raw Netty
+     * @param only        which of those servers to start, found in their {@code backend/style} names
+     *                    ({@code epoll/protocol} is the example, {@code epoll/netty} raw Netty), as the
+     *                    echo comparison's; {@code null} for all
      * @param serverFlags JVM flags every server gets besides the usual ones (a GC, its logging); may be empty
      * @param profile     how long and with how many connections
      * @param progress    where to say what is being measured
+     * @return the figures, or {@code null} if {@code only} selects none of these servers (said on
+     *         {@code progress}), so that a pattern meant for the echo servers does not fail the run
      * @throws IOException if a process fails or stops
      */
-    static EchoComparison.Results run(List<String> backends, List<String> serverFlags, EchoComparison.Profile profile,
-                                      PrintStream progress) throws IOException {
+    static EchoComparison.Results run(List<String> backends, Pattern only, List<String> serverFlags,
+                                      EchoComparison.Profile profile, PrintStream progress) throws IOException {
         List<EchoProcesses.Server> servers = new ArrayList<>();
         for (String backend : backends) {
-            servers.add(new EchoProcesses.Server(backend, EchoServer.Style.PROTOCOL, "", serverFlags));
-            servers.add(new EchoProcesses.Server(backend, EchoServer.Style.NETTY, "", serverFlags));
+            for (EchoServer.Style style : List.of(EchoServer.Style.PROTOCOL, EchoServer.Style.NETTY)) {
+                if (only == null || only.matcher(backend + "/" + style.label()).find()) {
+                    servers.add(new EchoProcesses.Server(backend, style, "", serverFlags));
+                }
+            }
+        }
+        if (servers.isEmpty()) {
+            progress.println("http: --servers '" + only + "' selects none of the HTTP servers (backend/protocol for"
+                    + " the example, backend/netty for raw Netty): not measured");
+            return null;
         }
         return EchoComparison.run(servers, Workload.HTTP, profile, progress);
     }

@@ -86,7 +86,7 @@ final class HttpReport {
             int connections = shape.shape().connections();
             String on = " (HTTP, " + connections + (connections == 1 ? " connection)" : " connections)");
             for (EchoProcesses.Latency l : shape.latency()) {
-                Report.latencyTarget(rows, l, "HttpServer", on);
+                Report.latencyTarget(rows, l, "HttpServer", null, on);
             }
         }
     }

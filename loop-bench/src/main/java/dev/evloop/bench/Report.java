@@ -16,7 +16,7 @@ import java.util.Map;
  */
 final class Report {
     private static final List<EchoServer.Style> STYLES = List.of(EchoServer.Style.values());
-    private static final List<String> COLOURS = List.of("#1f77b4", "#2ca02c", "#ff7f0e", "#ffbb78", "#7f7f7f");
+    private static final List<String> COLOURS = List.of("#1f77b4", "#2ca02c", "#ff7f0e", "#ffbb78", "#7f7f7f", "#000000");
     /** A load client busier than this share of a CPU may have set the pace instead of the server. */
     static final double CLIENT_BOUND = 0.9;
     private static final double[] PERCENTILES = {50, 99, 99.9};
@@ -77,7 +77,10 @@ final class Report {
                 .append("- Every server (evloop in protocol, buffered-protocol and streams style, the")
                 .append(" streams both passing on the buffers they read and with byte arrays, on every backend, and")
                 .append(" raw Netty's echo with its defaults on the same backend, `netty`) runs in a JVM of its own")
-                .append(" (256 MiB pre-touched heap, Netty's allocator in its normal mode, as on a heap over 512 MiB);")
+                .append(" (256 MiB pre-touched heap, Netty's allocator in its normal mode, as on a heap over 512 MiB),")
+                .append(" and beside epoll the floor, `c`: an echo server in C on epoll, one thread, no runtime, in a")
+                .append(" process of its own (where a C compiler is found). What no server beats the floor at is the")
+                .append(" host's, its kernel's and the load client's, not the server's;")
                 .append(" one load client, one thread of the JDK's NIO, runs in another")
                 .append(" JVM and checks every echoed byte. ").append(echo.pinning()).append(".\n")
                 .append("- The servers take turns: one ").append(p.slice().toMillis()).append(" ms slice each per round,")
@@ -180,12 +183,12 @@ final class Report {
             md.append(" It may have set the pace here: compare the servers by CPU per round trip.");
         }
         md.append("\n\nRound trips per second (ratios above 1: the first named is faster)\n\n");
-        md.append("| backend | protocol | buffered | streams | streams-bytes | netty | protocol / netty | buffered / netty "
-                + "| streams / protocol | streams-bytes / protocol |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| backend | protocol | buffered | streams | streams-bytes | netty | c | protocol / netty | buffered / netty "
+                + "| streams / protocol | streams-bytes / protocol |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         rows(md, shape.figures(), false);
         md.append("\nServer process CPU per round trip, microseconds (ratios above 1: the first named is cheaper)\n\n");
-        md.append("| backend | protocol | buffered | streams | streams-bytes | netty | protocol vs netty | buffered vs netty "
-                + "| streams vs protocol | streams-bytes vs protocol |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| backend | protocol | buffered | streams | streams-bytes | netty | c | protocol vs netty | buffered vs netty "
+                + "| streams vs protocol | streams-bytes vs protocol |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         rows(md, shape.figures(), true);
         if (!shape.latency().isEmpty()) {
             double rate = shape.latency().get(0).rate();
@@ -264,8 +267,10 @@ final class Report {
                     echoTarget(rows, backend, "streams echo >= 0.9 x protocol" + on,
                             find(f, backend, EchoServer.Style.STREAMS), find(f, backend, EchoServer.Style.PROTOCOL), 0.9);
                 }
+                EchoProcesses.Latency floor = shape.latency().stream()
+                        .filter(l -> l.server().style() == EchoServer.Style.C).findFirst().orElse(null);
                 for (EchoProcesses.Latency l : shape.latency()) {
-                    latencyTarget(rows, l, l.server().style().label() + " echo", on);
+                    latencyTarget(rows, l, l.server().style().label() + " echo", floor, on);
                 }
             }
         }
@@ -320,13 +325,16 @@ final class Report {
 
     /**
      * The tail-latency target of a fixed offered load: p99.9 within 2 x p50 plus 1 ms, for each style
-     * but raw Netty's (which is shown beside them in the latency table).
+     * but the baselines, raw Netty's and the C floor's (shown beside them in the latency table). A
+     * miss says how the floor fared, if it ran: a bound the floor misses too is the host's.
      *
-     * @param what the server, as the target's row names it: {@code protocol echo}, {@code HttpServer}
-     * @param on   the shape, as the row names it
+     * @param what  the server, as the target's row names it: {@code protocol echo}, {@code HttpServer}
+     * @param floor the C floor's latencies in the same shape, or {@code null} if it did not run
+     * @param on    the shape, as the row names it
      */
-    static void latencyTarget(List<String[]> rows, EchoProcesses.Latency l, String what, String on) {
-        if (l.server().style() == EchoServer.Style.NETTY) {
+    static void latencyTarget(List<String[]> rows, EchoProcesses.Latency l, String what, EchoProcesses.Latency floor,
+                              String on) {
+        if (l.server().style() == EchoServer.Style.NETTY || l.server().style() == EchoServer.Style.C) {
             return;
         }
         double p50 = l.micros(50);
@@ -335,7 +343,10 @@ final class Report {
         double bound = 2 * p50 + 1000;
         String verdict = p999 <= bound ? "met"
                 : String.format(Locale.ROOT, "missed: %.1f x the bound", p999 / bound)
-                        + (p999 - spread <= bound ? ", within noise" : "");
+                        + (p999 - spread <= bound ? ", within noise" : "")
+                        + (floor == null ? "" : String.format(Locale.ROOT, "; the C floor's p99.9: %.2f ms, %s",
+                                floor.micros(99.9) / 1e3, floor.micros(99.9) <= 2 * floor.micros(50) + 1000
+                                        ? "within its own bound" : "over its own bound too"));
         rows.add(new String[] {l.server().backend(), what + " p99.9 <= 2 x p50 + 1 ms" + on,
             latency(p999, spread) + String.format(Locale.ROOT, " (bound %.2f ms)", bound / 1e3), "-", verdict, "-"});
     }

@@ -52,6 +52,58 @@ class EchoProcessesTest {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void theCFloorIsCompiledStartedAndMeasuredLikeTheJvmServers() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(NativeEcho.unavailableReason() == null,
+                () -> "the C floor cannot run here: " + NativeEcho.unavailableReason());
+        List<EchoProcesses.Server> servers = List.of(new EchoProcesses.Server("epoll", EchoServer.Style.C));
+        List<EchoProcesses.Figures> figures;
+        List<EchoProcesses.Latency> latencies;
+        try (EchoProcesses processes = EchoProcesses.start(servers, 4, 16 * 1024)) { // the client checks every byte
+            figures = processes.measure(1, Duration.ofMillis(200));
+            latencies = processes.offer(1, Duration.ofMillis(200), 1_000);
+        }
+        assertTrue(figures.get(0).roundTripsPerSecond()[0] > 0, "round trips");
+        assertEquals(latencies.get(0).sent()[0], latencies.get(0).rounds().get(0).getTotalCount());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void whileOneServersLatencyIsMeasuredTheOthersAreStoppedAndAfterwardsGoOn() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ProcessPause.available(), "no kill(1) here");
+        List<EchoProcesses.Server> servers = List.of(
+                new EchoProcesses.Server("selector", EchoServer.Style.PROTOCOL),
+                new EchoProcesses.Server("selector", EchoServer.Style.NETTY));
+        try (EchoProcesses processes = EchoProcesses.start(servers, 2, 1024)) {
+            java.util.concurrent.CompletableFuture<List<EchoProcesses.Latency>> offered =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return processes.offer(1, Duration.ofMillis(1500), 1_000);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+            boolean seenStopped = false;
+            while (!offered.isDone() && !seenStopped) {
+                seenStopped = state(processes.server(0)) == 'T' || state(processes.server(1)) == 'T';
+                Thread.sleep(5);
+            }
+            offered.get();
+            assertTrue(seenStopped, "neither server was seen stopped while the other's latency was measured");
+            assertTrue(state(processes.server(0)) != 'T' && state(processes.server(1)) != 'T', "a server is still stopped");
+            for (EchoProcesses.Figures f : processes.measure(1, Duration.ofMillis(200))) {
+                assertTrue(f.roundTripsPerSecond()[0] > 0, f.server().label() + " serves again after being stopped");
+            }
+        }
+    }
+
+    /** A process's state letter from /proc (T: stopped). */
+    private static char state(ProcessHandle process) throws java.io.IOException {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(process.pid()), "stat"));
+        return stat.charAt(stat.lastIndexOf(')') + 2);
+    }
+
+    @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aServerThatCannotStartFailsTheStartNamingIt() {
         List<EchoProcesses.Server> servers = List.of(new EchoProcesses.Server("kqueue", EchoServer.Style.PROTOCOL));

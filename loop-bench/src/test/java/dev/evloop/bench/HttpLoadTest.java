@@ -79,6 +79,25 @@ class HttpLoadTest {
     }
 
     @Test
+    void offeringRequestsAllocatesNothingPerResponse() throws Exception {
+        // The client's own collections would land in the tail of whichever server it measures.
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        Histogram latencies = new Histogram(TimeUnit.SECONDS.toNanos(10), 3); // sized once: recording allocates nothing
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            scripted(listener, OK, 40); // responses cut mid-head and mid-body
+            try (OpenLoopClient client = new OpenLoopClient(address(listener), 1, new HttpExchange())) {
+                client.offer(5_000, OFFER_NANOS, latencies); // warms up
+                long before = threads.getCurrentThreadAllocatedBytes();
+                long sent = client.offer(5_000, OFFER_NANOS, latencies);
+                long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                assertTrue(sent >= 500, "sent " + sent);
+                assertTrue(allocated < 16 * 1024, allocated + " bytes allocated offering " + sent + " requests");
+            }
+        }
+    }
+
+    @Test
     void aClosedLoopCountsEveryResponseWhenTheyArriveCut() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             scripted(listener, OK, 5);

@@ -51,6 +51,23 @@ class OpenLoopClientTest {
     }
 
     @Test
+    void offeringAllocatesNothingPerMessage() {
+        // Its own collections would land in the tail of whichever server it measures.
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        Histogram latencies = new Histogram(TimeUnit.SECONDS.toNanos(10), 3); // sized once: recording allocates nothing
+        try (EchoServer server = new EchoServer("selector", EchoServer.Style.NETTY, "127.0.0.1", 0);
+             OpenLoopClient client = new OpenLoopClient(server.address(), 4, 256)) {
+            client.offer(10_000, OFFER_NANOS, latencies); // warms up
+            long before = threads.getCurrentThreadAllocatedBytes();
+            long sent = client.offer(10_000, OFFER_NANOS, latencies);
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(sent >= 1_000, "sent " + sent);
+            assertTrue(allocated < 16 * 1024, allocated + " bytes allocated offering " + sent + " messages");
+        }
+    }
+
+    @Test
     void theSameClientOffersAgainAfterARun() {
         Histogram latencies = new Histogram(3);
         try (EchoServer server = new EchoServer("selector", EchoServer.Style.NETTY, "127.0.0.1", 0);
@@ -91,6 +108,40 @@ class OpenLoopClientTest {
                 n = in.read(buffer);
             }
         } catch (IOException | InterruptedException closed) {
+            // the client closed the connection: the test is over
+        }
+    }
+
+    @Test
+    void anEchoWithOneByteChangedFailsTheOffer() throws Exception {
+        // 300 bytes of 1 KiB messages echoed, then one wrong byte: the compare runs over parts of messages
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread server = Thread.ofPlatform().daemon().start(() -> echoChangingByte(listener, 300));
+            try (OpenLoopClient client = new OpenLoopClient(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()), 1, 1024)) {
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> client.offer(1_000, OFFER_NANOS, new Histogram(3)));
+                assertTrue(e.getMessage().contains("the echo differs"), e.getMessage());
+            }
+            server.join(TimeUnit.SECONDS.toMillis(10));
+        }
+    }
+
+    private static void echoChangingByte(ServerSocket listener, int changed) {
+        try (Socket s = listener.accept()) {
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            byte[] buffer = new byte[100]; // small writes: the client sees the echo in several reads
+            long at = 0;
+            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                if (changed >= at && changed < at + n) {
+                    buffer[(int) (changed - at)] ^= 1;
+                }
+                at += n;
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        } catch (IOException closed) {
             // the client closed the connection: the test is over
         }
     }

@@ -75,7 +75,7 @@ class ReportTest {
         echo("io_uring", "streams-bytes", 100, 0, 20);
         echo("io_uring", "netty", 100, 0, 6);
         String md = markdown();
-        assertTrue(md.contains("| io_uring | 5.00 ± 0.00 | 6.00 ± 0.00 | 10.00 ± 0.00 | 20.00 ± 0.00 | 6.00 ± 0.00 | 1.20 ± 0.00 "
+        assertTrue(md.contains("| io_uring | 5.00 ± 0.00 | 6.00 ± 0.00 | 10.00 ± 0.00 | 20.00 ± 0.00 | 6.00 ± 0.00 | - | 1.20 ± 0.00 "
                 + "| 1.00 ± 0.00 | 0.50 ± 0.00 | 0.25 ± 0.00 |"), md);
     }
 
@@ -153,6 +153,17 @@ class ReportTest {
         assertTrue(md.contains("| epoll | streams echo p99.9 <= 2 x p50 + 1 ms (50 connections, 1 KiB) | 3.00 ms ± 0.00"
                 + " (bound 1.20 ms) | - | missed: 2.5 x the bound | - |"), md);
         assertFalse(md.contains("netty echo p99.9"), md);
+    }
+
+    @Test
+    void aMissedTailTargetSaysWhetherTheCFloorMissedItsBoundToo() {
+        echo("epoll", "protocol", 40_000, 0, 5);
+        latencies.add(latency("protocol", 100_000, 3_000_000)); // bound 1.2 ms
+        latencies.add(latency("c", 30_000, 2_500_000)); // the floor's own bound: 1.06 ms
+        String md = markdown();
+        assertTrue(md.contains("| missed: 2.5 x the bound; the C floor's p99.9: 2.50 ms, over its own bound too | - |"), md);
+        assertFalse(md.contains("c echo p99.9"), md);
+        assertTrue(md.contains("| epoll | c | 30.0 us ± 0.0 |"), md);
     }
 
     /** One round of 10,000 latencies: all at {@code p50Nanos} but the slowest 0.5%, at {@code tailNanos}. */
