@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -1034,6 +1035,23 @@ public interface EventLoop extends AutoCloseable {
      * @return the threshold, {@code Duration.ZERO} when the watchdog is off
      */
     Duration stallThreshold();
+
+    /**
+     * The stream connections (TCP, TLS, Unix; client and server side) of this loop whose socket is
+     * still open, in the order they opened: what a test checks for leaks at its end, as evloop's
+     * {@code @LoopTest} does. asyncio keeps the same set privately ({@code _transports}, which
+     * its "unclosed transport" warnings come from) and has no method for it. A connection leaves
+     * the set when its socket closes, which is after {@link Transport#close()} has flushed its
+     * writes, or at once on {@link Transport#abort()}.
+     *
+     * <pre>{@code
+     * loop.openConnections().forEach(Transport::abort);
+     * }</pre>
+     *
+     * @return a snapshot, which later opens and closes do not change
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    Set<Transport> openConnections();
 
     /**
      * Every task of this loop that is not done, oldest first, as text: each task's name, state
