@@ -172,6 +172,7 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
                 if (handing) {
                     received.end();
                 }
+                ReceivedData.empty(view);
             }
         } else if (protocol instanceof BufferedProtocol buffered) {
             try {

@@ -100,6 +100,7 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
                     if (handing) {
                         received.end();
                     }
+                    ReceivedData.empty(view);
                 }
             }
         } finally {

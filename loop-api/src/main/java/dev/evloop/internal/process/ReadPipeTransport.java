@@ -3,6 +3,7 @@ package dev.evloop.internal.process;
 import dev.evloop.EventLoop;
 import dev.evloop.ExceptionContext;
 import dev.evloop.LoopFuture;
+import dev.evloop.internal.net.ReceivedData;
 import dev.evloop.net.Protocol;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
@@ -49,6 +50,8 @@ final class ReadPipeTransport extends PipeTransport {
             protocol.dataReceived(data);
         } catch (RuntimeException | Error e) {
             fatal("Fatal error: protocol.dataReceived() call failed.", e);
+        } finally {
+            ReceivedData.empty(data); // the sources reuse the memory for the next read
         }
     }
 
