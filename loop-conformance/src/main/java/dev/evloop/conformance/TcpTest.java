@@ -246,6 +246,23 @@ class TcpTest extends BackendTest {
     }
 
     @Test
+    void aByteBufReleasedAfterATaskWroteItLosesItsConnectionNotTheLoop() {
+        Server server = serve(Echo::new);
+        Connection<Collector> c = connect(server, 1);
+        loop.runUntilComplete(() -> {
+            io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer(1).writeByte(1);
+            c.transport().write(buf);
+            buf.release(); // the caller's mistake: the transport owned it
+            Async.sleep(Duration.ofMillis(10)); // the loop sends the task's writes meanwhile
+            return null;
+        });
+        Throwable lost = loop.runUntilComplete(c.protocol().lost);
+        assertTrue(lost instanceof io.netty.util.IllegalReferenceCountException, String.valueOf(lost));
+        assertEquals(3, loop.runUntilComplete(loop.createTask(() -> 3)), "the loop runs on");
+        server.close();
+    }
+
+    @Test
     void aRefusedConnectionFailsWithConnectException() throws IOException {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {

@@ -238,7 +238,7 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
 
     @Override
     public void sendTo(ByteBuf data, SocketAddress addr) {
-        Objects.requireNonNull(data, "data");
+        OwnedBuffers.alive(data);
         InetSocketAddress to;
         boolean accepted;
         try {

@@ -3,6 +3,7 @@ package dev.evloop.internal.process;
 import dev.evloop.EventLoop;
 import dev.evloop.ExceptionContext;
 import dev.evloop.LoopFuture;
+import dev.evloop.internal.net.OwnedBuffers;
 import dev.evloop.internal.net.ReceivedData;
 import dev.evloop.net.Protocol;
 import io.netty.buffer.ByteBuf;
@@ -151,6 +152,7 @@ final class ReadPipeTransport extends PipeTransport {
 
     @Override
     public void write(ByteBuf data) {
+        OwnedBuffers.alive(data).release(); // the transport owns it from the call on, refused or not
         throw readOnly();
     }
 
