@@ -386,7 +386,9 @@ public interface EventLoop extends AutoCloseable {
      *         {@link java.net.ConnectException} if the peer refuses: when every address fails,
      *         with the last one's error, carrying the earlier ones as suppressed exceptions; and
      *         with the handshake's {@link javax.net.ssl.SSLException} if TLS fails (an untrusted
-     *         certificate, a wrong host), without trying further addresses
+     *         certificate, a wrong host), without trying further addresses; and with what
+     *         {@code protocolFactory} throws, nothing left open (asyncio raises it from the
+     *         {@code await}; unlike the pipe and subprocess methods, which throw it at the call)
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code port} is out of range, or the TLS options do not
      *                                  fit a client (a server context, a host name without TLS)
@@ -594,7 +596,8 @@ public interface EventLoop extends AutoCloseable {
      * @param <P>             the protocol type
      * @return a future of the transport and protocol; it fails with a
      *         {@link java.nio.file.NoSuchFileException} if there is no file at {@code path}, and with
-     *         a {@link java.net.ConnectException} naming the path if nothing listens on it
+     *         a {@link java.net.ConnectException} naming the path if nothing listens on it; and with
+     *         what {@code protocolFactory} throws, nothing left open
      * @throws NullPointerException if an argument is null
      * @throws UnsupportedOperationException if this loop's backend has no Unix domain sockets (each
      *         bundled one has them)
@@ -628,7 +631,7 @@ public interface EventLoop extends AutoCloseable {
      * @param options         socket options
      * @param <P>             the protocol type
      * @return a future of the transport and protocol; it fails if the address cannot be bound
-     *         or resolved
+     *         or resolved, and with what {@code protocolFactory} throws, nothing left open
      * @throws NullPointerException if {@code protocolFactory} or {@code options} is null
      * @throws IllegalArgumentException if {@code options} has a
      *                                  {@link SocketOptions#localAddress(java.net.SocketAddress)}
