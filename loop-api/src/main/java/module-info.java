@@ -2,8 +2,6 @@
  * evloop: an asyncio-style event loop for Java on Netty 4.2, with swappable I/O backends.
  * {@code dev.evloop} is the API, {@code dev.evloop.spi} the contract backends implement.
  */
-// A qualified export to dev.evloop.test, which this module cannot see when it is compiled.
-@SuppressWarnings("module")
 module dev.evloop {
     requires transitive io.netty.transport;
     requires transitive io.netty.common;
@@ -25,9 +23,6 @@ module dev.evloop {
     exports dev.evloop.streams;
     exports dev.evloop.process;
     exports dev.evloop.spi;
-    // the test extension reads which connections a loop still has open (Networking.openConnections)
-    exports dev.evloop.internal to dev.evloop.test;
-    exports dev.evloop.internal.net to dev.evloop.test;
 
     uses dev.evloop.spi.LoopBackend;
 }

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -385,7 +386,9 @@ public interface EventLoop extends AutoCloseable {
      *         {@link java.net.ConnectException} if the peer refuses: when every address fails,
      *         with the last one's error, carrying the earlier ones as suppressed exceptions; and
      *         with the handshake's {@link javax.net.ssl.SSLException} if TLS fails (an untrusted
-     *         certificate, a wrong host), without trying further addresses
+     *         certificate, a wrong host), without trying further addresses; and with what
+     *         {@code protocolFactory} throws, nothing left open (asyncio raises it from the
+     *         {@code await}; unlike the pipe and subprocess methods, which throw it at the call)
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code port} is out of range, or the TLS options do not
      *                                  fit a client (a server context, a host name without TLS)
@@ -593,7 +596,8 @@ public interface EventLoop extends AutoCloseable {
      * @param <P>             the protocol type
      * @return a future of the transport and protocol; it fails with a
      *         {@link java.nio.file.NoSuchFileException} if there is no file at {@code path}, and with
-     *         a {@link java.net.ConnectException} naming the path if nothing listens on it
+     *         a {@link java.net.ConnectException} naming the path if nothing listens on it; and with
+     *         what {@code protocolFactory} throws, nothing left open
      * @throws NullPointerException if an argument is null
      * @throws UnsupportedOperationException if this loop's backend has no Unix domain sockets (each
      *         bundled one has them)
@@ -627,7 +631,7 @@ public interface EventLoop extends AutoCloseable {
      * @param options         socket options
      * @param <P>             the protocol type
      * @return a future of the transport and protocol; it fails if the address cannot be bound
-     *         or resolved
+     *         or resolved, and with what {@code protocolFactory} throws, nothing left open
      * @throws NullPointerException if {@code protocolFactory} or {@code options} is null
      * @throws IllegalArgumentException if {@code options} has a
      *                                  {@link SocketOptions#localAddress(java.net.SocketAddress)}
@@ -1034,6 +1038,23 @@ public interface EventLoop extends AutoCloseable {
      * @return the threshold, {@code Duration.ZERO} when the watchdog is off
      */
     Duration stallThreshold();
+
+    /**
+     * The stream connections (TCP, TLS, Unix; client and server side) of this loop whose socket is
+     * still open, in the order they opened: what a test checks for leaks at its end, as evloop's
+     * {@code @LoopTest} does. asyncio keeps the same set privately ({@code _transports}, which
+     * its "unclosed transport" warnings come from) and has no method for it. A connection leaves
+     * the set when its socket closes, which is after {@link Transport#close()} has flushed its
+     * writes, or at once on {@link Transport#abort()}.
+     *
+     * <pre>{@code
+     * loop.openConnections().forEach(Transport::abort);
+     * }</pre>
+     *
+     * @return a snapshot, which later opens and closes do not change
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    Set<Transport> openConnections();
 
     /**
      * Every task of this loop that is not done, oldest first, as text: each task's name, state

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -422,6 +423,11 @@ public abstract class ForwardingEventLoop implements EventLoop {
     @Override
     public Duration stallThreshold() {
         return delegate.stallThreshold();
+    }
+
+    @Override
+    public Set<Transport> openConnections() {
+        return delegate.openConnections();
     }
 
     @Override

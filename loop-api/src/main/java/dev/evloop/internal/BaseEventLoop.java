@@ -1287,6 +1287,15 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
     }
 
     @Override
+    public Set<Transport> openConnections() {
+        if (!holdsLoop()) {
+            throw new IllegalStateException("openConnections called from thread '" + Thread.currentThread().getName()
+                    + "' while the loop runs on another: call it from the loop");
+        }
+        return networking.openConnections();
+    }
+
+    @Override
     public String dumpTasks() {
         if (!holdsLoop()) {
             throw new IllegalStateException("dumpTasks called from thread '" + Thread.currentThread().getName()

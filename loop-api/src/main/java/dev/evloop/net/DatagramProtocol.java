@@ -44,8 +44,9 @@ public interface DatagramProtocol {
      *
      * <p>{@code data} is a view of the received buffer, valid only during the call, with the rules
      * of {@link Protocol#dataReceived}: sending it (or a slice of it) through a transport of this
-     * loop during the call copies nothing, so treat it as read-only; copy what must be kept; a
-     * send of the view after the call returned throws {@link IllegalStateException}.
+     * loop during the call copies nothing, so treat it as read-only; copy what must be kept; the
+     * view is emptied when the call returns, and a send of the last call's view after it returned
+     * throws {@link IllegalStateException}.
      *
      * @param data    the datagram's bytes, from its position to its limit
      * @param address who sent it

@@ -67,7 +67,8 @@ public interface DatagramTransport {
      * @param addr where to send it; {@code null} for the endpoint's remote address
      * @throws NullPointerException if {@code data} is null, or {@code addr} is null and the
      *                              endpoint has no remote address
-     * @throws IllegalArgumentException as {@link #sendTo(byte[], SocketAddress)}
+     * @throws IllegalArgumentException as {@link #sendTo(byte[], SocketAddress)}, and naming
+     *                                  {@code data} if it is already released
      */
     void sendTo(ByteBuf data, SocketAddress addr);
 

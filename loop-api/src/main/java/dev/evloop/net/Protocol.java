@@ -29,10 +29,14 @@ public interface Protocol extends BaseProtocol {
      *     sent. So do not change bytes of the view after writing them; treat it as read-only. A
      *     subprocess pipe's transport copies them.</li>
      * <li>Anything kept past the call must be copied ({@code byte[] kept = new byte[data.remaining()];
-     *     data.get(kept);}), since the memory goes back to the allocator when the call returns.</li>
-     * <li>Writing the view object to a socket transport after the call returned throws
-     *     {@link IllegalStateException} rather than sending whatever that memory holds by then; a slice or duplicate made from it
-     *     is just as dead but is not recognised, so what it would send is undefined.</li>
+     *     data.get(kept);}), since the memory goes back to the allocator when the call returns, and
+     *     later reads (of any connection or pipe of the loop) reuse it.</li>
+     * <li>When the call returns the view is emptied (position and limit 0), on every transport,
+     *     pipes included: a view kept past the call shows no bytes and writing it sends none,
+     *     rather than whatever that memory holds by then. Writing the view of the callback that
+     *     returned last to a socket transport throws {@link IllegalStateException}, to point at
+     *     the mistake. A slice or duplicate made from the view is just as dead but is not
+     *     emptied, so what it shows or would send is undefined.</li>
      * </ul>
      * Moving the view's position or limit is harmless; writes take the bytes between them.
      *

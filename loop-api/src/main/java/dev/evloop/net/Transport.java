@@ -61,10 +61,15 @@ public interface Transport {
     void write(ByteBuffer data);
 
     /**
-     * Writes a Netty buffer without copying: the transport takes ownership and releases it.
+     * Writes a Netty buffer without copying: the transport takes ownership and releases it, also
+     * when the call throws. A buffer the caller releases after the call anyway (or writes twice)
+     * is not sent: the connection is lost with an
+     * {@link io.netty.util.IllegalReferenceCountException}, and the loop goes on.
      *
      * @param data the bytes
      * @throws NullPointerException if {@code data} is null
+     * @throws IllegalArgumentException naming {@code data} if it is already released
+     * @throws UnsupportedOperationException on a read pipe's transport (the buffer is released)
      * @throws IllegalStateException if {@link #writeEof()} was called, or if the peer's end of stream
      *         closed a Unix socket connection on a backend that cannot write after it (see
      *         {@link EventLoop#createUnixConnection}); the buffer

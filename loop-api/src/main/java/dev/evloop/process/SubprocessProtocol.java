@@ -20,7 +20,7 @@ import java.nio.ByteBuffer;
  * class Collect implements SubprocessProtocol {
  *     final ByteArrayOutputStream out = new ByteArrayOutputStream();
  *     public void pipeDataReceived(int fd, ByteBuffer data) {
- *         if (fd == 1) out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
+ *         if (fd == 1) while (data.hasRemaining()) out.write(data.get());
  *     }
  *     public void processExited() { System.out.println("exited, " + out.size() + " bytes"); }
  * }
@@ -41,7 +41,9 @@ public interface SubprocessProtocol extends BaseProtocol {
      * The child wrote to its stdout or stderr. Mirrors {@code pipe_data_received(fd, data)}.
      *
      * @param fd   1 for stdout, 2 for stderr
-     * @param data the bytes, from its position to its limit; valid only during the call
+     * @param data the bytes, from its position to its limit; valid only during the call (it is
+     *             emptied when the call returns), and a direct buffer on the native backends, so
+     *             read it with {@code get}, not {@code array()}
      */
     default void pipeDataReceived(int fd, ByteBuffer data) {
     }

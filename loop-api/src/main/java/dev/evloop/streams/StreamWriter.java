@@ -56,6 +56,7 @@ public final class StreamWriter {
      *
      * @param data the bytes, from its reader index to its writer index
      * @throws NullPointerException if {@code data} is null
+     * @throws IllegalArgumentException naming {@code data} if it is already released
      * @throws IllegalStateException if {@link #writeEof()} was called (the buffer is released)
      */
     public void write(ByteBuf data) {

@@ -2,10 +2,21 @@ package dev.evloop.conformance;
 
 import dev.evloop.ExceptionContext;
 import dev.evloop.LoopFuture;
+import dev.evloop.net.BaseProtocol;
+import dev.evloop.net.Connection;
+import dev.evloop.net.DatagramEndpoint;
+import dev.evloop.net.DatagramProtocol;
+import dev.evloop.net.Protocol;
+import dev.evloop.net.Server;
+import dev.evloop.net.SocketOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.net.InetSocketAddress;
+import java.nio.channels.Pipe;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +79,56 @@ class BadInputTest extends BackendTest {
         assertNamed("callback", NullPointerException.class, () -> f.removeDoneCallback(null));
         assertNamed("stage", NullPointerException.class, () -> LoopFuture.wrap(null, loop));
         assertNamed("loop", NullPointerException.class, () -> new LoopFuture<String>(null));
+    }
+
+    /** A buffer that was released before it was handed over. */
+    private static ByteBuf released() {
+        ByteBuf buf = Unpooled.buffer(1).writeByte(1);
+        buf.release();
+        return buf;
+    }
+
+    @Test
+    void aReleasedByteBufIsRefusedAtTheCallOfATcpWriteNamingData() {
+        Server server = loop.runUntilComplete(loop.createServer(() -> new Protocol() { }, "127.0.0.1", 0,
+                SocketOptions.defaults()));
+        Connection<Collector> c = loop.runUntilComplete(loop.createConnection(() -> new Collector(loop, 1),
+                "127.0.0.1", ((InetSocketAddress) server.addresses().get(0)).getPort(), SocketOptions.defaults()));
+        assertNamed("data", IllegalArgumentException.class, () -> c.transport().write(released()));
+        c.transport().close();
+        assertEquals(null, loop.runUntilComplete(c.protocol().lost), "the connection went on");
+        server.close();
+        loop.runUntilComplete(server.waitClosed());
+    }
+
+    @Test
+    void aReleasedByteBufIsRefusedAtTheCallOfADatagramSendNamingData() {
+        DatagramEndpoint<DatagramProtocol> e = loop.runUntilComplete(loop.createDatagramEndpoint(
+                () -> new DatagramProtocol() { }, new InetSocketAddress("127.0.0.1", 0),
+                new InetSocketAddress("127.0.0.1", 9), SocketOptions.defaults()));
+        assertNamed("data", IllegalArgumentException.class, () -> e.transport().sendTo(released(), null));
+        e.transport().close();
+    }
+
+    @Test
+    void aReleasedByteBufIsRefusedAtTheCallOfAPipeWriteNamingData() throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection<BaseProtocol> c = loop.runUntilComplete(loop.connectWritePipe(() -> new BaseProtocol() { },
+                pipe.sink()));
+        assertNamed("data", IllegalArgumentException.class, () -> c.transport().write(released()));
+        c.transport().close();
+        pipe.source().close();
+    }
+
+    @Test
+    void aReadPipeRefusingAByteBufWriteReleasesIt() throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection<Protocol> c = loop.runUntilComplete(loop.connectReadPipe(() -> new Protocol() { }, pipe.source()));
+        ByteBuf buf = Unpooled.buffer(1).writeByte(1);
+        assertThrows(UnsupportedOperationException.class, () -> c.transport().write(buf));
+        assertEquals(0, buf.refCnt(), "the transport owned the buffer from the call on");
+        c.transport().close();
+        pipe.sink().close();
     }
 
     private static void assertNamed(String argument, Class<? extends RuntimeException> type,

@@ -420,6 +420,17 @@ class DatagramTest extends BackendTest {
     }
 
     @Test
+    void aProtocolFactoryThatThrowsFailsTheEndpointWithWhatItThrew() {
+        IllegalStateException thrown = new IllegalStateException("no protocol today");
+        Supplier<DatagramProtocol> failing = () -> {
+            throw thrown;
+        };
+        LoopFuture<DatagramEndpoint<DatagramProtocol>> f = loop.createDatagramEndpoint(failing, ANY_LOOPBACK_PORT, null,
+                OPTIONS);
+        assertSame(thrown, assertThrows(IllegalStateException.class, () -> loop.runUntilComplete(f)));
+    }
+
+    @Test
     void aNullFactoryOrOptionsFailsAtTheCallNamingIt() {
         NullPointerException noFactory = assertThrows(NullPointerException.class,
                 () -> loop.createDatagramEndpoint(null, ANY_LOOPBACK_PORT, null, OPTIONS));

@@ -146,6 +146,24 @@ class PipeTransportTest extends BackendTest {
     }
 
     @Test
+    void theViewOfAReadPipeIsEmptyOnceDataReceivedReturned() throws Exception {
+        Pipe pipe = Pipe.open();
+        CompletableFuture<Integer> left = new CompletableFuture<>();
+        Connection<Protocol> c = loop.runUntilComplete(loop.connectReadPipe(() -> new Protocol() {
+            @Override
+            public void dataReceived(ByteBuffer data) {
+                loop.callSoon(() -> left.complete(data.remaining()));
+            }
+        }, pipe.source()));
+        try (Pipe.SinkChannel sink = pipe.sink()) {
+            sink.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            runUntil(left);
+        }
+        assertEquals(0, left.get(), "bytes a kept view still shows after its call");
+        c.transport().close();
+    }
+
+    @Test
     void aWritePipeSendsEveryByteAndClosingGivesTheReaderItsEndOfFile() throws Exception {
         Pipe pipe = Pipe.open();
         byte[] sent = random(3 * 1024 * 1024 + 7);

@@ -320,6 +320,54 @@ class ReceivedViewTest extends BackendTest {
         }
     }
 
+    @Test
+    void theViewIsEmptyOnceDataReceivedReturned() {
+        LoopFuture<Integer> left = loop.createFuture();
+        Server server = loop.runUntilComplete(loop.createServer(
+                () -> new Writes(w -> loop.callSoon(() -> left.setResult(w.data.remaining()))), "127.0.0.1", 0, PLAIN));
+        Connection<Collector> c = loop.runUntilComplete(loop.createConnection(
+                () -> new Collector(loop, 1), "127.0.0.1", port(server), PLAIN));
+        try {
+            c.transport().write(new byte[] {1, 2, 3});
+            assertEquals(0, guarded(left), "bytes a kept view still shows after its call");
+        } finally {
+            c.transport().close();
+            server.close();
+            loop.runUntilComplete(server.waitClosed());
+        }
+    }
+
+    @Test
+    void writingAViewKeptPastALaterCallSendsNoneOfItsMemory() {
+        List<ByteBuffer> views = new ArrayList<>();
+        Server server = loop.runUntilComplete(loop.createServer(() -> new Writes(w -> {
+            views.add(w.data);
+            if (views.size() == 2) {
+                loop.callSoon(() -> { // after both calls returned: the first view is not the last dead one
+                    w.transport.write(views.get(0));
+                    w.transport.write(new byte[] {'e', 'n', 'd'});
+                });
+            }
+        }), "127.0.0.1", 0, PLAIN));
+        Connection<Collector> c = loop.runUntilComplete(loop.createConnection(
+                () -> new Collector(loop, 3), "127.0.0.1", port(server), PLAIN));
+        try {
+            c.transport().write(new byte[] {'f', 'i', 'r', 's', 't'});
+            loop.runUntilComplete(() -> {
+                for (int i = 0; i < 1000 && views.isEmpty(); i++) {
+                    dev.evloop.Async.sleep(0.001);
+                }
+                return null;
+            });
+            c.transport().write(new byte[] {'S', 'E', 'C', 'O', 'N', 'D'});
+            assertEquals("end", new String(guarded(c.protocol().received), java.nio.charset.StandardCharsets.US_ASCII));
+        } finally {
+            c.transport().close();
+            server.close();
+            loop.runUntilComplete(server.waitClosed());
+        }
+    }
+
     /** Sends each datagram back with the view it was handed, during the call or, if told, after. */
     static final class DatagramEcho implements DatagramProtocol {
         final LoopFuture<Throwable> laterOutcome;
@@ -385,6 +433,24 @@ class ReceivedViewTest extends BackendTest {
         byte[] back = guarded(client.protocol().received);
         assertArrayEquals(java.util.Arrays.copyOfRange(data, 1, data.length), back);
         assertEquals(0, allocator.copies, allocator::report);
+        client.transport().close();
+        server.transport().close();
+    }
+
+    @Test
+    void theDatagramViewIsEmptyOnceDatagramReceivedReturned() {
+        LoopFuture<Integer> left = loop.createFuture();
+        DatagramEndpoint<DatagramProtocol> server = loop.runUntilComplete(loop.createDatagramEndpoint(
+                () -> new DatagramProtocol() {
+                    @Override
+                    public void datagramReceived(ByteBuffer data, SocketAddress from) {
+                        loop.callSoon(() -> left.setResult(data.remaining()));
+                    }
+                }, ANY_LOOPBACK_PORT, null, PLAIN));
+        DatagramEndpoint<OneDatagram> client = loop.runUntilComplete(loop.createDatagramEndpoint(
+                () -> new OneDatagram(loop), null, (InetSocketAddress) server.transport().localAddress(), PLAIN));
+        client.transport().sendTo(new byte[] {1, 2, 3}, null);
+        assertEquals(0, guarded(left), "bytes a kept view still shows after its call");
         client.transport().close();
         server.transport().close();
     }

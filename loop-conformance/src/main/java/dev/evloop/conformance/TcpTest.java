@@ -24,10 +24,13 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -199,6 +202,63 @@ class TcpTest extends BackendTest {
         };
         LoopFuture<Connection<Protocol>> f = loop.createConnection(failing, "127.0.0.1", port(server), OPTIONS);
         assertSame(thrown, assertThrows(IllegalStateException.class, () -> loop.runUntilComplete(f)));
+        server.close();
+    }
+
+    @Test
+    void bothEndsOfAConnectionAreOpenConnectionsOfTheLoopUntilTheirSocketsClose() {
+        Server server = serve(Echo::new);
+        Connection<Collector> c = connect(server, 1);
+        c.transport().write(new byte[] {1});
+        loop.runUntilComplete(c.protocol().received); // the echo: the server's end exists too
+        Set<Transport> open = loop.openConnections();
+        assertEquals(2, open.size(), String.valueOf(open));
+        assertEquals(c.transport(), open.iterator().next(), "the client's end opened first");
+
+        c.transport().close();
+        loop.runUntilComplete(c.protocol().lost);
+        loop.runUntilComplete(() -> {
+            for (int i = 0; i < 1000 && !loop.openConnections().isEmpty(); i++) {
+                Async.sleep(Duration.ofMillis(1)); // the server's end closes at the client's EOF
+            }
+            return null;
+        });
+        assertEquals(Set.of(), loop.openConnections());
+        server.close();
+    }
+
+    @Test
+    void theOpenConnectionsRefuseAnotherThreadWhileTheLoopRuns() throws InterruptedException {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        loop.runUntilComplete(() -> {
+            Thread other = Thread.ofPlatform().start(() -> {
+                try {
+                    loop.openConnections();
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            other.join();
+            return null;
+        });
+        assertTrue(failure.get() instanceof IllegalStateException, String.valueOf(failure.get()));
+        assertTrue(failure.get().getMessage().contains("openConnections"), failure.get().getMessage());
+    }
+
+    @Test
+    void aByteBufReleasedAfterATaskWroteItLosesItsConnectionNotTheLoop() {
+        Server server = serve(Echo::new);
+        Connection<Collector> c = connect(server, 1);
+        loop.runUntilComplete(() -> {
+            io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer(1).writeByte(1);
+            c.transport().write(buf);
+            buf.release(); // the caller's mistake: the transport owned it
+            Async.sleep(Duration.ofMillis(10)); // the loop sends the task's writes meanwhile
+            return null;
+        });
+        Throwable lost = loop.runUntilComplete(c.protocol().lost);
+        assertTrue(lost instanceof io.netty.util.IllegalReferenceCountException, String.valueOf(lost));
+        assertEquals(3, loop.runUntilComplete(loop.createTask(() -> 3)), "the loop runs on");
         server.close();
     }
 

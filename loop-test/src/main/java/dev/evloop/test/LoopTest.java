@@ -42,7 +42,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>The body runs on the loop's task, not on JUnit's thread: JUnit's {@code @Timeout} in its
  * default same-thread mode cannot interrupt a body blocked in the loop, so put a time limit on the
  * class with {@code threadMode = SEPARATE_THREAD}, or bound waits with {@code Async.timeout}.
- * Runs on the class path and the module path ({@code requires dev.evloop.test}).
+ * Runs on the class path and the module path: in a test module ({@code requires dev.evloop.test}),
+ * or as Maven's surefire runs the tests of a project with a {@code module-info.java} (the test
+ * classes patched into its module, this kit on the class path).
  */
 @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)

@@ -8,7 +8,6 @@ import dev.evloop.ExceptionContext;
 import dev.evloop.LoopFuture;
 import dev.evloop.Task;
 import dev.evloop.VirtualClock;
-import dev.evloop.internal.BaseEventLoop;
 import dev.evloop.net.Transport;
 import java.lang.reflect.Method;
 import java.time.Duration;
@@ -181,12 +180,11 @@ public final class LoopTestExtension implements TestTemplateInvocationContextPro
                     }
                 }
             }
-            BaseEventLoop base = BaseEventLoop.of(loop);
-            Set<Transport> open = base.networking().openConnections();
+            Set<Transport> open = loop.openConnections();
             if (!open.isEmpty()) {
                 problems.add("connections still open at the end of the test (aborted): " + open);
                 open.forEach(Transport::abort);
-                while (!base.networking().openConnections().isEmpty()) {
+                while (!loop.openConnections().isEmpty()) {
                     loop.runOnce(false);
                 }
             }

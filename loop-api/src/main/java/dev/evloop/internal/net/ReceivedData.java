@@ -21,7 +21,7 @@ import java.nio.ByteBuffer;
  *
  * <p>Loop thread only.
  */
-final class ReceivedData {
+public final class ReceivedData {
     /**
      * Whether Netty can tell where a direct {@link ByteBuffer}'s memory starts, which recognising
      * a slice of a direct view needs; without it such a slice is copied, as any other buffer is.
@@ -77,6 +77,17 @@ final class ReceivedData {
         dead = view;
         buf = null;
         view = null;
+    }
+
+    /**
+     * Empties a receive callback's view once the callback returned (position and limit 0), so that
+     * a view the protocol kept shows and sends none of the memory, which the allocator hands to
+     * later reads: its dead-view check below catches only the last callback's view.
+     *
+     * @param view the view the callback was handed
+     */
+    public static void empty(ByteBuffer view) {
+        view.limit(0);
     }
 
     /**

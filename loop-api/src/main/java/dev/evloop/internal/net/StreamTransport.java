@@ -172,6 +172,7 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
                 if (handing) {
                     received.end();
                 }
+                ReceivedData.empty(view);
             }
         } else if (protocol instanceof BufferedProtocol buffered) {
             try {
@@ -523,7 +524,7 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
 
     @Override
     public void write(ByteBuf data) {
-        Objects.requireNonNull(data, "data");
+        OwnedBuffers.alive(data);
         boolean accepted;
         try {
             accepted = writable(data.readableBytes());

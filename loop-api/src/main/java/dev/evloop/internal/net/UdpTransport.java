@@ -100,6 +100,7 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
                     if (handing) {
                         received.end();
                     }
+                    ReceivedData.empty(view);
                 }
             }
         } finally {
@@ -237,7 +238,7 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
 
     @Override
     public void sendTo(ByteBuf data, SocketAddress addr) {
-        Objects.requireNonNull(data, "data");
+        OwnedBuffers.alive(data);
         InetSocketAddress to;
         boolean accepted;
         try {

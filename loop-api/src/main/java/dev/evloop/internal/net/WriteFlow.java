@@ -5,6 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.IllegalReferenceCountException;
+import io.netty.util.ReferenceCounted;
 import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 
@@ -161,6 +163,14 @@ final class WriteFlow implements FlushOnPoll {
             pendingMessages[i] = null;
             pendingPromises[i] = null;
             pendingBytes -= bytes;
+            if (message instanceof ReferenceCounted counted && counted.refCnt() == 0) {
+                // Released by its writer after the call: handed to Netty it would leak the copy a
+                // native channel makes and throw out of the loop; failing the write ends the
+                // connection with the error instead, as a failed write does.
+                promise.tryFailure(new IllegalReferenceCountException("a buffer a task wrote was released before"
+                        + " it was sent: write(ByteBuf) takes the buffer over, so the caller must not release it"));
+                continue;
+            }
             unflushed += bytes;
             channel.write(message, promise);
         }

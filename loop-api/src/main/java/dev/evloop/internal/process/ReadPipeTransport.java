@@ -3,6 +3,8 @@ package dev.evloop.internal.process;
 import dev.evloop.EventLoop;
 import dev.evloop.ExceptionContext;
 import dev.evloop.LoopFuture;
+import dev.evloop.internal.net.OwnedBuffers;
+import dev.evloop.internal.net.ReceivedData;
 import dev.evloop.net.Protocol;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
@@ -49,6 +51,8 @@ final class ReadPipeTransport extends PipeTransport {
             protocol.dataReceived(data);
         } catch (RuntimeException | Error e) {
             fatal("Fatal error: protocol.dataReceived() call failed.", e);
+        } finally {
+            ReceivedData.empty(data); // the sources reuse the memory for the next read
         }
     }
 
@@ -148,6 +152,7 @@ final class ReadPipeTransport extends PipeTransport {
 
     @Override
     public void write(ByteBuf data) {
+        OwnedBuffers.alive(data).release(); // the transport owns it from the call on, refused or not
         throw readOnly();
     }
 

@@ -3,6 +3,7 @@ package dev.evloop.internal.process;
 import dev.evloop.EventLoop;
 import dev.evloop.ExceptionContext;
 import dev.evloop.LoopFuture;
+import dev.evloop.internal.net.OwnedBuffers;
 import dev.evloop.net.BaseProtocol;
 import dev.evloop.streams.StreamWriter;
 import io.netty.buffer.ByteBuf;
@@ -124,7 +125,7 @@ final class WritePipeTransport extends PipeTransport {
 
     @Override
     public void write(ByteBuf data) {
-        Objects.requireNonNull(data, "data");
+        OwnedBuffers.alive(data);
         try {
             int n = data.readableBytes();
             byte[] copy = new byte[n];
