@@ -457,7 +457,7 @@ public final class StreamReader {
         ByteBuf k = kept;
         if (k != null) {
             out = new byte[n]; // all from the kept buffer: nothing else is buffered beside it
-            k.readBytes(out);
+            copyOut(k, out);
             if (!k.isReadable()) {
                 kept = null;
                 k.release();
@@ -476,6 +476,23 @@ public final class StreamReader {
         }
         resumeIfDrained();
         return out;
+    }
+
+    /**
+     * Reads {@code out.length} bytes of {@code from} into {@code out} through the buffer's cached
+     * view, made at most once per received buffer (the selector's read made it already); Netty's
+     * {@code readBytes} into an array duplicates the pooled memory's view on every call. Nothing
+     * else uses the view meanwhile: the reader owns its kept buffer.
+     */
+    private static void copyOut(ByteBuf from, byte[] out) {
+        int n = out.length;
+        if (from.nioBufferCount() != 1) {
+            from.readBytes(out);
+            return;
+        }
+        java.nio.ByteBuffer view = from.internalNioBuffer(from.readerIndex(), n);
+        view.get(view.position(), out, 0, n);
+        from.skipBytes(n);
     }
 
     private void resumeIfDrained() {
