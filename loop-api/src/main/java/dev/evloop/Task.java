@@ -3,6 +3,7 @@ package dev.evloop;
 import dev.evloop.internal.CreationSite;
 import dev.evloop.internal.LoopContext;
 import dev.evloop.internal.LoopCore;
+import dev.evloop.internal.tasks.Suspension;
 import dev.evloop.internal.tasks.TaskRun;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -45,6 +46,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public class Task<T> extends LoopFuture<T> {
     private static final AtomicLong COUNTER = new AtomicLong();
 
+    static {
+        Suspension.install(Task::awaitSuspension);
+    }
+
     private final LoopCore core;
     private final Callable<T> body;
     private final TaskRun run;
@@ -54,6 +59,8 @@ public class Task<T> extends LoopFuture<T> {
 
     // Touched only by whoever holds the loop: the loop thread or the task itself.
     private LoopFuture<?> waitingOn;
+    /** The suspension this task waits on, as {@link #waitingOn} for a future. */
+    private Suspension suspendedOn;
     private boolean mustCancel;
     private String cancelMessage;
     /** What the next await raises instead of a CancellationException, when a group aborted us. */
@@ -192,6 +199,12 @@ public class Task<T> extends LoopFuture<T> {
         }
         mustCancel = true;
         cancelMessage = message;
+        Suspension suspension = suspendedOn;
+        if (suspension != null) {
+            // Woken now, or already woken and not yet resumed: either way the wait raises on resume.
+            suspension.wake(run);
+            return true;
+        }
         if (core.taskMode() == TaskMode.FAST && LoopContext.currentTask() != this && awaited == null) {
             run.thread().interrupt(); // it may be blocked in a JDK call
         }
@@ -311,6 +324,42 @@ public class Task<T> extends LoopFuture<T> {
             }
         } finally {
             waitingOn = null;
+        }
+        raisePendingCancel();
+    }
+
+    /**
+     * In the current task: waits on {@code suspension} until it is woken, as {@link #suspendUntil}
+     * waits for a future, without a future: a cancellation (or an interrupt) ends the wait and is
+     * raised when the task resumes. {@code armed} runs once the task counts as waiting.
+     */
+    private static void awaitSuspension(Suspension suspension, EventLoop loop, Runnable armed) {
+        Task<?> task = current();
+        if (task == null) {
+            throw new IllegalStateException("waiting works only inside a task: on the event loop's thread it would"
+                    + " deadlock the loop, and other threads cannot wait on a loop's object");
+        }
+        if (task.core != LoopCore.of(loop)) {
+            throw new IllegalArgumentException("this belongs to " + loop + ", not to the waiting task's loop " + task.loop());
+        }
+        task.suspendOn(suspension, armed);
+    }
+
+    private void suspendOn(Suspension suspension, Runnable armed) {
+        raisePendingCancel();
+        long ticket = suspension.arm(run);
+        suspendedOn = suspension;
+        try {
+            armed.run();
+            run.suspendUntilWoken(suspension, ticket);
+            if (Thread.interrupted()) {
+                // As interruptedWhileWaiting: an interrupt while waiting is a cancellation of the task.
+                cancelRequests++;
+                mustCancel = true;
+            }
+        } finally {
+            suspendedOn = null;
+            suspension.disarm(run); // left without a wake: a later wake must not step a task that no longer waits
         }
         raisePendingCancel();
     }

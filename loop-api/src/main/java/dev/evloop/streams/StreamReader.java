@@ -2,8 +2,8 @@ package dev.evloop.streams;
 
 import dev.evloop.Async;
 import dev.evloop.EventLoop;
-import dev.evloop.LoopFuture;
 import dev.evloop.internal.Failures;
+import dev.evloop.internal.tasks.Suspension;
 import dev.evloop.net.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -83,7 +83,18 @@ public final class StreamReader {
     private ByteBuf kept;
     private boolean eof;
     private Throwable exception;
-    private LoopFuture<Void> waiter;
+    /**
+     * Where a read waits for data: one for the reader's life, so that a wait allocates nothing
+     * (asyncio makes a future per wait), with the same outcomes as a future's await.
+     */
+    private final Suspension waiter;
+    /** What a wait does once armed: resume a paused transport. Made once, as the waiter is. */
+    private final Runnable resumeForWait = this::resumeForWait;
+    /**
+     * Which wait {@link #setException} woke (the waiter's count of wakes when it was armed), or -1:
+     * that read throws, as its failed future would, and no other.
+     */
+    private long failedWait = -1;
     private Transport transport;
     private boolean paused;
 
@@ -100,6 +111,7 @@ public final class StreamReader {
             throw new IllegalArgumentException("limit must be positive, got " + limit);
         }
         this.limit = limit;
+        this.waiter = new Suspension(loop);
     }
 
     /**
@@ -211,12 +223,9 @@ public final class StreamReader {
      */
     public void setException(Throwable error) {
         exception = Objects.requireNonNull(error, "error");
-        LoopFuture<Void> w = waiter;
-        if (w != null) {
-            waiter = null;
-            if (!w.isDone()) {
-                w.setException(error);
-            }
+        if (waiter.hasWaiter()) {
+            failedWait = waiter.wakes(); // a read woken by data before this returns that data, as its future would
+            waiter.wake();
         }
     }
 
@@ -448,7 +457,7 @@ public final class StreamReader {
         ByteBuf k = kept;
         if (k != null) {
             out = new byte[n]; // all from the kept buffer: nothing else is buffered beside it
-            k.readBytes(out);
+            copyOut(k, out);
             if (!k.isReadable()) {
                 kept = null;
                 k.release();
@@ -467,6 +476,23 @@ public final class StreamReader {
         }
         resumeIfDrained();
         return out;
+    }
+
+    /**
+     * Reads {@code out.length} bytes of {@code from} into {@code out} through the buffer's cached
+     * view, made at most once per received buffer (the selector's read made it already); Netty's
+     * {@code readBytes} into an array duplicates the pooled memory's view on every call. Nothing
+     * else uses the view meanwhile: the reader owns its kept buffer.
+     */
+    private static void copyOut(ByteBuf from, byte[] out) {
+        int n = out.length;
+        if (from.nioBufferCount() != 1) {
+            from.readBytes(out);
+            return;
+        }
+        java.nio.ByteBuffer view = from.internalNioBuffer(from.readerIndex(), n);
+        view.get(view.position(), out, 0, n);
+        from.skipBytes(n);
     }
 
     private void resumeIfDrained() {
@@ -519,38 +545,26 @@ public final class StreamReader {
     }
 
     private void waitForData(String method) {
-        if (waiter != null) {
+        if (waiter.hasWaiter()) {
             throw new IllegalStateException(method + "() called while another task is already waiting for incoming data");
         }
-        // The waiter is in place before reading resumes: data that arrives meanwhile wakes it.
-        LoopFuture<Void> w = loop.createFuture();
-        waiter = w;
+        // Armed before reading resumes (resumeForWait): data that arrives meanwhile wakes it.
+        long wait = waiter.wakes(); // what the wait armed next is known by
+        waiter.await(resumeForWait);
+        if (failedWait == wait) {
+            throw Failures.unchecked(exception);
+        }
+    }
+
+    private void resumeForWait() {
         if (paused) {
             paused = false;
             transport.resumeReading();
         }
-        try {
-            w.await();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw Failures.unchecked(e.getCause());
-        } finally {
-            // Only its own: once woken, this task's waiter was cleared, and another task may have
-            // started waiting before this one ran again. Clearing that task's waiter would leave it
-            // asleep and let two tasks wait at once unnoticed.
-            if (waiter == w) {
-                waiter = null;
-            }
-        }
     }
 
     private void wakeWaiter() {
-        LoopFuture<Void> w = waiter;
-        if (w != null) {
-            waiter = null;
-            if (!w.isDone()) {
-                w.setResult(null);
-            }
-        }
+        waiter.wake();
     }
 
     private void throwIfFailed() {

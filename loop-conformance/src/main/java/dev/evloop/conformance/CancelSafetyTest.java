@@ -109,6 +109,64 @@ class CancelSafetyTest extends BackendTest {
     }
 
     @Test
+    void aReaderWaitedOnAgainAndAgainWithCancellationsBetweenStillWakesEachNewWaiter() {
+        // One waiter serves every wait of a reader: a cancelled or woken wait must leave it ready.
+        List<String> got = loop.runUntilComplete(() -> {
+            StreamReader reader = new StreamReader(loop, StreamReader.DEFAULT_LIMIT);
+            List<String> reads = new ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                cancelWhileWaiting(Async.spawn(() -> reader.read(100)));
+                Task<byte[]> next = Async.spawn(() -> reader.read(100));
+                letThemWait();
+                feed(reader, "r" + round);
+                reads.add(text(next.await()));
+            }
+            return reads;
+        });
+        assertEquals(List.of("r0", "r1", "r2"), got);
+    }
+
+    @Test
+    void aReadWokenByDataBeforeTheConnectionFailsReturnsTheDataAndTheNextReadThrows() {
+        Object[] got = loop.runUntilComplete(() -> {
+            StreamReader reader = new StreamReader(loop, StreamReader.DEFAULT_LIMIT);
+            Task<byte[]> reading = Async.spawn(() -> reader.read(100));
+            letThemWait();
+            feed(reader, "abc");
+            reader.setException(new IllegalStateException("reset"));
+            String data = text(reading.await());
+            return new Object[] {data, assertThrows(IllegalStateException.class, () -> reader.read(100)).getMessage()};
+        });
+        assertEquals("abc", got[0]);
+        assertEquals("reset", got[1]);
+    }
+
+    @Test
+    void aReadWaitingWhenTheConnectionFailsThrowsTheFailureAndTakesNothing() {
+        String got = loop.runUntilComplete(() -> {
+            StreamReader reader = new StreamReader(loop, StreamReader.DEFAULT_LIMIT);
+            Task<byte[]> reading = Async.spawn(() -> reader.read(100));
+            letThemWait();
+            reader.setException(new IllegalStateException("reset"));
+            return assertThrows(IllegalStateException.class, reading::await).getMessage();
+        });
+        assertEquals("reset", got);
+    }
+
+    @Test
+    void aReadOutsideATaskIsRefusedAndLeavesTheReaderFreeForATask() {
+        StreamReader reader = new StreamReader(loop, StreamReader.DEFAULT_LIMIT);
+        assertThrows(IllegalStateException.class, () -> reader.read(100));
+        String got = loop.runUntilComplete(() -> {
+            Task<byte[]> reading = Async.spawn(() -> reader.read(100));
+            letThemWait();
+            feed(reader, "abc");
+            return text(reading.await());
+        });
+        assertEquals("abc", got);
+    }
+
+    @Test
     void aReadRetainedWokenByDataButCancelledBeforeItRunsHandsOverNothingAndLeavesTheData() {
         String got = loop.runUntilComplete(() -> {
             StreamReader reader = new StreamReader(loop, StreamReader.DEFAULT_LIMIT);

@@ -355,6 +355,23 @@ class StreamsTest extends BackendTest {
     }
 
     @Test
+    void aFailureThatEndsTheNextWaitLeavesAReadWokenBeforeItToReturnItsData() {
+        Object[] outcome = loop.runUntilComplete(() -> {
+            StreamReader reader = new StreamReader(loop, StreamReader.DEFAULT_LIMIT);
+            Task<byte[]> first = Async.spawn(() -> reader.read(100));
+            for (int i = 0; i < 3; i++) {
+                Async.yieldNow(); // it waits
+            }
+            loop.callSoon(() -> reader.setException(new IllegalStateException("reset"))); // runs before the woken read
+            reader.feedData(ByteBuffer.wrap("ab".getBytes(StandardCharsets.US_ASCII))); // wakes it; it has not run yet
+            Throwable secondFailure = assertThrows(IllegalStateException.class, () -> reader.readExactly(10)); // waits now
+            return new Object[] {new String(first.await(), StandardCharsets.US_ASCII), secondFailure.getMessage()};
+        });
+        assertEquals("ab", outcome[0]);
+        assertEquals("reset", outcome[1]);
+    }
+
+    @Test
     void aReadThatTakesEverythingKeepsItsBytesWhenMoreArrive() {
         StreamReader reader = new StreamReader(loop, StreamReader.DEFAULT_LIMIT);
         byte[] first = payload(1);

@@ -147,6 +147,39 @@ class TcpTest extends BackendTest {
         echoRoundTrip(BufferedEcho::new);
     }
 
+    /** Echo through a buffer of 7 free bytes behind 3 it keeps: every read takes several fills, none at index 0. */
+    static final class SmallOffsetBufferedEcho implements BufferedProtocol {
+        private final ByteBuffer buffer = ByteBuffer.allocate(10);
+        private Transport transport;
+
+        @Override
+        public void connectionMade(Transport t) {
+            transport = t;
+        }
+
+        @Override
+        public ByteBuffer getBuffer(int sizeHint) {
+            return buffer.clear().position(3);
+        }
+
+        @Override
+        public void bufferUpdated(int bytes) {
+            transport.write(buffer.duplicate().position(3).limit(3 + bytes));
+        }
+    }
+
+    @Test
+    void aBufferedProtocolWithABufferSmallerThanAReadGetsEveryByteInOrderAtItsBuffersPosition() {
+        Server server = serve(SmallOffsetBufferedEcho::new);
+        byte[] data = randomBytes(20_000, 7);
+        Connection<Collector> c = connect(server, data.length);
+        c.transport().write(data);
+        assertArrayEquals(data, loop.runUntilComplete(c.protocol().received));
+        c.transport().close();
+        server.close();
+        loop.runUntilComplete(server.waitClosed());
+    }
+
     @Test
     void aThousandConcurrentConnectionsAllEcho() {
         Server server = serve(Echo::new);

@@ -230,9 +230,13 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
                 throw new IllegalStateException("getBuffer() returned a buffer with no room");
             }
             int n = Math.min(target.remaining(), buf.readableBytes());
-            // An absolute put leaves the protocol's position and limit alone without a duplicate
-            // of its buffer; the one view it reads from is all the copy allocates.
-            target.put(target.position(), buf.nioBuffer(buf.readerIndex(), n), 0, n);
+            // An absolute put leaves both buffers' positions and limits alone, without a duplicate
+            // of either. The source is the received buffer's cached view: made at most once per
+            // received buffer (the selector's read has made it already), where nioBuffer() makes
+            // one per call. Safe here: nothing else holds this buffer while the copy runs.
+            ByteBuffer source = buf.nioBufferCount() == 1 ? buf.internalNioBuffer(buf.readerIndex(), n)
+                    : buf.nioBuffer(buf.readerIndex(), n);
+            target.put(target.position(), source, source.position(), n);
             buf.skipBytes(n);
             protocol.bufferUpdated(n);
         }

@@ -101,6 +101,11 @@ final class BatonTasks {
         }
 
         @Override
+        public void suspendUntilWoken(Suspension suspension, long ticket) {
+            handBack(); // the suspension's wake gives exactly one step back
+        }
+
+        @Override
         public void wake() {
             loop.callSoonFromAnyThread(step);
         }

@@ -59,6 +59,12 @@ public interface TaskRun {
      */
     void suspendUntilDone(LoopFuture<?> future);
 
+    /**
+     * Suspends the task until {@code suspension}'s wait armed at {@code ticket} wakes it (see
+     * {@link Suspension}): {@link Suspension#wake()} calls {@link #wake()} once for it.
+     */
+    void suspendUntilWoken(Suspension suspension, long ticket);
+
     /** Makes the task's next step run on the loop; safe from any thread. */
     void wake();
 

@@ -108,6 +108,16 @@ final class VirtualThreadTasks {
         }
 
         @Override
+        public void suspendUntilWoken(Suspension suspension, long ticket) {
+            while (!suspension.woken(ticket)) {
+                LockSupport.park(suspension);
+                if (Thread.currentThread().isInterrupted()) {
+                    return; // as for a future: the task decides what an interrupt means
+                }
+            }
+        }
+
+        @Override
         public void wake() {
             LockSupport.unpark(thread);
         }

@@ -9,6 +9,8 @@
  *       scheduler is the loop) or {@link dev.evloop.internal.tasks.BatonTasks} (fallback: a
  *       virtual thread handed a baton).</li>
  *   <li>{@link dev.evloop.internal.tasks.TaskModes}: which mode new loops get, and why.</li>
+ *   <li>{@link dev.evloop.internal.tasks.Suspension}: a reusable place to wait, for an object that
+ *       waits again and again (a stream reader) without a future per wait.</li>
  * </ul>
  */
 package dev.evloop.internal.tasks;
