@@ -2,11 +2,9 @@ package dev.evloop.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The echo comparison's floor, {@code echo-floor.c} (a resource beside this class): an echo server
@@ -71,22 +69,8 @@ final class NativeEcho {
         }
         source.toFile().deleteOnExit();
         binary.toFile().deleteOnExit();
-        Process compiler = new ProcessBuilder(List.of(cc.toString(), "-O2", "-o", binary.toString(), source.toString()))
-                .redirectErrorStream(true).start();
-        try {
-            if (!compiler.waitFor(COMPILE_SECONDS, TimeUnit.SECONDS)) {
-                compiler.destroyForcibly();
-                throw new IOException("cc did not compile " + SOURCE + " within " + COMPILE_SECONDS + " s");
-            }
-        } catch (InterruptedException e) {
-            compiler.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while compiling " + SOURCE, e);
-        }
-        String output = new String(compiler.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (compiler.exitValue() != 0) {
-            throw new IOException("cc failed on " + SOURCE + " (exit " + compiler.exitValue() + "): " + output);
-        }
+        ShortCommand.run(List.of(cc.toString(), "-O2", "-o", binary.toString(), source.toString()), COMPILE_SECONDS,
+                "cc on " + SOURCE);
         return binary;
     }
 }

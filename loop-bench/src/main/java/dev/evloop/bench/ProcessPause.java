@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Stops processes ({@code SIGSTOP}) and lets them go on ({@code SIGCONT}) with {@code kill(1)}:
@@ -43,17 +42,6 @@ final class ProcessPause {
         }
         List<String> command = new ArrayList<>(List.of(KILL.toString(), signal));
         processes.forEach(p -> command.add(Long.toString(p.pid())));
-        Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            if (!kill.waitFor(KILL_SECONDS, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                kill.destroyForcibly();
-                throw new IOException("kill " + signal + " " + command.subList(2, command.size()) + " failed: "
-                        + new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip());
-            }
-        } catch (InterruptedException e) {
-            kill.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while sending " + signal, e);
-        }
+        ShortCommand.run(command, KILL_SECONDS, "kill " + signal + " " + command.subList(2, command.size()));
     }
 }
