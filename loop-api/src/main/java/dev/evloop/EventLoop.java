@@ -148,9 +148,12 @@ public interface EventLoop extends AutoCloseable {
      * Runs the loop on the calling thread until {@link #stop()} is called. If {@code stop()} was
      * called before, runs one iteration. Mirrors asyncio's {@code loop.run_forever()}.
      *
-     * <p>While it runs, Netty pools the objects it makes per write and per buffer on the calling
-     * thread, as it does on its own event loop threads; when it returns (or throws) what it pooled
-     * is released, and the thread's own Netty {@code FastThreadLocal} values are as they were.
+     * <p>While it runs a loop that does I/O (from the first iteration after a socket, pipe or fd
+     * is registered with the backend), Netty pools the objects it makes per write and per buffer
+     * on the calling thread, as it does on its own event loop threads; when it returns (or throws)
+     * what it pooled is released, and the thread's own Netty {@code FastThreadLocal} values are as
+     * they were. A loop with only callbacks, timers and tasks runs without the pools, whose set-up
+     * and release would be most of a short run's cost.
      *
      * @throws IllegalStateException if the loop is closed, already running, another loop runs on
      *                               this thread, or the loop is bound to another thread

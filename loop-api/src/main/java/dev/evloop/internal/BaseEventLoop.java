@@ -113,6 +113,11 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
     private Thread owner;
     private volatile boolean stopping;
     private volatile boolean closed;
+    /**
+     * Something has registered with the backend (a socket, pipe or watched fd), so Netty's
+     * per-thread pools have objects to pool; set on the loop's thread by {@link WatchedIoHandler}.
+     */
+    private boolean doesIo;
     private final DebugMode debug = new DebugMode();
     private final ExceptionReporting exceptions = new ExceptionReporting();
     private final DefaultExecutor executor = new DefaultExecutor();
@@ -390,15 +395,38 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
         enter();
         lastPollIdle = false; // a run starts with a poll
         try {
-            PooledRun.run(() -> { // Netty recycles its objects on this thread while the loop runs
-                do {
-                    iterate(true, true);
-                } while (!stopping);
-            });
+            iterateUntilStopped();
         } finally {
             stopping = false;
             exit();
         }
+    }
+
+    /**
+     * Runs iterations until {@link #stop}, at least one, inside Netty's per-thread pools
+     * ({@link PooledRun}) from the first iteration the loop does I/O: a loop that only runs
+     * callbacks, timers and tasks gives Netty nothing to pool, and the pools' set-up and release
+     * would be all its run cost.
+     */
+    private void iterateUntilStopped() {
+        if (!doesIo) {
+            do {
+                iterate(true, true);
+            } while (!stopping && !doesIo);
+            if (stopping) {
+                return;
+            }
+        }
+        PooledRun.run(() -> { // Netty recycles its objects on this thread while the loop runs
+            do {
+                iterate(true, true);
+            } while (!stopping);
+        });
+    }
+
+    /** Something registered with the backend (told by {@link WatchedIoHandler}, on the loop's thread). */
+    void ioRegistered() {
+        doesIo = true;
     }
 
     @Override

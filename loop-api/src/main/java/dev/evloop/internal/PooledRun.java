@@ -25,8 +25,10 @@ import java.util.Set;
  * more. A thread that already has fast thread-locals (a Netty thread, or one inside such a window)
  * needs none of this and runs the body as it is.
  *
- * <p>Only {@code runForever} (and so {@code runUntilComplete}) runs inside it: {@code runOnce}
- * would set the pools up and tear them down at every call, which costs more than it saves.
+ * <p>Only {@code runForever} (and so {@code runUntilComplete}) runs inside it, and only once the
+ * loop does I/O: {@code runOnce}, and a run of a loop that has only callbacks, timers and tasks,
+ * would pay the window's set-up and release (a microsecond or more, mostly the thread's
+ * {@code ThreadLocal} map) for pools nothing uses.
  */
 final class PooledRun {
     private PooledRun() {

@@ -18,8 +18,9 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
  * they have waited and are about to process what they found, and call
  * {@link #reportActiveIoTime(long)} when done (the auto-scaling groups' measure of busy time); the
  * loop takes that span as the I/O callbacks' one, and ends it when the poll returns at the latest.
- * A handler that never asks leaves its I/O callbacks unwatched, as before. Everything else goes
- * to the handler and to the loop's own context unchanged.
+ * A handler that never asks leaves its I/O callbacks unwatched, as before. A registration tells
+ * the loop it does I/O (so its runs use Netty's pools, see {@link PooledRun}). Everything else
+ * goes to the handler and to the loop's own context unchanged.
  */
 final class WatchedIoHandler implements IoHandler, IoHandlerContext {
     private final IoHandler handler;
@@ -118,7 +119,9 @@ final class WatchedIoHandler implements IoHandler, IoHandlerContext {
 
     @Override
     public IoRegistration register(IoHandle handle) throws Exception {
-        return handler.register(handle);
+        IoRegistration registration = handler.register(handle);
+        loop.ioRegistered();
+        return registration;
     }
 
     @Override

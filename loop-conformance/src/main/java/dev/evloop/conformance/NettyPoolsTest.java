@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.evloop.EventLoop;
 import dev.evloop.EventLoops;
 import dev.evloop.LoopFuture;
+import dev.evloop.net.Protocol;
+import dev.evloop.net.Server;
+import dev.evloop.net.SocketOptions;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.ArrayList;
@@ -16,9 +19,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The thread that runs a loop lets Netty pool its per-write and per-buffer objects while the loop
- * runs ({@code runForever}, {@code runUntilComplete}), as raw Netty's own threads do, and is left
- * as it was when the run ends: what the run pooled is released, what the thread held before is kept.
+ * The thread that runs a loop that does I/O lets Netty pool its per-write and per-buffer objects
+ * while the loop runs ({@code runForever}, {@code runUntilComplete}), as raw Netty's own threads
+ * do, and is left as it was when the run ends: what the run pooled is released, what the thread
+ * held before is kept. A loop that has registered no I/O (only callbacks, timers and tasks) runs
+ * without the pools, which would only cost it their set-up and release at every run.
  */
 class NettyPoolsTest extends BackendTest {
 
@@ -40,19 +45,42 @@ class NettyPoolsTest extends BackendTest {
         return loop.runUntilComplete(pools);
     }
 
+    /** Makes {@code loop} one that does I/O: a server listening on loopback, registered with its backend. */
+    private static Server listen(EventLoop loop) {
+        return loop.runUntilComplete(loop.createServer(() -> new Protocol() { }, "127.0.0.1", 0, SocketOptions.defaults()));
+    }
+
     @Test
-    void nettyPoolsObjectsOnTheThreadWhileItRunsTheLoop() {
+    void nettyPoolsObjectsOnTheThreadWhileItRunsALoopThatDoesIo() {
+        listen(loop);
         assertTrue(poolsDuringARun(loop));
     }
 
     @Test
+    void aLoopThatHasRegisteredNoIoRunsWithoutNettysPools() {
+        assertFalse(poolsDuringARun(loop));
+    }
+
+    @Test
+    void aRunTakesUpNettysPoolsOnceItsLoopRegistersIo() {
+        LoopFuture<Boolean> pools = loop.createFuture();
+        loop.callSoon(() -> loop.createServer(() -> new Protocol() { }, "127.0.0.1", 0, SocketOptions.defaults())
+                .addDoneCallback(listening -> loop.callSoon(
+                        () -> pools.setResult(FastThreadLocalThread.currentThreadWillCleanupFastThreadLocals()))));
+        loop.callLater(GUARD, () -> pools.cancel());
+        assertTrue(loop.runUntilComplete(pools));
+    }
+
+    @Test
     void theThreadNoLongerPoolsObjectsOnceTheRunReturns() {
+        listen(loop);
         poolsDuringARun(loop);
         assertFalse(FastThreadLocalThread.currentThreadHasFastThreadLocal());
     }
 
     @Test
     void whatARunPooledOnItsThreadIsReleasedWhenTheRunReturns() {
+        listen(loop);
         Recorded local = new Recorded();
         LoopFuture<Void> set = loop.createFuture();
         loop.callSoon(() -> {
@@ -70,10 +98,11 @@ class NettyPoolsTest extends BackendTest {
 
     @Test
     void aFastThreadLocalTheThreadHeldBeforeTheRunStillHoldsItsValueAfterIt() {
+        listen(loop);
         Recorded local = new Recorded();
         local.set("held before");
         try {
-            poolsDuringARun(loop);
+            assertTrue(poolsDuringARun(loop));
             assertTrue(local.isSet());
             assertEquals("held before", local.get());
             assertEquals(List.of(), local.removed);
@@ -84,6 +113,7 @@ class NettyPoolsTest extends BackendTest {
 
     @Test
     void aFastThreadLocalTheThreadHeldBeforeTheRunKeepsWhatACallbackSetItTo() {
+        listen(loop);
         Recorded local = new Recorded();
         local.set("held before");
         LoopFuture<Void> changed = loop.createFuture();
@@ -101,9 +131,11 @@ class NettyPoolsTest extends BackendTest {
 
     @Test
     void aSecondLoopRunOnTheSameThreadPoolsAgainAndIsReleasedAgain() {
-        poolsDuringARun(loop);
+        listen(loop);
+        assertTrue(poolsDuringARun(loop));
         loop.close();
         try (EventLoop second = EventLoops.newEventLoop(backend())) {
+            listen(second);
             assertTrue(poolsDuringARun(second));
         }
         assertFalse(FastThreadLocalThread.currentThreadHasFastThreadLocal());
