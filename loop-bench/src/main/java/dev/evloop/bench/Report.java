@@ -374,10 +374,12 @@ final class Report {
         }
         md.append("\n## Scheduler: callbacks per second (JMH)\n\n");
         md.append("| backend | callSoon chain | Netty execute chain | deque chain | callSoon burst | Netty execute burst "
-                + "| deque burst | timers | Netty schedule | callSoonThreadsafe | Netty execute, other thread |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| deque burst | timers | Netty schedule | callSoonThreadsafe | Netty execute, other thread "
+                + "| runs, no I/O | runs, with I/O | Netty runNow |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         String[] columns = {"callSoonChain", "nettyExecuteChain", "dequeChain", "callSoonBurst", "nettyExecuteBurst",
-            "dequeBurst", "timers", "nettySchedule", "callSoonThreadsafe", "nettyExecuteFromAnotherThread"};
+            "dequeBurst", "timers", "nettySchedule", "callSoonThreadsafe", "nettyExecuteFromAnotherThread",
+            "runThatStops", "runThatStopsWithIo", "nettyRunNow"};
         for (String backend : scores.values(s + "callSoonChain", "backend")) {
             md.append("| ").append(backend);
             for (String c : columns) {
@@ -387,7 +389,9 @@ final class Report {
         }
         md.append("\nA chain runs one callback per loop iteration, as asyncio's rules require (a busy loop defers its "
                 + "I/O poll after one that found nothing, see the README); Netty runs a chain of `execute` calls in one "
-                + "pass of its task queue.\n");
+                + "pass of its task queue. A run is one `runForever` that its first callback stops, so what each "
+                + "`runUntilComplete` pays besides its callbacks; a loop that does I/O runs inside Netty's per-thread "
+                + "pools, set up and released per run; Netty's nearest is one `runNow` with one task.\n");
     }
 
     private void tasks(StringBuilder md) {

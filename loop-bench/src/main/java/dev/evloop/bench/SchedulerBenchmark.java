@@ -2,6 +2,8 @@ package dev.evloop.bench;
 
 import dev.evloop.EventLoop;
 import dev.evloop.EventLoops;
+import dev.evloop.net.Protocol;
+import dev.evloop.net.SocketOptions;
 import io.netty.channel.ManualIoEventLoop;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -30,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Two shapes of {@code callSoon}: a <em>chain</em>, where each callback schedules the next (in
  * evloop each step is one loop iteration, as asyncio's rules require, which polls I/O unless the
  * loop defers its poll while busy; Netty runs the whole chain in one pass of its task queue), and a
- * <em>burst</em>, where all callbacks are scheduled first and then run in one iteration.
+ * <em>burst</em>, where all callbacks are scheduled first and then run in one iteration. And what
+ * a run itself costs, start to stop, on a loop without I/O and on one with it.
  */
 @State(Scope.Thread)
 @Warmup(iterations = 1, time = 500, timeUnit = TimeUnit.MILLISECONDS)
@@ -54,6 +57,8 @@ public class SchedulerBenchmark {
     private final Runnable dequeChainStep = this::dequeChainStep;
     private final Runnable countDown = () -> remaining--;
     private final Runnable countDownAndStop = this::countDownAndStop;
+    private final Runnable stopLoop = () -> loop.stop();
+    private final Runnable nothing = () -> { };
 
     @Setup(Level.Trial)
     public void open() {
@@ -223,6 +228,55 @@ public class SchedulerBenchmark {
             netty.run(0);
         }
         return remaining;
+    }
+
+    // ---- a run's own cost ----------------------------------------------------------------------
+
+    /**
+     * One {@code runForever} that its first callback stops: what a run's start and end cost a loop
+     * with only callbacks, which pays that once per {@code runUntilComplete}. Netty's nearest is
+     * {@link #nettyRunNow}, one pass of its loop with one task.
+     */
+    @Benchmark
+    public void runThatStops() {
+        loop.callSoon(stopLoop);
+        loop.runForever();
+    }
+
+    /** {@link #runThatStops} on a loop that does I/O, whose runs use Netty's per-thread pools. */
+    @Benchmark
+    public void runThatStopsWithIo(LoopWithIo withIo) {
+        withIo.loop.callSoon(withIo.stop);
+        withIo.loop.runForever();
+    }
+
+    @Benchmark
+    public void nettyRunNow() {
+        netty.execute(nothing);
+        netty.runNow();
+    }
+
+    /** A loop of the benchmark's backend with a server listening on loopback: a loop that does I/O. */
+    @State(Scope.Thread)
+    public static class LoopWithIo {
+        @Param({"selector", "epoll", "io_uring", "kqueue"})
+        public String backend;
+
+        EventLoop loop;
+        Runnable stop;
+
+        @Setup(Level.Trial)
+        public void open() {
+            loop = EventLoops.newEventLoop(backend);
+            Observed.maybe(loop);
+            loop.runUntilComplete(loop.createServer(() -> new Protocol() { }, "127.0.0.1", 0, SocketOptions.defaults()));
+            stop = loop::stop;
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            loop.close();
+        }
     }
 
     /** One platform thread that runs a job whenever the benchmark hands it one. */
