@@ -479,14 +479,16 @@ public final class StreamReader {
     }
 
     /**
-     * Reads {@code out.length} bytes of {@code from} into {@code out} through the buffer's cached
-     * view, made at most once per received buffer (the selector's read made it already); Netty's
-     * {@code readBytes} into an array duplicates the pooled memory's view on every call. Nothing
-     * else uses the view meanwhile: the reader owns its kept buffer.
+     * Reads {@code out.length} bytes of {@code from} into {@code out}. Where Netty knows the
+     * memory's address (it may use {@code sun.misc.Unsafe}, see the README) its {@code readBytes}
+     * copies with no object made; otherwise it would duplicate the pooled memory's view on every
+     * call, so the copy goes through the buffer's cached view instead, made at most once per
+     * received buffer (the selector's read made it already). Nothing else uses the view meanwhile:
+     * the reader owns its kept buffer.
      */
     private static void copyOut(ByteBuf from, byte[] out) {
         int n = out.length;
-        if (from.nioBufferCount() != 1) {
+        if (from.hasMemoryAddress() || from.nioBufferCount() != 1) {
             from.readBytes(out);
             return;
         }

@@ -230,16 +230,28 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
                 throw new IllegalStateException("getBuffer() returned a buffer with no room");
             }
             int n = Math.min(target.remaining(), buf.readableBytes());
-            // An absolute put leaves both buffers' positions and limits alone, without a duplicate
-            // of either. The source is the received buffer's cached view: made at most once per
-            // received buffer (the selector's read has made it already), where nioBuffer() makes
-            // one per call. Safe here: nothing else holds this buffer while the copy runs.
-            ByteBuffer source = buf.nioBufferCount() == 1 ? buf.internalNioBuffer(buf.readerIndex(), n)
-                    : buf.nioBuffer(buf.readerIndex(), n);
-            target.put(target.position(), source, source.position(), n);
+            copy(buf, target, n);
             buf.skipBytes(n);
             protocol.bufferUpdated(n);
         }
+    }
+
+    /**
+     * Copies {@code n} received bytes into {@code target} at its position, leaving both buffers'
+     * positions and limits alone and making no object: into an array straight from the memory's
+     * address where Netty knows it (it may use {@code sun.misc.Unsafe}, see the README), else with
+     * an absolute put from the received buffer's cached view, made at most once per received
+     * buffer (the selector's read has made it already) where {@code nioBuffer()} makes one per
+     * call. Safe here: nothing else holds this buffer while the copy runs.
+     */
+    private static void copy(ByteBuf buf, ByteBuffer target, int n) {
+        if (buf.hasMemoryAddress() && target.hasArray()) {
+            buf.getBytes(buf.readerIndex(), target.array(), target.arrayOffset() + target.position(), n);
+            return;
+        }
+        ByteBuffer source = buf.nioBufferCount() == 1 ? buf.internalNioBuffer(buf.readerIndex(), n)
+                : buf.nioBuffer(buf.readerIndex(), n);
+        target.put(target.position(), source, source.position(), n);
     }
 
     /** What the protocol wrote while this read batch was handed over leaves now (see {@link WriteFlow#flushAfterReads()}). */
