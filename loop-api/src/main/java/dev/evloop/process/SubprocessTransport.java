@@ -48,9 +48,11 @@ public interface SubprocessTransport {
     Transport getPipeTransport(int fd);
 
     /**
-     * Sends a signal to the child; nothing if it already exited. {@code SIGTERM} (15) and
-     * {@code SIGKILL} (9) go through {@link Process#destroy()} and {@link Process#destroyForcibly()};
-     * any other number through the system's {@code kill} command, started without waiting for it,
+     * Sends a signal to the child; nothing if it already exited. Only the signal: the pipes stay
+     * open, so what the child wrote before it died, or writes as it answers the signal, is still
+     * read, then the end of file. {@code SIGTERM} (15) and {@code SIGKILL} (9) go through the
+     * child's {@link ProcessHandle#destroy()} and {@link ProcessHandle#destroyForcibly()}; any
+     * other number through the system's {@code kill} command, started without waiting for it,
      * because the JDK has no call for it. Mirrors {@code send_signal(signal)}.
      *
      * @param signal the signal number, from 1 to 64

@@ -147,6 +147,34 @@ class SubprocessTest extends BackendTest {
         }));
     }
 
+    /**
+     * As asyncio's {@code terminate()}, which only sends the signal: a child that answers
+     * {@code SIGTERM} by writing still has its last words read. The JDK's {@code Process.destroy}
+     * also closes the streams it gave, so a child whose pipes are the JDK's would lose them.
+     */
+    @Test
+    void aChildThatAnswersTerminateByWritingHasItsLastWordsRead() {
+        List<String> seen = inTask(() -> {
+            Subprocess child = Async.createSubprocessShell(
+                    "trap 'echo bye; exit 3' TERM; echo ready; for i in $(seq 100); do sleep 0.05; done", PIPES);
+            String ready = text(child.stdout().readLine());
+            child.terminate();
+            return List.of(ready, text(child.stdout().read()), String.valueOf(child.waitFor()));
+        });
+        assertEquals(List.of("ready\n", "bye\n", "3"), seen);
+    }
+
+    @Test
+    void whatAKilledChildLeftInItsPipeIsStillReadThenTheEndOfFile() {
+        assertEquals(List.of(4096, -9), inTask(() -> {
+            Subprocess child = Async.createSubprocessShell("head -c 4096 /dev/zero; exec sleep 5", PIPES);
+            child.stdout().readExactly(1);
+            child.kill();
+            int rest = child.stdout().read().length;
+            return List.of(rest + 1, child.waitFor());
+        }));
+    }
+
     @Test
     void aProgramThatDoesNotExistFailsWithAnIOExceptionNamingIt() {
         IOException e = inTask(() -> assertThrows(IOException.class,
