@@ -148,6 +148,22 @@ class SubprocessTest extends BackendTest {
     }
 
     /**
+     * As asyncio's {@code send_signal}, an {@code os.kill}: the signal is sent when the call
+     * returns, so of two fatal signals sent one after the other the first is the one the child
+     * dies of (Linux ignores a fatal signal that comes after another began the process's exit).
+     */
+    @Test
+    void aSignalIsSentBeforeSendSignalReturns() {
+        assumeTrue(Runtime.version().feature() >= 22, "Java 21 sends it through the kill command, which runs later");
+        assertEquals(-10, inTask(() -> {
+            Subprocess child = Async.createSubprocessExec(List.of("sleep", "30"), PIPES);
+            child.sendSignal(10);
+            child.kill();
+            return child.waitFor();
+        }));
+    }
+
+    /**
      * As asyncio's {@code terminate()}, which only sends the signal: a child that answers
      * {@code SIGTERM} by writing still has its last words read. The JDK's {@code Process.destroy}
      * also closes the streams it gave, so a child whose pipes are the JDK's would lose them.

@@ -475,6 +475,10 @@ public final class ProcessTransport implements SubprocessTransport {
             case 15 -> process.toHandle().destroy();
             case 9 -> process.toHandle().destroyForcibly();
             default -> {
+                if (PosixKill.available()) {
+                    PosixKill.send(process.pid(), signal);
+                    return;
+                }
                 try {
                     new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
                             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
