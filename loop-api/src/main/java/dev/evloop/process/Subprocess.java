@@ -26,7 +26,9 @@ import java.util.List;
  *
  * <p>Its waiting methods ({@link #waitFor()}, {@link #communicate(byte[])}) run inside a task of
  * the child's loop. When the loop closes, the child's pipes are closed and a child still running
- * is left running; the JDK reaps every child that exits, so none is left a zombie.
+ * is left running; the JDK reaps every child that exits, so none is left a zombie. Where threads
+ * pump the JDK's pipes (the selector and kqueue backends), a pipe such a thread is blocked
+ * reading closes only when the child writes to it or exits: no thread can be woken from that read.
  */
 public final class Subprocess {
     private final ProcessTransport transport;

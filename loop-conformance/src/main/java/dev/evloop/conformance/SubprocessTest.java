@@ -624,6 +624,33 @@ class SubprocessTest extends BackendTest {
     }
 
     /**
+     * A backend that watches the child's pipes closes them with the loop. Where threads pump the
+     * JDK's streams (the selector, kqueue), a thread blocked reading a pipe cannot be woken and
+     * closes it when the read returns: when the child writes or exits. Either way none is left
+     * once the child is gone, and the child is reaped, not left a zombie.
+     */
+    @Test
+    void closingTheLoopLeavesNoDescriptorOfARunningChildsPipesOnceItExits() throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        long before = OpenFileDescriptors.count();
+        EventLoop other = EventLoops.newEventLoop(backend());
+        Subprocess child = other.runUntilComplete(other.createTask(
+                () -> Async.createSubprocessExec(List.of("sleep", "30"), PIPES)));
+        other.close();
+        ProcessHandle handle = ProcessHandle.of(child.pid()).orElseThrow();
+        try {
+            if (!watchesChannels()) {
+                OpenFileDescriptors.assertNoMoreThan(before, "the pipes of a running child after the loop closed");
+            }
+        } finally {
+            handle.destroyForcibly();
+        }
+        handle.onExit().get(GUARD.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        OpenFileDescriptors.assertNoMoreThan(before, "the pipes of a child that exited after the loop closed");
+        assertTrue(Files.notExists(Path.of("/proc/" + child.pid())), "the child was reaped");
+    }
+
+    /**
      * A start finishes on a thread of its own. When the loop closes after that thread handed the
      * child to the loop but before the loop ran the hand-over, nobody will ever hear of the child:
      * it is killed and its pipes closed, not left running ({@code cat} on a pipe nobody closes
