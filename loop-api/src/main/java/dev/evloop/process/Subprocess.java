@@ -172,7 +172,8 @@ public final class Subprocess {
      * were, and a later {@code waitFor} still gets the return code.
      *
      * @return the return code
-     * @throws IllegalStateException if called outside a task of the child's loop
+     * @throws IllegalStateException if called outside a task
+     * @throws IllegalArgumentException if called in a task of another loop than the child's
      * @throws java.util.concurrent.CancellationException if the task is cancelled meanwhile
      */
     public int waitFor() {
@@ -189,7 +190,8 @@ public final class Subprocess {
      * @param input the bytes for stdin, or {@code null} to write nothing (stdin is closed anyway)
      * @return stdout's and stderr's bytes; each {@code null} unless that stream is a pipe
      * @throws IllegalArgumentException if {@code input} is given and stdin is not a pipe
-     * @throws IllegalStateException if called outside a task of the child's loop
+     * @throws IllegalStateException if called outside a task
+     * @throws IllegalArgumentException if called in a task of another loop than the child's
      * @throws java.util.concurrent.CancellationException if the task is cancelled meanwhile
      */
     public Output communicate(byte[] input) {

@@ -192,6 +192,19 @@ class SubprocessTest extends BackendTest {
     }
 
     @Test
+    void waitingForAChildFromATaskOfAnotherLoopIsRefusedNamingTheLoops() {
+        Subprocess child = inTask(() -> Async.createSubprocessExec(List.of("true"), PIPES));
+        try (EventLoop other = EventLoops.newEventLoop(backend())) {
+            for (Callable<?> wait : List.<Callable<?>>of(child::waitFor, () -> child.communicate(null))) {
+                IllegalArgumentException e = other.runUntilComplete(other.createTask(
+                        () -> assertThrows(IllegalArgumentException.class, wait::call)));
+                assertTrue(e.getMessage().contains("belongs to"), e.getMessage());
+            }
+        }
+        assertEquals(0, inTask(child::waitFor));
+    }
+
+    @Test
     void aProgramThatDoesNotExistFailsWithAnIOExceptionNamingIt() {
         IOException e = inTask(() -> assertThrows(IOException.class,
                 () -> Async.createSubprocessExec(List.of("no-such-program-evloop"), PIPES)));
