@@ -48,7 +48,8 @@ public interface SubprocessTransport {
     Transport getPipeTransport(int fd);
 
     /**
-     * Sends a signal to the child; nothing if it already exited. Only the signal: the pipes stay
+     * Sends a signal to the child; nothing if it already exited (asyncio raises
+     * {@code ProcessLookupError} once the exit was reported). Only the signal: the pipes stay
      * open, so what the child wrote before it died, or writes as it answers the signal, is still
      * read, then the end of file. {@code SIGTERM} (15) and {@code SIGKILL} (9) go through the
      * child's {@link ProcessHandle#destroy()} and {@link ProcessHandle#destroyForcibly()}; any

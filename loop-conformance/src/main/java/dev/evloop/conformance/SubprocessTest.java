@@ -148,6 +148,28 @@ class SubprocessTest extends BackendTest {
     }
 
     /**
+     * A deliberate difference: asyncio raises {@code ProcessLookupError} from {@code kill()} once
+     * the exit was reported (its transport dropped the process), a race every watchdog has to
+     * catch; here a signal to a child that exited does nothing, before the exit was heard or after.
+     */
+    @Test
+    void signalsToAChildThatExitedDoNothing() {
+        assertEquals(List.of(0, 0), inTask(() -> {
+            Subprocess reported = Async.createSubprocessExec(List.of("true"), PIPES);
+            int code = reported.waitFor();
+            Subprocess unheard = Async.createSubprocessExec(List.of("true"), PIPES);
+            ProcessHandle.of(unheard.pid()).ifPresent(child -> child.onExit().join());
+            for (Subprocess child : List.of(reported, unheard)) {
+                child.sendSignal(10);
+                child.terminate();
+                child.kill();
+            }
+            assertEquals(0, reported.returncode());
+            return List.of(code, unheard.waitFor());
+        }));
+    }
+
+    /**
      * As asyncio's {@code send_signal}, an {@code os.kill}: the signal is sent when the call
      * returns, so of two fatal signals sent one after the other the first is the one the child
      * dies of (Linux ignores a fatal signal that comes after another began the process's exit).
