@@ -220,6 +220,26 @@ class SignalTest extends BackendTest {
     }
 
     @Test
+    void aHandlerAddedAndRemovedFromAnotherThreadRunsOnTheLoopThread() throws InterruptedException {
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        Thread adder = new Thread(() -> loop.addSignalHandler("WINCH", () -> {
+            ranOn.set(Thread.currentThread());
+            loop.stop();
+        }));
+        adder.start();
+        adder.join();
+        raiseAndRun(loop);
+        assertSame(Thread.currentThread(), ranOn.get());
+        boolean[] removed = {false};
+        Thread remover = new Thread(() -> removed[0] = loop.removeSignalHandler("WINCH"));
+        remover.start();
+        remover.join();
+        assertTrue(removed[0]);
+        ProcessSignals.raise("WINCH");
+        awaitOriginalDisposition();
+    }
+
+    @Test
     void removingAHandlerThatWasNeverAddedSaysSo() {
         assertFalse(loop.removeSignalHandler("WINCH"));
     }
