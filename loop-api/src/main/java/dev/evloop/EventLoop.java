@@ -894,7 +894,9 @@ public interface EventLoop extends AutoCloseable {
      * loop's earlier handler for it. Mirrors asyncio's {@code loop.add_signal_handler(sig, callback)}.
      * Each loop's handler is its own registration: when several loops handle one signal, each
      * one's callback runs on its loop until that loop removes it or closes, whatever order the
-     * loops add and remove theirs in.
+     * loops add and remove theirs in. A callback that throws is reported to the exception handler,
+     * the context's message naming the signal, and stays in place. Unlike asyncio, which allows it
+     * only on the main thread, it may be called from any thread.
      *
      * <pre>{@code
      * loop.addSignalHandler("TERM", () -> Async.allTasks().forEach(Task::cancel));

@@ -58,7 +58,7 @@ final class SignalHandlers {
                 dispatch = Dispatch.install(sig);
                 DISPATCHES.put(signal, dispatch);
             }
-            Registration registration = new Registration(loop, callback);
+            Registration registration = new Registration(loop, signal, callback);
             Registration replaced = own.put(signal, registration);
             if (replaced != null) {
                 replaced.active = false;
@@ -95,30 +95,41 @@ final class SignalHandlers {
         }
     }
 
-    /** One loop's handler for one signal. */
-    private static final class Registration {
+    /**
+     * One loop's handler for one signal; itself the callback handed to the loop, so that the
+     * exception handler's report of a throwing handler names the signal and the user's callback.
+     */
+    private static final class Registration implements Runnable {
         private final BaseEventLoop loop;
+        private final String signal;
         private final Runnable callback;
         /** False once removed, so a callback queued by an earlier signal does not run after all. */
         private volatile boolean active = true;
 
-        Registration(BaseEventLoop loop, Runnable callback) {
+        Registration(BaseEventLoop loop, String signal, Runnable callback) {
             this.loop = loop;
+            this.signal = signal;
             this.callback = callback;
         }
 
         void deliver() {
             try {
-                loop.callSoonThreadsafe(this::runIfActive);
+                loop.callSoonThreadsafe(this);
             } catch (IllegalStateException closed) {
                 // The loop closed between the signal and now: nobody is left to tell.
             }
         }
 
-        private void runIfActive() {
+        @Override
+        public void run() {
             if (active) {
                 callback.run();
             }
+        }
+
+        @Override
+        public String toString() {
+            return "signal handler for SIG" + signal + " " + CallbackHandle.describe(callback);
         }
     }
 

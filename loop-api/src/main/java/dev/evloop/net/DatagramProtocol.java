@@ -57,7 +57,9 @@ public interface DatagramProtocol {
     /**
      * A send or receive failed with an I/O error that leaves the endpoint open, such as a
      * {@link java.net.PortUnreachableException} when the peer of a connected endpoint has nobody
-     * listening (the kernel heard an ICMP port unreachable). Mirrors {@code error_received(exc)}.
+     * listening (the kernel heard an ICMP port unreachable), or an {@link java.io.IOException}
+     * saying "Message too long" (EMSGSIZE) for a datagram over the largest UDP payload (65,507
+     * bytes over IPv4), which is not sent. Mirrors {@code error_received(exc)}.
      *
      * @param error what failed
      */

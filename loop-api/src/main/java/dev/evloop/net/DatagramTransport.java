@@ -17,7 +17,9 @@ import java.nio.ByteBuffer;
  *
  * <p>Each {@code sendTo} is one datagram. Datagrams are buffered and flushed once per loop
  * iteration, so a burst of sends costs few system calls (one on backends that batch them); past
- * 64 KiB unflushed they are flushed at once. An empty datagram is not sent, on any backend.
+ * 64 KiB unflushed they are flushed at once. An empty datagram is not sent, on any backend (as
+ * asyncio before 3.13). One over the largest UDP payload is not sent either, and the protocol's
+ * {@link DatagramProtocol#errorReceived} hears why; the endpoint stays open.
  * Every method is for the loop's thread and its tasks.
  *
  * <p>Like asyncio's, it has no {@code pause_reading()}: every datagram that arrives goes to

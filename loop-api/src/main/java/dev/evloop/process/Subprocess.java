@@ -26,7 +26,9 @@ import java.util.List;
  *
  * <p>Its waiting methods ({@link #waitFor()}, {@link #communicate(byte[])}) run inside a task of
  * the child's loop. When the loop closes, the child's pipes are closed and a child still running
- * is left running; the JDK reaps every child that exits, so none is left a zombie.
+ * is left running; the JDK reaps every child that exits, so none is left a zombie. Where threads
+ * pump the JDK's pipes (the selector and kqueue backends), a pipe such a thread is blocked
+ * reading closes only when the child writes to it or exits: no thread can be woken from that read.
  */
 public final class Subprocess {
     private final ProcessTransport transport;
@@ -170,7 +172,8 @@ public final class Subprocess {
      * were, and a later {@code waitFor} still gets the return code.
      *
      * @return the return code
-     * @throws IllegalStateException if called outside a task of the child's loop
+     * @throws IllegalStateException if called outside a task
+     * @throws IllegalArgumentException if called in a task of another loop than the child's
      * @throws java.util.concurrent.CancellationException if the task is cancelled meanwhile
      */
     public int waitFor() {
@@ -187,7 +190,8 @@ public final class Subprocess {
      * @param input the bytes for stdin, or {@code null} to write nothing (stdin is closed anyway)
      * @return stdout's and stderr's bytes; each {@code null} unless that stream is a pipe
      * @throws IllegalArgumentException if {@code input} is given and stdin is not a pipe
-     * @throws IllegalStateException if called outside a task of the child's loop
+     * @throws IllegalStateException if called outside a task
+     * @throws IllegalArgumentException if called in a task of another loop than the child's
      * @throws java.util.concurrent.CancellationException if the task is cancelled meanwhile
      */
     public Output communicate(byte[] input) {

@@ -34,9 +34,11 @@ public record SubprocessOptions(Stdio stdin, Stdio stdout, Stdio stderr, Path di
     /**
      * Checks and copies the arguments.
      *
-     * @throws NullPointerException if a stream or {@code environment} is null
-     * @throws IllegalArgumentException if stdin or stdout is {@link Stdio#STDOUT}, or
-     *         {@code limit} is not positive
+     * @throws NullPointerException if a stream or {@code environment} is null, or a variable's
+     *         name or value, naming it
+     * @throws IllegalArgumentException if stdin or stdout is {@link Stdio#STDOUT}, {@code limit}
+     *         is not positive, or a variable's name is empty or holds {@code '='} or NUL, or its
+     *         value holds NUL
      */
     public SubprocessOptions {
         Objects.requireNonNull(stdin, "stdin");
@@ -49,7 +51,9 @@ public record SubprocessOptions(Stdio stdin, Stdio stdout, Stdio stderr, Path di
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive, got " + limit);
         }
-        environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+        Objects.requireNonNull(environment, "environment");
+        environment.forEach(SubprocessOptions::checkVariable);
+        environment = Map.copyOf(environment);
     }
 
     /**
@@ -113,11 +117,29 @@ public record SubprocessOptions(Stdio stdin, Stdio stdout, Stdio stderr, Path di
         return new SubprocessOptions(stdin, stdout, stderr, directory, environment, replaceEnvironment, limit);
     }
 
+    /** Here, not when the child starts, as the JDK's environment would; asyncio's exec refuses the same. */
+    private static void checkVariable(String name, String value) {
+        Objects.requireNonNull(name, "environment: a variable's name is null");
+        if (value == null) {
+            throw new NullPointerException("environment: the variable " + name + " has a null value");
+        }
+        if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("environment: a variable's name cannot be empty or hold '=' or NUL, got \""
+                    + name.replace("\0", "\\0") + "\"");
+        }
+        if (value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("environment: the value of " + name + " holds a NUL character");
+        }
+    }
+
     /**
      * The parent's environment plus these variables (replacing any of the same name).
      *
      * @param added the variables
      * @return a copy with them, after any added before
+     * @throws NullPointerException if {@code added} is null, or a name or value in it
+     * @throws IllegalArgumentException if a name is empty or holds {@code '='} or NUL, or a value
+     *         holds NUL
      */
     public SubprocessOptions withAddedEnvironment(Map<String, String> added) {
         Map<String, String> all = new LinkedHashMap<>(environment);
@@ -130,6 +152,9 @@ public record SubprocessOptions(Stdio stdin, Stdio stdout, Stdio stderr, Path di
      *
      * @param environment the whole environment
      * @return a copy with it
+     * @throws NullPointerException if {@code environment} is null, or a name or value in it
+     * @throws IllegalArgumentException if a name is empty or holds {@code '='} or NUL, or a value
+     *         holds NUL
      */
     public SubprocessOptions withEnvironment(Map<String, String> environment) {
         return new SubprocessOptions(stdin, stdout, stderr, directory, environment, true, limit);

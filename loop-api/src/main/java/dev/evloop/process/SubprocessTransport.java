@@ -48,10 +48,16 @@ public interface SubprocessTransport {
     Transport getPipeTransport(int fd);
 
     /**
-     * Sends a signal to the child; nothing if it already exited. {@code SIGTERM} (15) and
-     * {@code SIGKILL} (9) go through {@link Process#destroy()} and {@link Process#destroyForcibly()};
-     * any other number through the system's {@code kill} command, started without waiting for it,
-     * because the JDK has no call for it. Mirrors {@code send_signal(signal)}.
+     * Sends a signal to the child; nothing if it already exited (asyncio raises
+     * {@code ProcessLookupError} once the exit was reported). Only the signal: the pipes stay
+     * open, so what the child wrote before it died, or writes as it answers the signal, is still
+     * read, then the end of file. {@code SIGTERM} (15) and {@code SIGKILL} (9) go through the
+     * child's {@link ProcessHandle#destroy()} and {@link ProcessHandle#destroyForcibly()}; any
+     * other number through {@code kill(2)} by the Foreign Function API on Java 22 or newer, so
+     * that, as with asyncio's {@code os.kill}, every signal is sent when the call returns. On
+     * Java 21 (or with native access refused) the JDK has no call for it, and the system's
+     * {@code kill} command is started without waiting for it: the signal comes some milliseconds
+     * later. Mirrors {@code send_signal(signal)}.
      *
      * @param signal the signal number, from 1 to 64
      * @throws IllegalArgumentException if {@code signal} is out of that range

@@ -245,6 +245,25 @@ class DatagramTest extends BackendTest {
         close(server);
     }
 
+    /** As asyncio, whose {@code sendto} hands the EMSGSIZE of an oversized datagram to {@code error_received}. */
+    @Test
+    void aDatagramOverTheLargestUdpPayloadIsReportedThroughErrorReceivedAndTheEndpointGoesOn() {
+        DatagramEndpoint<Recorder> receiver = bound();
+        DatagramEndpoint<Recorder> connected = connectedTo(receiver.transport().localAddress());
+        DatagramEndpoint<Recorder> unconnected = bound();
+        connected.transport().sendTo(new byte[65_508], null);
+        unconnected.transport().sendTo(new byte[65_508], receiver.transport().localAddress());
+        for (DatagramEndpoint<Recorder> sender : List.of(connected, unconnected)) {
+            Exception error = loop.runUntilComplete(() -> sender.protocol().errors.get());
+            assertTrue(error instanceof IOException, String.valueOf(error));
+            assertFalse(sender.transport().isClosing(), "an oversized datagram leaves the endpoint open");
+            sender.transport().sendTo(randomBytes(65_507, 7), receiver.transport().localAddress());
+            assertArrayEquals(randomBytes(65_507, 7), next(receiver.protocol()).data());
+            close(sender);
+        }
+        close(receiver);
+    }
+
     @Test
     void closeSendsTheDatagramsAlreadyGiven() {
         DatagramEndpoint<Recorder> receiver = bound();

@@ -196,6 +196,49 @@ class SignalTest extends BackendTest {
         assertTrue(loop.removeSignalHandler("SIGWINCH"));
     }
 
+    /**
+     * As asyncio, whose handler is a callback like any other: what it throws goes to the
+     * exception handler, and the loop and the handler go on. The context names the signal, so the
+     * report says whose handler failed.
+     */
+    @Test
+    void aThrowingHandlerIsReportedNamingItsSignalAndRunsAgainForTheNextSignal() {
+        List<dev.evloop.ExceptionContext> reported = new ArrayList<>();
+        loop.setExceptionHandler((l, context) -> reported.add(context));
+        loop.addSignalHandler("WINCH", () -> {
+            ran.add("handler");
+            loop.stop();
+            throw new IllegalStateException("handler failed");
+        });
+        raiseAndRun(loop);
+        raiseAndRun(loop);
+        assertEquals(List.of("handler", "handler"), ran);
+        assertEquals(2, reported.size());
+        assertEquals("handler failed", reported.get(0).exception().getMessage());
+        assertTrue(reported.get(0).message().contains("SIGWINCH"), reported.get(0).message());
+        assertTrue(loop.removeSignalHandler("WINCH"));
+    }
+
+    @Test
+    void aHandlerAddedAndRemovedFromAnotherThreadRunsOnTheLoopThread() throws InterruptedException {
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        Thread adder = new Thread(() -> loop.addSignalHandler("WINCH", () -> {
+            ranOn.set(Thread.currentThread());
+            loop.stop();
+        }));
+        adder.start();
+        adder.join();
+        raiseAndRun(loop);
+        assertSame(Thread.currentThread(), ranOn.get());
+        boolean[] removed = {false};
+        Thread remover = new Thread(() -> removed[0] = loop.removeSignalHandler("WINCH"));
+        remover.start();
+        remover.join();
+        assertTrue(removed[0]);
+        ProcessSignals.raise("WINCH");
+        awaitOriginalDisposition();
+    }
+
     @Test
     void removingAHandlerThatWasNeverAddedSaysSo() {
         assertFalse(loop.removeSignalHandler("WINCH"));

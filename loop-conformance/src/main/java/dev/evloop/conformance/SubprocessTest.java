@@ -147,6 +147,85 @@ class SubprocessTest extends BackendTest {
         }));
     }
 
+    /**
+     * A deliberate difference: asyncio raises {@code ProcessLookupError} from {@code kill()} once
+     * the exit was reported (its transport dropped the process), a race every watchdog has to
+     * catch; here a signal to a child that exited does nothing, before the exit was heard or after.
+     */
+    @Test
+    void signalsToAChildThatExitedDoNothing() {
+        assertEquals(List.of(0, 0), inTask(() -> {
+            Subprocess reported = Async.createSubprocessExec(List.of("true"), PIPES);
+            int code = reported.waitFor();
+            Subprocess unheard = Async.createSubprocessExec(List.of("true"), PIPES);
+            ProcessHandle.of(unheard.pid()).ifPresent(child -> child.onExit().join());
+            for (Subprocess child : List.of(reported, unheard)) {
+                child.sendSignal(10);
+                child.terminate();
+                child.kill();
+            }
+            assertEquals(0, reported.returncode());
+            return List.of(code, unheard.waitFor());
+        }));
+    }
+
+    /**
+     * As asyncio's {@code send_signal}, an {@code os.kill}: the signal is sent when the call
+     * returns, so of two fatal signals sent one after the other the first is the one the child
+     * dies of (Linux ignores a fatal signal that comes after another began the process's exit).
+     */
+    @Test
+    void aSignalIsSentBeforeSendSignalReturns() {
+        assumeTrue(Runtime.version().feature() >= 22, "Java 21 sends it through the kill command, which runs later");
+        assertEquals(-10, inTask(() -> {
+            Subprocess child = Async.createSubprocessExec(List.of("sleep", "30"), PIPES);
+            child.sendSignal(10);
+            child.kill();
+            return child.waitFor();
+        }));
+    }
+
+    /**
+     * As asyncio's {@code terminate()}, which only sends the signal: a child that answers
+     * {@code SIGTERM} by writing still has its last words read. The JDK's {@code Process.destroy}
+     * also closes the streams it gave, so a child whose pipes are the JDK's would lose them.
+     */
+    @Test
+    void aChildThatAnswersTerminateByWritingHasItsLastWordsRead() {
+        List<String> seen = inTask(() -> {
+            Subprocess child = Async.createSubprocessShell(
+                    "trap 'echo bye; exit 3' TERM; echo ready; for i in $(seq 100); do sleep 0.05; done", PIPES);
+            String ready = text(child.stdout().readLine());
+            child.terminate();
+            return List.of(ready, text(child.stdout().read()), String.valueOf(child.waitFor()));
+        });
+        assertEquals(List.of("ready\n", "bye\n", "3"), seen);
+    }
+
+    @Test
+    void whatAKilledChildLeftInItsPipeIsStillReadThenTheEndOfFile() {
+        assertEquals(List.of(4096, -9), inTask(() -> {
+            Subprocess child = Async.createSubprocessShell("head -c 4096 /dev/zero; exec sleep 5", PIPES);
+            child.stdout().readExactly(1);
+            child.kill();
+            int rest = child.stdout().read().length;
+            return List.of(rest + 1, child.waitFor());
+        }));
+    }
+
+    @Test
+    void waitingForAChildFromATaskOfAnotherLoopIsRefusedNamingTheLoops() {
+        Subprocess child = inTask(() -> Async.createSubprocessExec(List.of("true"), PIPES));
+        try (EventLoop other = EventLoops.newEventLoop(backend())) {
+            for (Callable<?> wait : List.<Callable<?>>of(child::waitFor, () -> child.communicate(null))) {
+                IllegalArgumentException e = other.runUntilComplete(other.createTask(
+                        () -> assertThrows(IllegalArgumentException.class, wait::call)));
+                assertTrue(e.getMessage().contains("belongs to"), e.getMessage());
+            }
+        }
+        assertEquals(0, inTask(child::waitFor));
+    }
+
     @Test
     void aProgramThatDoesNotExistFailsWithAnIOExceptionNamingIt() {
         IOException e = inTask(() -> assertThrows(IOException.class,
@@ -577,6 +656,33 @@ class SubprocessTest extends BackendTest {
         } finally {
             handle.destroyForcibly();
         }
+    }
+
+    /**
+     * A backend that watches the child's pipes closes them with the loop. Where threads pump the
+     * JDK's streams (the selector, kqueue), a thread blocked reading a pipe cannot be woken and
+     * closes it when the read returns: when the child writes or exits. Either way none is left
+     * once the child is gone, and the child is reaped, not left a zombie.
+     */
+    @Test
+    void closingTheLoopLeavesNoDescriptorOfARunningChildsPipesOnceItExits() throws Exception {
+        OpenFileDescriptors.assumeCountable();
+        long before = OpenFileDescriptors.count();
+        EventLoop other = EventLoops.newEventLoop(backend());
+        Subprocess child = other.runUntilComplete(other.createTask(
+                () -> Async.createSubprocessExec(List.of("sleep", "30"), PIPES)));
+        other.close();
+        ProcessHandle handle = ProcessHandle.of(child.pid()).orElseThrow();
+        try {
+            if (!watchesChannels()) {
+                OpenFileDescriptors.assertNoMoreThan(before, "the pipes of a running child after the loop closed");
+            }
+        } finally {
+            handle.destroyForcibly();
+        }
+        handle.onExit().get(GUARD.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        OpenFileDescriptors.assertNoMoreThan(before, "the pipes of a child that exited after the loop closed");
+        assertTrue(Files.notExists(Path.of("/proc/" + child.pid())), "the child was reaped");
     }
 
     /**

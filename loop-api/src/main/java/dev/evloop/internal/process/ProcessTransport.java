@@ -468,10 +468,17 @@ public final class ProcessTransport implements SubprocessTransport {
         if (returncode != null || !process.isAlive()) {
             return;
         }
+        // Through the child's ProcessHandle, not Process.destroy: that also closes the streams the JDK
+        // gave, losing what the child wrote before it died or writes as it answers the signal,
+        // where asyncio's send_signal only sends it.
         switch (signal) {
-            case 15 -> process.destroy();
-            case 9 -> process.destroyForcibly();
+            case 15 -> process.toHandle().destroy();
+            case 9 -> process.toHandle().destroyForcibly();
             default -> {
+                if (PosixKill.available()) {
+                    PosixKill.send(process.pid(), signal);
+                    return;
+                }
                 try {
                     new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
                             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
