@@ -46,7 +46,7 @@ public final class AsyncLock extends LoopBound implements AutoCloseable {
             awaitTurn(waiters);
         } catch (RuntimeException e) {
             if (!locked) {
-                wakeFirst(waiters, true);
+                wakeHead();
             }
             throw e;
         }
@@ -64,7 +64,19 @@ public final class AsyncLock extends LoopBound implements AutoCloseable {
             throw new IllegalStateException("the lock is not acquired");
         }
         locked = false;
-        wakeFirst(waiters, true);
+        wakeHead();
+    }
+
+    /**
+     * Wakes the first waiter unless it is done, as asyncio's {@code _wake_up_first}: a done head
+     * was handed the lock already, or was cancelled and passes it on as it unwinds, so waking one
+     * behind it would let two tasks take the lock.
+     */
+    private void wakeHead() {
+        LoopFuture<Boolean> head = waiters.peekFirst();
+        if (head != null && !head.isDone()) {
+            head.setResult(true);
+        }
     }
 
     /**

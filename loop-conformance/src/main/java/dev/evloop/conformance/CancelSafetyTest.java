@@ -481,6 +481,32 @@ class CancelSafetyTest extends BackendTest {
     // AsyncSemaphore, BoundedSemaphore
 
     @Test
+    void aLockReleasedWhileACancelledWaiterUnwindsIsHeldByOneTaskAtATime() {
+        int mostHoldersAtOnce = loop.runUntilComplete(() -> {
+            AsyncLock lock = new AsyncLock();
+            lock.acquire();
+            int[] holders = {0, 0}; // now, and the most at once
+            List<Task<?>> waiters = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                waiters.add(Async.spawn(() -> {
+                    lock.acquire();
+                    holders[1] = Math.max(holders[1], ++holders[0]);
+                    Async.yieldNow();
+                    holders[0]--;
+                    lock.release();
+                    return null;
+                }));
+            }
+            letThemWait();
+            waiters.get(1).cancel(); // the second waiter unwinds after...
+            lock.release();          // ...the first has been handed the lock
+            Async.waitFor(Async.gatherSettled(waiters), Duration.ofSeconds(10));
+            return holders[1];
+        });
+        assertEquals(1, mostHoldersAtOnce);
+    }
+
+    @Test
     void aSemaphoreAcquireCancelledWhileWaitingTakesNoPermit() {
         assertEquals(1, permitsAfterACancelledAcquire(() -> new AsyncSemaphore(1)));
     }
