@@ -249,7 +249,9 @@ public final class Async {
      * throws. Mirrors {@code asyncio.wait_for(fut, timeout)}, and follows {@link #timeout}'s
      * rules: a future already done returns its result whatever the timeout; zero or negative
      * cancels a pending future at once and throws; 73 years or more (up to
-     * {@code ChronoUnit.FOREVER}) means no limit.
+     * {@code ChronoUnit.FOREVER}) means no limit. A future that completes in the same loop
+     * iteration as the deadline fires is not lost: its result is returned (or its exception
+     * thrown), not a time-out.
      *
      * <p><b>Cancel safety.</b> A cancellation of the calling task during the wait cancels the future too, as
      * in asyncio; when the future is a task, the cancellation is raised only once that task has
@@ -260,6 +262,8 @@ public final class Async {
      * @param <T>     the result type
      * @return its result
      * @throws TimeoutException if it was not done in time (it has been cancelled)
+     * @throws java.util.concurrent.CompletionException carrying the future's exception if it is a
+     *         checked one; unchecked ones are thrown as they are
      * @throws NullPointerException if an argument is null
      * @throws IllegalStateException if not called inside a task
      * @throws java.util.concurrent.CancellationException if the calling task is cancelled meanwhile
@@ -267,7 +271,16 @@ public final class Async {
     public static <T> T waitFor(LoopFuture<T> future, Duration timeout) throws TimeoutException {
         Objects.requireNonNull(future, "future");
         Objects.requireNonNull(timeout, "timeout");
-        return timeout(timeout, future::await);
+        try {
+            return timeout(timeout, future::await);
+        } catch (TimeoutException e) {
+            if (future.isDone() && !future.isCancelled()) {
+                // It completed in the iteration the deadline fired in, before this task resumed:
+                // its outcome is the answer, not a time-out (asyncio's wait_for lost it).
+                return future.result();
+            }
+            throw e;
+        }
     }
 
     /**

@@ -107,6 +107,32 @@ class VirtualTimeTest extends BackendTest {
     }
 
     @Test
+    void waitForReturnsTheResultOfAFutureCompletedAtItsVirtualDeadline() {
+        List<Object> seen = vloop.runUntilComplete(() -> {
+            LoopFuture<String> reply = vloop.createFuture();
+            vloop.callLater(Duration.ofSeconds(1), () -> reply.setResult("reply"));
+            String result = Async.waitFor(reply, Duration.ofSeconds(1)); // its deadline fires in the same iteration
+            return List.of(result, Async.currentTask().cancelling());
+        });
+        assertEquals(List.of("reply", 0), seen);
+    }
+
+    @Test
+    void waitForRaisesTheFailureOfAFutureFailedAtItsVirtualDeadline() {
+        Throwable raised = vloop.runUntilComplete(() -> {
+            LoopFuture<String> reply = vloop.createFuture();
+            vloop.callLater(Duration.ofSeconds(1), () -> reply.setException(new IllegalStateException("refused")));
+            try {
+                Async.waitFor(reply, Duration.ofSeconds(1));
+                return null;
+            } catch (IllegalStateException | TimeoutException e) {
+                return e;
+            }
+        });
+        assertInstanceOf(IllegalStateException.class, raised);
+    }
+
+    @Test
     void waitReturnsWhatIsPendingAtExactlyItsVirtualDeadline() {
         Duration returnedAt = vloop.runUntilComplete(() -> {
             Task<String> quick = Async.spawn(() -> sleepThen(Duration.ofMinutes(2), "quick"));
