@@ -426,6 +426,10 @@ public final class Async {
      * already done come first and the rest time out on the next iteration; 73 years or more (up to {@code ChronoUnit.FOREVER}) means no
      * limit, as {@code null} does.
      *
+     * <p><b>Cancel safety.</b> Cancelling a task that awaits one of the returned futures cancels
+     * that future only: it takes no outcome, the next outcome goes to the next returned future
+     * still pending, and the given futures go on.
+     *
      * <pre>{@code
      * for (LoopFuture<String> next : Async.asCompleted(requests, null)) {
      *     System.out.println(next.await());
@@ -460,8 +464,11 @@ public final class Async {
         int[] left = {all.size()};
         for (LoopFuture<T> f : all) {
             f.addDoneCallback(done -> {
-                if (next[0] < slots.size()) {
-                    slots.get(next[0]++).copyOutcomeOf(done);
+                // A slot cancelled by its awaiting task takes no outcome: the next one gets it.
+                while (next[0] < slots.size()) {
+                    if (slots.get(next[0]++).copyOutcomeOf(done)) {
+                        break;
+                    }
                 }
                 if (--left[0] == 0 && timer != null) {
                     timer.cancel();

@@ -752,6 +752,19 @@ class CancelSafetyTest extends BackendTest {
     // LoopFuture.await, Task.await, shield
 
     @Test
+    void anAsCompletedAwaitCancelledTakesNoOutcomeAndTheNextFutureGetsTheFirst() {
+        String first = loop.runUntilComplete(() -> {
+            LoopFuture<String> a = loop.createFuture();
+            LoopFuture<String> b = loop.createFuture();
+            List<LoopFuture<String>> next = Async.asCompleted(List.of(a, b), null);
+            cancelWhileWaiting(Async.spawn(() -> next.get(0).await()));
+            a.setResult("a");
+            return Async.waitFor(next.get(1), Duration.ofSeconds(10));
+        });
+        assertEquals("a", first);
+    }
+
+    @Test
     void anAwaitCancelledCancelsTheAwaitedFuture() {
         boolean cancelled = loop.runUntilComplete(() -> {
             LoopFuture<String> future = loop.createFuture();
