@@ -1,6 +1,7 @@
 package dev.evloop.sync;
 
 import dev.evloop.LoopFuture;
+import dev.evloop.TaskGroupException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
@@ -67,7 +68,9 @@ public final class AsyncCondition extends LoopBound implements AutoCloseable {
      * cancelled meanwhile. Mirrors {@code await condition.wait()}.
      *
      * <p><b>Cancel safety.</b> The {@link CancellationException} is raised with the lock held again (the task
-     * waits for it first), so the caller's {@code finally} releases it as usual. A notification
+     * waits for it first), so the caller's {@code finally} releases it as usual; so is the
+     * {@link TaskGroupException} a {@link dev.evloop.TaskGroup} raises in its body when a child
+     * fails. A notification
      * that had reached the task passes to the next waiter instead, so none is lost, as in asyncio
      * 3.13.
      *
@@ -84,12 +87,14 @@ public final class AsyncCondition extends LoopBound implements AutoCloseable {
             try {
                 awaitTurn(waiters, waiter);
             } finally {
-                CancellationException cancelled = null;
+                // A TaskGroup tells its body of a child's failure as a cancellation that raises the
+                // group's exception instead: the lock must be held again before either goes on.
+                RuntimeException cancelled = null;
                 while (true) {
                     try {
                         lock.acquire();
                         break;
-                    } catch (CancellationException e) {
+                    } catch (CancellationException | TaskGroupException e) {
                         cancelled = e;
                     }
                 }

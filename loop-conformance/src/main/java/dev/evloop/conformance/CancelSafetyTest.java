@@ -5,6 +5,7 @@ import dev.evloop.LoopFuture;
 import dev.evloop.ReturnWhen;
 import dev.evloop.Task;
 import dev.evloop.TaskGroup;
+import dev.evloop.TaskGroupException;
 import dev.evloop.net.Server;
 import dev.evloop.net.SocketOptions;
 import dev.evloop.process.Subprocess;
@@ -581,6 +582,46 @@ class CancelSafetyTest extends BackendTest {
             }));
             return held[0] && !condition.isLocked();
         });
+    }
+
+    @Test
+    void aConditionWaitAbortedByAFailingTaskGroupChildRaisesWithTheLockHeldAgain() {
+        Throwable notifierOutcome = loop.runUntilComplete(() -> {
+            AsyncCondition condition = new AsyncCondition();
+            LoopFuture<Void> childMayFail = loop.createFuture();
+            Task<?>[] notifier = new Task<?>[1];
+            try {
+                TaskGroup.run(group -> {
+                    Task<?> child = group.spawn(() -> {
+                        childMayFail.await();
+                        throw new IllegalStateException("child failed");
+                    });
+                    notifier[0] = Async.spawn(() -> {
+                        // Notifies, then holds the lock while the child fails: the waiter is
+                        // aborted as it waits to take the lock back.
+                        condition.acquire();
+                        condition.signal();
+                        childMayFail.setResult(null);
+                        Async.gatherSettled(List.of(child)).await();
+                        letThemWait();
+                        condition.release();
+                        return null;
+                    });
+                    condition.acquire();
+                    try {
+                        condition.await();
+                    } finally {
+                        condition.release();
+                    }
+                    return null;
+                });
+            } catch (TaskGroupException expected) {
+                // the child's failure, as it should
+            }
+            Async.gatherSettled(List.of(notifier[0])).await();
+            return notifier[0].exception(); // its release fails if the waiter released its lock for it
+        });
+        assertEquals(null, notifierOutcome);
     }
 
     @Test
