@@ -76,15 +76,18 @@ public final class TaskGroup implements AutoCloseable {
         try {
             result = body.apply(group);
         } catch (RuntimeException | Error e) {
-            if (e != group.failure) {
-                if (e instanceof CancellationException && group.failure == null) {
+            if (e == group.failure || e instanceof CancellationException && group.failure == null) {
+                if (e != group.failure) {
                     group.cancelChildren(); // cancelled from outside: the children go too
-                } else {
-                    group.bodyFailed(e);
                 }
+                group.close();
+                throw e;
             }
+            group.bodyFailed(e);
             group.close();
-            throw e;
+            // The body's exception is among the group's failures, also when the body raised it in
+            // place of the group's exception it had been told of (close() does not throw that one).
+            throw group.failure;
         }
         group.close();
         return result;
