@@ -362,7 +362,8 @@ public final class Async {
      * @param <T>        their result type
      * @return the done and the pending futures
      * @throws NullPointerException if {@code futures}, one of them, or {@code returnWhen} is null
-     * @throws IllegalArgumentException if {@code futures} is empty
+     * @throws IllegalArgumentException if {@code futures} is empty, or its futures belong to
+     *         different loops or to another loop than the task's
      * @throws IllegalStateException if not called inside a task
      * @throws java.util.concurrent.CancellationException if the task is cancelled meanwhile
      */
@@ -374,7 +375,13 @@ public final class Async {
             throw new IllegalArgumentException("futures: the set of futures must not be empty");
         }
         Task<?> task = requireTask("wait");
-        List<LoopFuture<T>> all = List.copyOf(futures);
+        List<LoopFuture<T>> given = new ArrayList<>(futures);
+        EventLoop loop = Gathering.loopOf(given); // names a null future before List.copyOf could
+        if (LoopCore.of(loop) != task.taskCore()) {
+            throw new IllegalArgumentException("futures: they belong to " + loop
+                    + ", not to the waiting task's loop " + task.loop());
+        }
+        List<LoopFuture<T>> all = List.copyOf(given);
         LoopFuture<Void> enough = new LoopFuture<>(task.taskLoop());
         int[] pending = {(int) all.stream().filter(f -> !f.isDone()).count()};
         Consumer<LoopFuture<T>> onDone = f -> {
