@@ -145,11 +145,15 @@ public final class AsyncCondition extends LoopBound implements AutoCloseable {
      * @param n how many
      * @throws IllegalStateException if the lock is not held
      * @throws IllegalArgumentException if {@code n} is negative
+     * @throws IllegalStateException also if called from another loop, or from another thread while
+     *         the condition's loop runs
      */
     public void signal(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("n must not be negative, got " + n);
         }
+        checkCaller();
+        lock.checkCaller();
         if (!lock.isLocked()) {
             throw new IllegalStateException("cannot notify on an un-acquired lock");
         }

@@ -57,9 +57,11 @@ public final class AsyncLock extends LoopBound implements AutoCloseable {
     /**
      * Releases the lock and wakes the first waiter. Mirrors {@code lock.release()}.
      *
-     * @throws IllegalStateException if the lock is not held
+     * @throws IllegalStateException if the lock is not held, or if called from another loop, or
+     *         from another thread while the lock's loop runs
      */
     public void release() {
+        checkCaller();
         if (!locked) {
             throw new IllegalStateException("the lock is not acquired");
         }

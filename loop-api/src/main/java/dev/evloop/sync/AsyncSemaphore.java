@@ -82,8 +82,14 @@ public class AsyncSemaphore extends LoopBound implements AutoCloseable {
         return this;
     }
 
-    /** Gives a permit back and wakes the first waiter. Mirrors {@code semaphore.release()}. */
+    /**
+     * Gives a permit back and wakes the first waiter. Mirrors {@code semaphore.release()}.
+     *
+     * @throws IllegalStateException if called from another loop, or from another thread while the
+     *         semaphore's loop runs
+     */
     public void release() {
+        checkCaller();
         value++;
         wakeNext();
     }

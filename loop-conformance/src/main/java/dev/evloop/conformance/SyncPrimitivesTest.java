@@ -3,10 +3,12 @@ package dev.evloop.conformance;
 import dev.evloop.Async;
 import dev.evloop.EventLoop;
 import dev.evloop.EventLoops;
+import dev.evloop.LoopFuture;
 import dev.evloop.Task;
 import dev.evloop.sync.AsyncCondition;
 import dev.evloop.sync.AsyncEvent;
 import dev.evloop.sync.AsyncLock;
+import dev.evloop.sync.AsyncQueue;
 import dev.evloop.sync.AsyncSemaphore;
 import dev.evloop.sync.BoundedSemaphore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,8 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** Locks, events, conditions and semaphores for tasks: asyncio's rules. */
@@ -91,6 +96,44 @@ class SyncPrimitivesTest extends BackendTest {
             Task<?> t = other.createTask(lock::acquire);
             assertThrows(IllegalStateException.class, () -> other.runUntilComplete(t));
         }
+    }
+
+    @Test
+    void everyPrimitiveRefusesACallFromAnotherThreadWhileItsLoopRuns() {
+        AsyncLock lock = new AsyncLock();
+        AsyncSemaphore semaphore = new AsyncSemaphore(1);
+        AsyncEvent event = new AsyncEvent();
+        AsyncCondition condition = new AsyncCondition();
+        AsyncQueue<Integer> queue = AsyncQueue.fifo(0);
+        Map<String, Runnable> calls = new LinkedHashMap<>();
+        calls.put("lock.release", lock::release);
+        calls.put("semaphore.release", semaphore::release);
+        calls.put("event.set", event::set);
+        calls.put("event.clear", event::clear);
+        calls.put("condition.signal", condition::signal);
+        calls.put("queue.putNowait", () -> queue.putNowait(2));
+        calls.put("queue.getNowait", queue::getNowait);
+        calls.put("queue.taskDone", queue::taskDone);
+        Map<String, String> refused = loop.runUntilComplete(() -> {
+            lock.acquire();
+            semaphore.acquire();
+            event.set();
+            condition.acquire();
+            queue.put(1);
+            Map<String, String> outcome = new LinkedHashMap<>();
+            LoopFuture.wrap(CompletableFuture.runAsync(() -> calls.forEach((name, call) -> {
+                try {
+                    call.run();
+                    outcome.put(name, "accepted");
+                } catch (RuntimeException e) {
+                    outcome.put(name, e.getClass().getSimpleName());
+                }
+            }), Thread::startVirtualThread)).await();
+            return outcome;
+        });
+        Map<String, String> expected = new LinkedHashMap<>();
+        calls.keySet().forEach(name -> expected.put(name, "IllegalStateException"));
+        assertEquals(expected, refused);
     }
 
     @Test
