@@ -96,6 +96,9 @@ public final class Async {
      * Lets every callback and task step that is ready run, then resumes: asyncio's
      * {@code await asyncio.sleep(0)}.
      *
+     * <p><b>Cancel safety.</b> A cancellation raises when the task resumes, and leaves nothing
+     * behind.
+     *
      * @throws IllegalStateException if not called inside a task
      * @throws java.util.concurrent.CancellationException if the task was cancelled
      */
@@ -353,8 +356,10 @@ public final class Async {
      * nothing. Mirrors {@code asyncio.wait(fs, timeout=, return_when=)}. A zero or negative
      * timeout lets the callbacks already ready run (so futures completing in them count as done)
      * and returns without waiting for anything else; 73 years or more (up to
-     * {@code ChronoUnit.FOREVER}) means no limit, as {@code null} does. A cancellation during the
-     * wait leaves nothing behind: the futures go on and lose the callbacks the wait added.
+     * {@code ChronoUnit.FOREVER}) means no limit, as {@code null} does.
+     *
+     * <p><b>Cancel safety.</b> A cancellation during the wait leaves nothing behind: the futures
+     * go on, not cancelled, and lose the callbacks the wait added.
      *
      * @param futures    the futures, all of one loop
      * @param timeout    how long to wait at most, or {@code null} for no limit

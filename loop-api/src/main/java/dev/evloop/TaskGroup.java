@@ -62,6 +62,10 @@ public final class TaskGroup implements AutoCloseable {
      * Runs a body with a fresh group and closes it, with the full rules: a failing child or body
      * cancels everything else, and all the failures come out together.
      *
+     * <p><b>Cancel safety.</b> If the task is cancelled while the body or the closing waits, the
+     * children are cancelled, and the cancellation is raised once they are all done: no child
+     * outlives the call.
+     *
      * @param body what to do with the group; its result is returned
      * @param <T>  the result type
      * @return the body's result

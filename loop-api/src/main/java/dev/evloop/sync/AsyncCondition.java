@@ -42,7 +42,12 @@ public final class AsyncCondition extends LoopBound implements AutoCloseable {
     /**
      * Acquires the underlying lock. Mirrors {@code await condition.acquire()}.
      *
+     * <p><b>Cancel safety.</b> As {@link AsyncLock#acquire()}'s: a cancelled acquire does not hold
+     * the lock, and passes on a turn it had just been given.
+     *
      * @return this condition, to release in a try-with-resources block
+     * @throws java.util.concurrent.CancellationException if the task is cancelled while waiting
+     * @throws IllegalStateException if it must wait outside a task, or the lock belongs to another loop
      */
     public AsyncCondition acquire() {
         lock.acquire();

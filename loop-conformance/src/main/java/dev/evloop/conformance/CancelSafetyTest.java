@@ -585,6 +585,20 @@ class CancelSafetyTest extends BackendTest {
     }
 
     @Test
+    void aConditionAcquireCancelledWhileWaitingLeavesTheLockWithItsHolder() {
+        List<Boolean> locked = loop.runUntilComplete(() -> {
+            AsyncCondition condition = new AsyncCondition();
+            condition.acquire();
+            cancelWhileWaiting(Async.spawn(condition::acquire));
+            boolean held = condition.isLocked();
+            condition.release();
+            letThemWait();
+            return List.of(held, condition.isLocked());
+        });
+        assertEquals(List.of(true, false), locked);
+    }
+
+    @Test
     void aConditionWaitAbortedByAFailingTaskGroupChildRaisesWithTheLockHeldAgain() {
         Throwable notifierOutcome = loop.runUntilComplete(() -> {
             AsyncCondition condition = new AsyncCondition();
@@ -873,6 +887,57 @@ class CancelSafetyTest extends BackendTest {
     }
 
     // Subprocess
+
+    @Test
+    void aTaskGroupRunCancelledInItsBodyCancelsItsChildrenAndRaisesOnceTheyAreDone() {
+        List<Boolean> seen = loop.runUntilComplete(() -> {
+            boolean[] cleanedUp = new boolean[1];
+            Task<?>[] child = new Task<?>[1];
+            cancelWhileWaiting(Async.spawn(() -> TaskGroup.run(group -> {
+                child[0] = group.spawn(() -> {
+                    try {
+                        Async.sleep(FOREVER);
+                    } finally {
+                        Async.sleep(0.01);
+                        cleanedUp[0] = true;
+                    }
+                    return null;
+                });
+                Async.sleep(FOREVER);
+                return null;
+            })));
+            return List.of(child[0].isCancelled(), cleanedUp[0]);
+        });
+        assertEquals(List.of(true, true), seen);
+    }
+
+    @Test
+    void aWaitCancelledLeavesTheFuturesPending() {
+        boolean pending = loop.runUntilComplete(() -> {
+            LoopFuture<String> a = loop.createFuture();
+            LoopFuture<String> b = loop.createFuture();
+            cancelWhileWaiting(Async.spawn(() -> Async.wait(List.of(a, b), null, ReturnWhen.ALL_COMPLETED)));
+            return !a.isDone() && !b.isDone();
+        });
+        assertTrue(pending);
+    }
+
+    @Test
+    void aYieldCancelledRaisesTheCancellationWhenTheTaskResumes() {
+        boolean raisedAtTheYield = loop.runUntilComplete(() -> {
+            boolean[] passedTheYield = new boolean[1];
+            Task<?> yielding = Async.spawn(() -> {
+                Async.yieldNow();
+                passedTheYield[0] = true;
+                return null;
+            });
+            Async.yieldNow(); // it runs up to its yield
+            yielding.cancel();
+            assertThrows(CancellationException.class, yielding::await);
+            return !passedTheYield[0];
+        });
+        assertTrue(raisedAtTheYield);
+    }
 
     @Test
     void aSubprocessWaitForCancelledLeavesTheChildRunningAndALaterWaitForGetsItsCode() {
