@@ -330,13 +330,17 @@ public final class Async {
         };
         // A deadline already passed goes ahead of the body's first suspension, as asyncio's call_soon.
         Handle deadline = nanos == 0 ? task.taskLoop().callSoon(expire) : task.taskLoop().callLater(delay, expire);
+        boolean deadlineCancelTaken = false;
         try {
             return body.call();
         } catch (CancellationException e) {
-            if (expired[0] && task.uncancel() <= cancellingBefore) {
-                TimeoutException timeout = new TimeoutException("timed out after " + delay);
-                timeout.initCause(e);
-                throw timeout;
+            if (expired[0]) {
+                deadlineCancelTaken = true;
+                if (task.uncancel() <= cancellingBefore) {
+                    TimeoutException timeout = new TimeoutException("timed out after " + delay);
+                    timeout.initCause(e);
+                    throw timeout;
+                }
             }
             throw e;
         } catch (RuntimeException | Error e) {
@@ -345,7 +349,9 @@ public final class Async {
             throw new CompletionException(e);
         } finally {
             deadline.cancel();
-            if (expired[0] && task.cancelling() > cancellingBefore) {
+            // Once only: taking it back again would drop a cancellation from elsewhere that
+            // arrived in the same iteration, which must stay counted while it propagates.
+            if (expired[0] && !deadlineCancelTaken && task.cancelling() > cancellingBefore) {
                 task.uncancel(); // the deadline's cancel was never delivered: take it back
             }
         }

@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -93,6 +94,23 @@ class VirtualTimeTest extends BackendTest {
             return clock.elapsed();
         });
         assertEquals(Duration.ofSeconds(90), firedAt);
+    }
+
+    @Test
+    void aTimeoutExpiringAsItsTaskIsCancelledFromOutsideLeavesThatCancellationCounted() {
+        Task<Integer> task = vloop.createTask(() -> {
+            try {
+                Async.timeout(Duration.ofSeconds(1), () -> {
+                    Async.sleep(NEVER_JUMP);
+                    return null;
+                });
+                return -1;
+            } catch (CancellationException e) {
+                return Async.currentTask().cancelling(); // asyncio's idiom: still being cancelled?
+            }
+        });
+        vloop.callLater(Duration.ofSeconds(1), task::cancel); // fires first at the same deadline
+        assertEquals(1, vloop.runUntilComplete(task));
     }
 
     @Test
