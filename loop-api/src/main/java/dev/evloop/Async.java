@@ -609,7 +609,7 @@ public final class Async {
             return connecting.await();
         } catch (CompletionException e) {
             throw Failures.unchecked(e.getCause());
-        } catch (CancellationException e) {
+        } catch (CancellationException | TaskGroupException e) { // a TaskGroup's abort stands for a cancellation
             if (connecting.isDone() && !connecting.isCancelled() && connecting.exception() == null) {
                 connecting.result().transport().close();
             }
@@ -650,7 +650,7 @@ public final class Async {
             return starting.await();
         } catch (CompletionException e) {
             throw Failures.unchecked(e.getCause());
-        } catch (CancellationException e) {
+        } catch (CancellationException | TaskGroupException e) { // a TaskGroup's abort stands for a cancellation
             if (starting.isDone() && !starting.isCancelled() && starting.exception() == null) {
                 starting.result().close();
             }

@@ -28,7 +28,9 @@ import java.util.function.Function;
  * closing the group waits for every child; then all the failures come out together in one
  * {@link TaskGroupException}. The body, interrupted at its current or next await, sees that
  * exception rather than a bare cancellation, so it propagates from the block as it should.
- * Spawning into a group that is closing or closed fails.
+ * Spawning into a group that is closing or closed fails. Where a cancellation cleans up as it
+ * goes (a condition taking its lock back, {@code serveForever} closing its server, a connection,
+ * server or child process being opened), that exception cleans up alike.
  *
  * <p>{@link #run(Function)} also cancels the children when the body itself throws, and adds the
  * body's exception to the group's. A try-with-resources block cannot: Java's {@code close()}
