@@ -38,7 +38,7 @@ public final class AsyncLock extends LoopBound implements AutoCloseable {
      */
     public AsyncLock acquire() {
         boundLoop();
-        if (!locked && waiters.stream().allMatch(LoopFuture::isCancelled)) {
+        if (!locked && !hasLiveWaiter(waiters)) {
             locked = true;
             return this;
         }

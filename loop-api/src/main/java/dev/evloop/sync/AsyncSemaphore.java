@@ -38,7 +38,7 @@ public class AsyncSemaphore extends LoopBound implements AutoCloseable {
      * @return {@code true} if no permit is free for a newcomer
      */
     public boolean isLocked() {
-        return value == 0 || waiters.stream().anyMatch(w -> !w.isCancelled());
+        return value == 0 || hasLiveWaiter(waiters);
     }
 
     /**
@@ -95,6 +95,9 @@ public class AsyncSemaphore extends LoopBound implements AutoCloseable {
     }
 
     private boolean wakeNext() {
+        if (waiters.isEmpty()) {
+            return false; // no iterator for the common case: a release nobody waits for
+        }
         for (LoopFuture<Boolean> waiter : waiters) {
             if (!waiter.isDone()) {
                 value--;

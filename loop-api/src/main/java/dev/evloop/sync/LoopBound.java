@@ -68,6 +68,23 @@ abstract class LoopBound {
         }
     }
 
+    /**
+     * Whether a waiter is not cancelled, so that a newcomer must queue behind it. A plain loop, not
+     * a stream: this runs on every acquire, and a stream allocated 80 bytes per uncontended
+     * acquire and release.
+     */
+    static boolean hasLiveWaiter(Deque<LoopFuture<Boolean>> waiters) {
+        if (waiters.isEmpty()) {
+            return false;
+        }
+        for (LoopFuture<Boolean> waiter : waiters) {
+            if (!waiter.isCancelled()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Completes the first waiter that is still pending; false if there is none. */
     static boolean wakeFirst(Deque<LoopFuture<Boolean>> waiters, boolean value) {
         for (LoopFuture<Boolean> waiter : waiters) {
