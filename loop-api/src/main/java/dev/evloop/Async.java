@@ -463,11 +463,12 @@ public final class Async {
      */
     public static <T> List<LoopFuture<T>> asCompleted(Collection<? extends LoopFuture<T>> futures, Duration timeout) {
         Objects.requireNonNull(futures, "futures");
-        List<LoopFuture<T>> all = List.copyOf(futures);
-        if (all.isEmpty()) {
+        if (futures.isEmpty()) {
             return List.of();
         }
-        EventLoop loop = Gathering.loopOf(all);
+        List<LoopFuture<T>> given = new ArrayList<>(futures);
+        EventLoop loop = Gathering.loopOf(given); // names a null future before List.copyOf could
+        List<LoopFuture<T>> all = List.copyOf(given);
         List<LoopFuture<T>> slots = new ArrayList<>(all.size());
         for (int i = 0; i < all.size(); i++) {
             slots.add(new LoopFuture<>(loop));
