@@ -96,6 +96,9 @@ public final class Async {
      * Lets every callback and task step that is ready run, then resumes: asyncio's
      * {@code await asyncio.sleep(0)}.
      *
+     * <p><b>Cancel safety.</b> A cancellation raises when the task resumes, and leaves nothing
+     * behind.
+     *
      * @throws IllegalStateException if not called inside a task
      * @throws java.util.concurrent.CancellationException if the task was cancelled
      */
@@ -249,7 +252,9 @@ public final class Async {
      * throws. Mirrors {@code asyncio.wait_for(fut, timeout)}, and follows {@link #timeout}'s
      * rules: a future already done returns its result whatever the timeout; zero or negative
      * cancels a pending future at once and throws; 73 years or more (up to
-     * {@code ChronoUnit.FOREVER}) means no limit.
+     * {@code ChronoUnit.FOREVER}) means no limit. A future that completes in the same loop
+     * iteration as the deadline fires is not lost: its result is returned (or its exception
+     * thrown), not a time-out.
      *
      * <p><b>Cancel safety.</b> A cancellation of the calling task during the wait cancels the future too, as
      * in asyncio; when the future is a task, the cancellation is raised only once that task has
@@ -260,6 +265,8 @@ public final class Async {
      * @param <T>     the result type
      * @return its result
      * @throws TimeoutException if it was not done in time (it has been cancelled)
+     * @throws java.util.concurrent.CompletionException carrying the future's exception if it is a
+     *         checked one; unchecked ones are thrown as they are
      * @throws NullPointerException if an argument is null
      * @throws IllegalStateException if not called inside a task
      * @throws java.util.concurrent.CancellationException if the calling task is cancelled meanwhile
@@ -267,7 +274,16 @@ public final class Async {
     public static <T> T waitFor(LoopFuture<T> future, Duration timeout) throws TimeoutException {
         Objects.requireNonNull(future, "future");
         Objects.requireNonNull(timeout, "timeout");
-        return timeout(timeout, future::await);
+        try {
+            return timeout(timeout, future::await);
+        } catch (TimeoutException e) {
+            if (future.isDone() && !future.isCancelled()) {
+                // It completed in the iteration the deadline fired in, before this task resumed:
+                // its outcome is the answer, not a time-out (asyncio's wait_for lost it).
+                return future.result();
+            }
+            throw e;
+        }
     }
 
     /**
@@ -314,13 +330,17 @@ public final class Async {
         };
         // A deadline already passed goes ahead of the body's first suspension, as asyncio's call_soon.
         Handle deadline = nanos == 0 ? task.taskLoop().callSoon(expire) : task.taskLoop().callLater(delay, expire);
+        boolean deadlineCancelTaken = false;
         try {
             return body.call();
         } catch (CancellationException e) {
-            if (expired[0] && task.uncancel() <= cancellingBefore) {
-                TimeoutException timeout = new TimeoutException("timed out after " + delay);
-                timeout.initCause(e);
-                throw timeout;
+            if (expired[0]) {
+                deadlineCancelTaken = true;
+                if (task.uncancel() <= cancellingBefore) {
+                    TimeoutException timeout = new TimeoutException("timed out after " + delay);
+                    timeout.initCause(e);
+                    throw timeout;
+                }
             }
             throw e;
         } catch (RuntimeException | Error e) {
@@ -329,7 +349,9 @@ public final class Async {
             throw new CompletionException(e);
         } finally {
             deadline.cancel();
-            if (expired[0] && task.cancelling() > cancellingBefore) {
+            // Once only: taking it back again would drop a cancellation from elsewhere that
+            // arrived in the same iteration, which must stay counted while it propagates.
+            if (expired[0] && !deadlineCancelTaken && task.cancelling() > cancellingBefore) {
                 task.uncancel(); // the deadline's cancel was never delivered: take it back
             }
         }
@@ -340,8 +362,10 @@ public final class Async {
      * nothing. Mirrors {@code asyncio.wait(fs, timeout=, return_when=)}. A zero or negative
      * timeout lets the callbacks already ready run (so futures completing in them count as done)
      * and returns without waiting for anything else; 73 years or more (up to
-     * {@code ChronoUnit.FOREVER}) means no limit, as {@code null} does. A cancellation during the
-     * wait leaves nothing behind: the futures go on and lose the callbacks the wait added.
+     * {@code ChronoUnit.FOREVER}) means no limit, as {@code null} does.
+     *
+     * <p><b>Cancel safety.</b> A cancellation during the wait leaves nothing behind: the futures
+     * go on, not cancelled, and lose the callbacks the wait added.
      *
      * @param futures    the futures, all of one loop
      * @param timeout    how long to wait at most, or {@code null} for no limit
@@ -349,7 +373,8 @@ public final class Async {
      * @param <T>        their result type
      * @return the done and the pending futures
      * @throws NullPointerException if {@code futures}, one of them, or {@code returnWhen} is null
-     * @throws IllegalArgumentException if {@code futures} is empty
+     * @throws IllegalArgumentException if {@code futures} is empty, or its futures belong to
+     *         different loops or to another loop than the task's
      * @throws IllegalStateException if not called inside a task
      * @throws java.util.concurrent.CancellationException if the task is cancelled meanwhile
      */
@@ -361,7 +386,13 @@ public final class Async {
             throw new IllegalArgumentException("futures: the set of futures must not be empty");
         }
         Task<?> task = requireTask("wait");
-        List<LoopFuture<T>> all = List.copyOf(futures);
+        List<LoopFuture<T>> given = new ArrayList<>(futures);
+        EventLoop loop = Gathering.loopOf(given); // names a null future before List.copyOf could
+        if (LoopCore.of(loop) != task.taskCore()) {
+            throw new IllegalArgumentException("futures: they belong to " + loop
+                    + ", not to the waiting task's loop " + task.loop());
+        }
+        List<LoopFuture<T>> all = List.copyOf(given);
         LoopFuture<Void> enough = new LoopFuture<>(task.taskLoop());
         int[] pending = {(int) all.stream().filter(f -> !f.isDone()).count()};
         Consumer<LoopFuture<T>> onDone = f -> {
@@ -413,6 +444,10 @@ public final class Async {
      * already done come first and the rest time out on the next iteration; 73 years or more (up to {@code ChronoUnit.FOREVER}) means no
      * limit, as {@code null} does.
      *
+     * <p><b>Cancel safety.</b> Cancelling a task that awaits one of the returned futures cancels
+     * that future only: it takes no outcome, the next outcome goes to the next returned future
+     * still pending, and the given futures go on.
+     *
      * <pre>{@code
      * for (LoopFuture<String> next : Async.asCompleted(requests, null)) {
      *     System.out.println(next.await());
@@ -428,11 +463,12 @@ public final class Async {
      */
     public static <T> List<LoopFuture<T>> asCompleted(Collection<? extends LoopFuture<T>> futures, Duration timeout) {
         Objects.requireNonNull(futures, "futures");
-        List<LoopFuture<T>> all = List.copyOf(futures);
-        if (all.isEmpty()) {
+        if (futures.isEmpty()) {
             return List.of();
         }
-        EventLoop loop = Gathering.loopOf(all);
+        List<LoopFuture<T>> given = new ArrayList<>(futures);
+        EventLoop loop = Gathering.loopOf(given); // names a null future before List.copyOf could
+        List<LoopFuture<T>> all = List.copyOf(given);
         List<LoopFuture<T>> slots = new ArrayList<>(all.size());
         for (int i = 0; i < all.size(); i++) {
             slots.add(new LoopFuture<>(loop));
@@ -447,8 +483,11 @@ public final class Async {
         int[] left = {all.size()};
         for (LoopFuture<T> f : all) {
             f.addDoneCallback(done -> {
-                if (next[0] < slots.size()) {
-                    slots.get(next[0]++).copyOutcomeOf(done);
+                // A slot cancelled by its awaiting task takes no outcome: the next one gets it.
+                while (next[0] < slots.size()) {
+                    if (slots.get(next[0]++).copyOutcomeOf(done)) {
+                        break;
+                    }
                 }
                 if (--left[0] == 0 && timer != null) {
                     timer.cancel();
@@ -571,7 +610,7 @@ public final class Async {
             return connecting.await();
         } catch (CompletionException e) {
             throw Failures.unchecked(e.getCause());
-        } catch (CancellationException e) {
+        } catch (CancellationException | TaskGroupException e) { // a TaskGroup's abort stands for a cancellation
             if (connecting.isDone() && !connecting.isCancelled() && connecting.exception() == null) {
                 connecting.result().transport().close();
             }
@@ -612,7 +651,7 @@ public final class Async {
             return starting.await();
         } catch (CompletionException e) {
             throw Failures.unchecked(e.getCause());
-        } catch (CancellationException e) {
+        } catch (CancellationException | TaskGroupException e) { // a TaskGroup's abort stands for a cancellation
             if (starting.isDone() && !starting.isCancelled() && starting.exception() == null) {
                 starting.result().close();
             }

@@ -28,7 +28,9 @@ import java.util.function.Function;
  * closing the group waits for every child; then all the failures come out together in one
  * {@link TaskGroupException}. The body, interrupted at its current or next await, sees that
  * exception rather than a bare cancellation, so it propagates from the block as it should.
- * Spawning into a group that is closing or closed fails.
+ * Spawning into a group that is closing or closed fails. Where a cancellation cleans up as it
+ * goes (a condition taking its lock back, {@code serveForever} closing its server, a connection,
+ * server or child process being opened), that exception cleans up alike.
  *
  * <p>{@link #run(Function)} also cancels the children when the body itself throws, and adds the
  * body's exception to the group's. A try-with-resources block cannot: Java's {@code close()}
@@ -62,6 +64,10 @@ public final class TaskGroup implements AutoCloseable {
      * Runs a body with a fresh group and closes it, with the full rules: a failing child or body
      * cancels everything else, and all the failures come out together.
      *
+     * <p><b>Cancel safety.</b> If the task is cancelled while the body or the closing waits, the
+     * children are cancelled, and the cancellation is raised once they are all done: no child
+     * outlives the call.
+     *
      * @param body what to do with the group; its result is returned
      * @param <T>  the result type
      * @return the body's result
@@ -76,15 +82,18 @@ public final class TaskGroup implements AutoCloseable {
         try {
             result = body.apply(group);
         } catch (RuntimeException | Error e) {
-            if (e != group.failure) {
-                if (e instanceof CancellationException && group.failure == null) {
+            if (e == group.failure || e instanceof CancellationException && group.failure == null) {
+                if (e != group.failure) {
                     group.cancelChildren(); // cancelled from outside: the children go too
-                } else {
-                    group.bodyFailed(e);
                 }
+                group.close();
+                throw e;
             }
+            group.bodyFailed(e);
             group.close();
-            throw e;
+            // The body's exception is among the group's failures, also when the body raised it in
+            // place of the group's exception it had been told of (close() does not throw that one).
+            throw group.failure;
         }
         group.close();
         return result;

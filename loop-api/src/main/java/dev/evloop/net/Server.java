@@ -47,6 +47,10 @@ public interface Server extends AutoCloseable {
      * Accepts connections until the server is closed or the calling task is cancelled (which
      * closes it). Mirrors {@code await server.serve_forever()}.
      *
+     * <p><b>Cancel safety.</b> A cancellation during the wait closes the server, as asyncio's does;
+     * so does the {@link dev.evloop.TaskGroupException} a {@link dev.evloop.TaskGroup} raises in
+     * its body when a child fails.
+     *
      * @throws IllegalStateException if not called inside a task
      * @throws java.util.concurrent.CancellationException when the task is cancelled
      */

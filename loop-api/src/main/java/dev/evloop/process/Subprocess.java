@@ -98,7 +98,8 @@ public final class Subprocess {
                 throw io;
             }
             throw e;
-        } catch (java.util.concurrent.CancellationException e) {
+        } catch (java.util.concurrent.CancellationException | dev.evloop.TaskGroupException e) {
+            // A TaskGroup's abort of its body stands for a cancellation: the same clean-up.
             if (started.isDone() && !started.isCancelled() && started.exception() == null) {
                 // Started, but the task was cancelled before it resumed: nobody will ever hold
                 // the child. As asyncio's _make_subprocess_transport: close (kill) and wait for it.
@@ -106,7 +107,7 @@ public final class Subprocess {
                 transport.close();
                 try {
                     transport.exitWaiter().await();
-                } catch (java.util.concurrent.CancellationException again) {
+                } catch (java.util.concurrent.CancellationException | dev.evloop.TaskGroupException again) {
                     e.addSuppressed(again);
                 }
             }

@@ -1,6 +1,7 @@
 package dev.evloop.sync;
 
 import dev.evloop.LoopFuture;
+import dev.evloop.TaskGroupException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
@@ -41,7 +42,12 @@ public final class AsyncCondition extends LoopBound implements AutoCloseable {
     /**
      * Acquires the underlying lock. Mirrors {@code await condition.acquire()}.
      *
+     * <p><b>Cancel safety.</b> As {@link AsyncLock#acquire()}'s: a cancelled acquire does not hold
+     * the lock, and passes on a turn it had just been given.
+     *
      * @return this condition, to release in a try-with-resources block
+     * @throws java.util.concurrent.CancellationException if the task is cancelled while waiting
+     * @throws IllegalStateException if it must wait outside a task, or the lock belongs to another loop
      */
     public AsyncCondition acquire() {
         lock.acquire();
@@ -67,7 +73,9 @@ public final class AsyncCondition extends LoopBound implements AutoCloseable {
      * cancelled meanwhile. Mirrors {@code await condition.wait()}.
      *
      * <p><b>Cancel safety.</b> The {@link CancellationException} is raised with the lock held again (the task
-     * waits for it first), so the caller's {@code finally} releases it as usual. A notification
+     * waits for it first), so the caller's {@code finally} releases it as usual; so is the
+     * {@link TaskGroupException} a {@link dev.evloop.TaskGroup} raises in its body when a child
+     * fails. A notification
      * that had reached the task passes to the next waiter instead, so none is lost, as in asyncio
      * 3.13.
      *
@@ -84,12 +92,14 @@ public final class AsyncCondition extends LoopBound implements AutoCloseable {
             try {
                 awaitTurn(waiters, waiter);
             } finally {
-                CancellationException cancelled = null;
+                // A TaskGroup tells its body of a child's failure as a cancellation that raises the
+                // group's exception instead: the lock must be held again before either goes on.
+                RuntimeException cancelled = null;
                 while (true) {
                     try {
                         lock.acquire();
                         break;
-                    } catch (CancellationException e) {
+                    } catch (CancellationException | TaskGroupException e) {
                         cancelled = e;
                     }
                 }
@@ -140,11 +150,15 @@ public final class AsyncCondition extends LoopBound implements AutoCloseable {
      * @param n how many
      * @throws IllegalStateException if the lock is not held
      * @throws IllegalArgumentException if {@code n} is negative
+     * @throws IllegalStateException also if called from another loop, or from another thread while
+     *         the condition's loop runs
      */
     public void signal(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("n must not be negative, got " + n);
         }
+        checkCaller();
+        lock.checkCaller();
         if (!lock.isLocked()) {
             throw new IllegalStateException("cannot notify on an un-acquired lock");
         }

@@ -30,8 +30,14 @@ public final class AsyncEvent extends LoopBound {
         return value;
     }
 
-    /** Sets the event and wakes every waiting task. Mirrors {@code event.set()}. */
+    /**
+     * Sets the event and wakes every waiting task. Mirrors {@code event.set()}.
+     *
+     * @throws IllegalStateException if called from another loop, or from another thread while the
+     *         event's loop runs
+     */
     public void set() {
+        checkCaller();
         if (!value) {
             value = true;
             for (LoopFuture<Boolean> waiter : waiters) {
@@ -42,8 +48,14 @@ public final class AsyncEvent extends LoopBound {
         }
     }
 
-    /** Clears the event: later waits suspend until it is set again. Mirrors {@code event.clear()}. */
+    /**
+     * Clears the event: later waits suspend until it is set again. Mirrors {@code event.clear()}.
+     *
+     * @throws IllegalStateException if called from another loop, or from another thread while the
+     *         event's loop runs
+     */
     public void clear() {
+        checkCaller();
         value = false;
     }
 

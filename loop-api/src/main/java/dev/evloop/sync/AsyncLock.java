@@ -38,7 +38,7 @@ public final class AsyncLock extends LoopBound implements AutoCloseable {
      */
     public AsyncLock acquire() {
         boundLoop();
-        if (!locked && waiters.stream().allMatch(LoopFuture::isCancelled)) {
+        if (!locked && !hasLiveWaiter(waiters)) {
             locked = true;
             return this;
         }
@@ -46,7 +46,7 @@ public final class AsyncLock extends LoopBound implements AutoCloseable {
             awaitTurn(waiters);
         } catch (RuntimeException e) {
             if (!locked) {
-                wakeFirst(waiters, true);
+                wakeHead();
             }
             throw e;
         }
@@ -57,14 +57,28 @@ public final class AsyncLock extends LoopBound implements AutoCloseable {
     /**
      * Releases the lock and wakes the first waiter. Mirrors {@code lock.release()}.
      *
-     * @throws IllegalStateException if the lock is not held
+     * @throws IllegalStateException if the lock is not held, or if called from another loop, or
+     *         from another thread while the lock's loop runs
      */
     public void release() {
+        checkCaller();
         if (!locked) {
             throw new IllegalStateException("the lock is not acquired");
         }
         locked = false;
-        wakeFirst(waiters, true);
+        wakeHead();
+    }
+
+    /**
+     * Wakes the first waiter unless it is done, as asyncio's {@code _wake_up_first}: a done head
+     * was handed the lock already, or was cancelled and passes it on as it unwinds, so waking one
+     * behind it would let two tasks take the lock.
+     */
+    private void wakeHead() {
+        LoopFuture<Boolean> head = waiters.peekFirst();
+        if (head != null && !head.isDone()) {
+            head.setResult(true);
+        }
     }
 
     /**

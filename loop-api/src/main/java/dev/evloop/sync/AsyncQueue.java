@@ -140,9 +140,12 @@ public final class AsyncQueue<T> extends LoopBound {
      * @param item the item
      * @throws QueueFullException if the queue is full
      * @throws NullPointerException if {@code item} is null
+     * @throws IllegalStateException if called from another loop, or from another thread while the
+     *         queue's loop runs
      */
     public void putNowait(T item) {
         Objects.requireNonNull(item, "item");
+        checkCaller();
         if (isFull()) {
             throw new QueueFullException();
         }
@@ -178,8 +181,11 @@ public final class AsyncQueue<T> extends LoopBound {
      *
      * @return the item
      * @throws QueueEmptyException if the queue is empty
+     * @throws IllegalStateException if called from another loop, or from another thread while the
+     *         queue's loop runs
      */
     public T getNowait() {
+        checkCaller();
         if (isEmpty()) {
             throw new QueueEmptyException();
         }
@@ -191,9 +197,11 @@ public final class AsyncQueue<T> extends LoopBound {
     /**
      * Marks one item taken with {@code get} as handled. Mirrors {@code queue.task_done()}.
      *
-     * @throws IllegalStateException if called more often than items were put
+     * @throws IllegalStateException if called more often than items were put, or from another
+     *         loop, or from another thread while the queue's loop runs
      */
     public void taskDone() {
+        checkCaller();
         if (unfinished <= 0) {
             throw new IllegalStateException("taskDone() called too many times");
         }
@@ -210,8 +218,11 @@ public final class AsyncQueue<T> extends LoopBound {
      * other joiners go on waiting.
      *
      * @throws java.util.concurrent.CancellationException if the task is cancelled while waiting
+     * @throws IllegalStateException if it must wait outside a task, or the queue belongs to another
+     *         loop
      */
     public void join() {
+        checkCaller();
         if (unfinished > 0) {
             finished.await();
         }

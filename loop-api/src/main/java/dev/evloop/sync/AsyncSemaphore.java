@@ -38,7 +38,7 @@ public class AsyncSemaphore extends LoopBound implements AutoCloseable {
      * @return {@code true} if no permit is free for a newcomer
      */
     public boolean isLocked() {
-        return value == 0 || waiters.stream().anyMatch(w -> !w.isCancelled());
+        return value == 0 || hasLiveWaiter(waiters);
     }
 
     /**
@@ -82,13 +82,22 @@ public class AsyncSemaphore extends LoopBound implements AutoCloseable {
         return this;
     }
 
-    /** Gives a permit back and wakes the first waiter. Mirrors {@code semaphore.release()}. */
+    /**
+     * Gives a permit back and wakes the first waiter. Mirrors {@code semaphore.release()}.
+     *
+     * @throws IllegalStateException if called from another loop, or from another thread while the
+     *         semaphore's loop runs
+     */
     public void release() {
+        checkCaller();
         value++;
         wakeNext();
     }
 
     private boolean wakeNext() {
+        if (waiters.isEmpty()) {
+            return false; // no iterator for the common case: a release nobody waits for
+        }
         for (LoopFuture<Boolean> waiter : waiters) {
             if (!waiter.isDone()) {
                 value--;

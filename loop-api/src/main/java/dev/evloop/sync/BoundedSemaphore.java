@@ -29,10 +29,12 @@ public final class BoundedSemaphore extends AsyncSemaphore {
     /**
      * Gives a permit back.
      *
-     * @throws IllegalStateException if that would exceed the initial number of permits
+     * @throws IllegalStateException if that would exceed the initial number of permits, or if
+     *         called from another loop, or from another thread while the semaphore's loop runs
      */
     @Override
     public void release() {
+        checkCaller();
         if (availablePermits() >= bound) {
             throw new IllegalStateException("BoundedSemaphore released too many times");
         }

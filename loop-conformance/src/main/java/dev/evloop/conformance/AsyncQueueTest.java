@@ -1,6 +1,8 @@
 package dev.evloop.conformance;
 
 import dev.evloop.Async;
+import dev.evloop.EventLoop;
+import dev.evloop.EventLoops;
 import dev.evloop.Task;
 import dev.evloop.sync.AsyncQueue;
 import dev.evloop.sync.QueueEmptyException;
@@ -107,6 +109,38 @@ class AsyncQueueTest extends BackendTest {
     void taskDoneMoreOftenThanPutFails() {
         AsyncQueue<Integer> queue = AsyncQueue.fifo(0);
         assertThrows(IllegalStateException.class, queue::taskDone);
+    }
+
+    @Test
+    void joinOnAnotherLoopThanTheQueuesIsRefusedInsteadOfWaitingForever() {
+        AsyncQueue<Integer> queue = AsyncQueue.fifo(0);
+        loop.runUntilComplete(() -> {
+            queue.put(1);
+            return null;
+        });
+        try (EventLoop other = EventLoops.newEventLoop(backend())) {
+            Task<?> join = other.createTask(() -> {
+                queue.join();
+                return null;
+            });
+            assertThrows(IllegalStateException.class, () -> other.runUntilComplete(() -> Async.waitFor(join, GUARD)));
+        }
+    }
+
+    @Test
+    void putNowaitOnAnotherLoopThanTheQueuesIsRefused() {
+        AsyncQueue<Integer> queue = AsyncQueue.fifo(0);
+        loop.runUntilComplete(() -> {
+            queue.put(1);
+            return null;
+        });
+        try (EventLoop other = EventLoops.newEventLoop(backend())) {
+            assertThrows(IllegalStateException.class, () -> other.runUntilComplete(() -> {
+                queue.putNowait(2);
+                return null;
+            }));
+        }
+        assertEquals(1, queue.size());
     }
 
     @Test

@@ -1,7 +1,10 @@
 package dev.evloop.conformance;
 
+import dev.evloop.Async;
 import dev.evloop.ExceptionContext;
 import dev.evloop.LoopFuture;
+import dev.evloop.ReturnWhen;
+import dev.evloop.TaskGroup;
 import dev.evloop.net.BaseProtocol;
 import dev.evloop.net.Connection;
 import dev.evloop.net.DatagramEndpoint;
@@ -9,6 +12,8 @@ import dev.evloop.net.DatagramProtocol;
 import dev.evloop.net.Protocol;
 import dev.evloop.net.Server;
 import dev.evloop.net.SocketOptions;
+import dev.evloop.sync.AsyncCondition;
+import dev.evloop.sync.AsyncQueue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +23,8 @@ import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
 import java.nio.channels.Pipe;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Bad input is rejected at the call, with a message naming the argument. */
@@ -86,6 +93,33 @@ class BadInputTest extends BackendTest {
         ByteBuf buf = Unpooled.buffer(1).writeByte(1);
         buf.release();
         return buf;
+    }
+
+    @Test
+    void theTaskHelpersRejectNullsNamingTheArgument() {
+        loop.runUntilComplete(() -> {
+            LoopFuture<String> f = loop.createFuture();
+            List<LoopFuture<String>> withANull = Arrays.asList(f, null);
+            assertNamed("future", NullPointerException.class, () -> Async.waitFor(null, Duration.ZERO));
+            assertNamed("timeout", NullPointerException.class, () -> Async.waitFor(f, null));
+            assertNamed("delay", NullPointerException.class, () -> Async.timeout(null, () -> null));
+            assertNamed("body", NullPointerException.class, () -> Async.timeout(Duration.ZERO, null));
+            assertNamed("delay", NullPointerException.class, () -> Async.sleep(null));
+            assertNamed("callable", NullPointerException.class, () -> Async.spawn(null));
+            assertNamed("future", NullPointerException.class, () -> Async.shield(null));
+            assertNamed("futures", NullPointerException.class, () -> Async.gather((List<LoopFuture<String>>) null));
+            assertNamed("futures", NullPointerException.class, () -> Async.gather(withANull));
+            assertNamed("futures", NullPointerException.class, () -> Async.gatherSettled(withANull));
+            assertNamed("futures", NullPointerException.class, () -> Async.wait(null, null, ReturnWhen.ALL_COMPLETED));
+            assertNamed("futures", NullPointerException.class, () -> Async.wait(withANull, null, ReturnWhen.ALL_COMPLETED));
+            assertNamed("returnWhen", NullPointerException.class, () -> Async.wait(List.of(f), null, null));
+            assertNamed("futures", NullPointerException.class, () -> Async.asCompleted(null, null));
+            assertNamed("futures", NullPointerException.class, () -> Async.asCompleted(withANull, null));
+            assertNamed("body", NullPointerException.class, () -> TaskGroup.run(null));
+            assertNamed("lock", NullPointerException.class, () -> new AsyncCondition(null));
+            assertNamed("item", NullPointerException.class, () -> AsyncQueue.fifo(0).putNowait(null));
+            return null;
+        });
     }
 
     @Test

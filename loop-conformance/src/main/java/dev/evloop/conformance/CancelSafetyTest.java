@@ -5,6 +5,7 @@ import dev.evloop.LoopFuture;
 import dev.evloop.ReturnWhen;
 import dev.evloop.Task;
 import dev.evloop.TaskGroup;
+import dev.evloop.TaskGroupException;
 import dev.evloop.net.Server;
 import dev.evloop.net.SocketOptions;
 import dev.evloop.process.Subprocess;
@@ -481,6 +482,32 @@ class CancelSafetyTest extends BackendTest {
     // AsyncSemaphore, BoundedSemaphore
 
     @Test
+    void aLockReleasedWhileACancelledWaiterUnwindsIsHeldByOneTaskAtATime() {
+        int mostHoldersAtOnce = loop.runUntilComplete(() -> {
+            AsyncLock lock = new AsyncLock();
+            lock.acquire();
+            int[] holders = {0, 0}; // now, and the most at once
+            List<Task<?>> waiters = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                waiters.add(Async.spawn(() -> {
+                    lock.acquire();
+                    holders[1] = Math.max(holders[1], ++holders[0]);
+                    Async.yieldNow();
+                    holders[0]--;
+                    lock.release();
+                    return null;
+                }));
+            }
+            letThemWait();
+            waiters.get(1).cancel(); // the second waiter unwinds after...
+            lock.release();          // ...the first has been handed the lock
+            Async.waitFor(Async.gatherSettled(waiters), Duration.ofSeconds(10));
+            return holders[1];
+        });
+        assertEquals(1, mostHoldersAtOnce);
+    }
+
+    @Test
     void aSemaphoreAcquireCancelledWhileWaitingTakesNoPermit() {
         assertEquals(1, permitsAfterACancelledAcquire(() -> new AsyncSemaphore(1)));
     }
@@ -555,6 +582,60 @@ class CancelSafetyTest extends BackendTest {
             }));
             return held[0] && !condition.isLocked();
         });
+    }
+
+    @Test
+    void aConditionAcquireCancelledWhileWaitingLeavesTheLockWithItsHolder() {
+        List<Boolean> locked = loop.runUntilComplete(() -> {
+            AsyncCondition condition = new AsyncCondition();
+            condition.acquire();
+            cancelWhileWaiting(Async.spawn(condition::acquire));
+            boolean held = condition.isLocked();
+            condition.release();
+            letThemWait();
+            return List.of(held, condition.isLocked());
+        });
+        assertEquals(List.of(true, false), locked);
+    }
+
+    @Test
+    void aConditionWaitAbortedByAFailingTaskGroupChildRaisesWithTheLockHeldAgain() {
+        Throwable notifierOutcome = loop.runUntilComplete(() -> {
+            AsyncCondition condition = new AsyncCondition();
+            LoopFuture<Void> childMayFail = loop.createFuture();
+            Task<?>[] notifier = new Task<?>[1];
+            try {
+                TaskGroup.run(group -> {
+                    Task<?> child = group.spawn(() -> {
+                        childMayFail.await();
+                        throw new IllegalStateException("child failed");
+                    });
+                    notifier[0] = Async.spawn(() -> {
+                        // Notifies, then holds the lock while the child fails: the waiter is
+                        // aborted as it waits to take the lock back.
+                        condition.acquire();
+                        condition.signal();
+                        childMayFail.setResult(null);
+                        Async.gatherSettled(List.of(child)).await();
+                        letThemWait();
+                        condition.release();
+                        return null;
+                    });
+                    condition.acquire();
+                    try {
+                        condition.await();
+                    } finally {
+                        condition.release();
+                    }
+                    return null;
+                });
+            } catch (TaskGroupException expected) {
+                // the child's failure, as it should
+            }
+            Async.gatherSettled(List.of(notifier[0])).await();
+            return notifier[0].exception(); // its release fails if the waiter released its lock for it
+        });
+        assertEquals(null, notifierOutcome);
     }
 
     @Test
@@ -726,6 +807,19 @@ class CancelSafetyTest extends BackendTest {
     // LoopFuture.await, Task.await, shield
 
     @Test
+    void anAsCompletedAwaitCancelledTakesNoOutcomeAndTheNextFutureGetsTheFirst() {
+        String first = loop.runUntilComplete(() -> {
+            LoopFuture<String> a = loop.createFuture();
+            LoopFuture<String> b = loop.createFuture();
+            List<LoopFuture<String>> next = Async.asCompleted(List.of(a, b), null);
+            cancelWhileWaiting(Async.spawn(() -> next.get(0).await()));
+            a.setResult("a");
+            return Async.waitFor(next.get(1), Duration.ofSeconds(10));
+        });
+        assertEquals("a", first);
+    }
+
+    @Test
     void anAwaitCancelledCancelsTheAwaitedFuture() {
         boolean cancelled = loop.runUntilComplete(() -> {
             LoopFuture<String> future = loop.createFuture();
@@ -793,6 +887,57 @@ class CancelSafetyTest extends BackendTest {
     }
 
     // Subprocess
+
+    @Test
+    void aTaskGroupRunCancelledInItsBodyCancelsItsChildrenAndRaisesOnceTheyAreDone() {
+        List<Boolean> seen = loop.runUntilComplete(() -> {
+            boolean[] cleanedUp = new boolean[1];
+            Task<?>[] child = new Task<?>[1];
+            cancelWhileWaiting(Async.spawn(() -> TaskGroup.run(group -> {
+                child[0] = group.spawn(() -> {
+                    try {
+                        Async.sleep(FOREVER);
+                    } finally {
+                        Async.sleep(0.01);
+                        cleanedUp[0] = true;
+                    }
+                    return null;
+                });
+                Async.sleep(FOREVER);
+                return null;
+            })));
+            return List.of(child[0].isCancelled(), cleanedUp[0]);
+        });
+        assertEquals(List.of(true, true), seen);
+    }
+
+    @Test
+    void aWaitCancelledLeavesTheFuturesPending() {
+        boolean pending = loop.runUntilComplete(() -> {
+            LoopFuture<String> a = loop.createFuture();
+            LoopFuture<String> b = loop.createFuture();
+            cancelWhileWaiting(Async.spawn(() -> Async.wait(List.of(a, b), null, ReturnWhen.ALL_COMPLETED)));
+            return !a.isDone() && !b.isDone();
+        });
+        assertTrue(pending);
+    }
+
+    @Test
+    void aYieldCancelledRaisesTheCancellationWhenTheTaskResumes() {
+        boolean raisedAtTheYield = loop.runUntilComplete(() -> {
+            boolean[] passedTheYield = new boolean[1];
+            Task<?> yielding = Async.spawn(() -> {
+                Async.yieldNow();
+                passedTheYield[0] = true;
+                return null;
+            });
+            Async.yieldNow(); // it runs up to its yield
+            yielding.cancel();
+            assertThrows(CancellationException.class, yielding::await);
+            return !passedTheYield[0];
+        });
+        assertTrue(raisedAtTheYield);
+    }
 
     @Test
     void aSubprocessWaitForCancelledLeavesTheChildRunningAndALaterWaitForGetsItsCode() {

@@ -184,6 +184,16 @@ class CompositionTest extends BackendTest {
     }
 
     @Test
+    void waitRejectsAFutureOfAnotherLoopNamingTheArgument() {
+        try (EventLoop other = EventLoops.newEventLoop(backend())) {
+            LoopFuture<Integer> foreign = other.createFuture();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loop.runUntilComplete(
+                    () -> Async.wait(List.of(foreign), Duration.ofMillis(1), ReturnWhen.ALL_COMPLETED)));
+            assertTrue(e.getMessage().startsWith("futures"), e.getMessage());
+        }
+    }
+
+    @Test
     void asCompletedYieldsOutcomesInCompletionOrder() {
         List<Integer> order = loop.runUntilComplete(() -> {
             List<Integer> seen = new ArrayList<>();

@@ -7,6 +7,8 @@ import dev.evloop.EventLoop;
 import dev.evloop.EventLoops;
 import dev.evloop.LoopFuture;
 import dev.evloop.LoopGroup;
+import dev.evloop.TaskGroup;
+import dev.evloop.TaskGroupException;
 import dev.evloop.net.Connection;
 import dev.evloop.net.Protocol;
 import dev.evloop.net.Server;
@@ -451,6 +453,25 @@ class LoopGroupTest extends BackendTest {
                 task.cancel();
             });
             assertThrows(CancellationException.class, () -> loop.runUntilComplete(task));
+            assertFalse(server.isServing());
+        }
+    }
+
+    @Test
+    void serveForeverAbortedByAFailingTaskGroupChildClosesTheServer() {
+        try (LoopGroup group = new LoopGroup(2)) {
+            Server server = serve(group, new Served(0), ONE_ACCEPTOR.startServing(false));
+            LoopFuture<Void> entering = loop.createFuture();
+            var task = loop.createTask(() -> TaskGroup.run(children -> {
+                children.spawn(() -> {
+                    entering.await(); // fails once the body waits in serveForever
+                    throw new IllegalStateException("a sibling failed");
+                });
+                entering.setResult(null);
+                server.serveForever();
+                return null;
+            }));
+            assertThrows(TaskGroupException.class, () -> loop.runUntilComplete(task));
             assertFalse(server.isServing());
         }
     }

@@ -3,21 +3,29 @@ package dev.evloop.conformance;
 import dev.evloop.Async;
 import dev.evloop.EventLoop;
 import dev.evloop.EventLoops;
+import dev.evloop.LoopFuture;
 import dev.evloop.Task;
+import dev.evloop.TaskMode;
 import dev.evloop.sync.AsyncCondition;
 import dev.evloop.sync.AsyncEvent;
 import dev.evloop.sync.AsyncLock;
+import dev.evloop.sync.AsyncQueue;
 import dev.evloop.sync.AsyncSemaphore;
 import dev.evloop.sync.BoundedSemaphore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** Locks, events, conditions and semaphores for tasks: asyncio's rules. */
@@ -91,6 +99,44 @@ class SyncPrimitivesTest extends BackendTest {
             Task<?> t = other.createTask(lock::acquire);
             assertThrows(IllegalStateException.class, () -> other.runUntilComplete(t));
         }
+    }
+
+    @Test
+    void everyPrimitiveRefusesACallFromAnotherThreadWhileItsLoopRuns() {
+        AsyncLock lock = new AsyncLock();
+        AsyncSemaphore semaphore = new AsyncSemaphore(1);
+        AsyncEvent event = new AsyncEvent();
+        AsyncCondition condition = new AsyncCondition();
+        AsyncQueue<Integer> queue = AsyncQueue.fifo(0);
+        Map<String, Runnable> calls = new LinkedHashMap<>();
+        calls.put("lock.release", lock::release);
+        calls.put("semaphore.release", semaphore::release);
+        calls.put("event.set", event::set);
+        calls.put("event.clear", event::clear);
+        calls.put("condition.signal", condition::signal);
+        calls.put("queue.putNowait", () -> queue.putNowait(2));
+        calls.put("queue.getNowait", queue::getNowait);
+        calls.put("queue.taskDone", queue::taskDone);
+        Map<String, String> refused = loop.runUntilComplete(() -> {
+            lock.acquire();
+            semaphore.acquire();
+            event.set();
+            condition.acquire();
+            queue.put(1);
+            Map<String, String> outcome = new LinkedHashMap<>();
+            LoopFuture.wrap(CompletableFuture.runAsync(() -> calls.forEach((name, call) -> {
+                try {
+                    call.run();
+                    outcome.put(name, "accepted");
+                } catch (RuntimeException e) {
+                    outcome.put(name, e.getClass().getSimpleName());
+                }
+            }), Thread::startVirtualThread)).await();
+            return outcome;
+        });
+        Map<String, String> expected = new LinkedHashMap<>();
+        calls.keySet().forEach(name -> expected.put(name, "IllegalStateException"));
+        assertEquals(expected, refused);
     }
 
     @Test
@@ -229,6 +275,42 @@ class SyncPrimitivesTest extends BackendTest {
         });
         assertEquals(2, most[0]);
         assertEquals(2, semaphore.availablePermits());
+    }
+
+    @Test
+    @SuppressWarnings("try") // a guard is held for its block, as asyncio's `async with lock:`, unnamed in it
+    void anUncontendedAcquireAndReleaseOfALockOrASemaphoreAllocateNothing() {
+        // Allocation is counted, not timed: the host's load does not move it. In fast mode the
+        // loop's thread carries the task, so its count is the task's; in fallback mode a thread of
+        // the JDK's pool carries it.
+        assumeTrue(loop.metrics().taskMode() == TaskMode.FAST, "a task's allocations are counted on the loop's thread");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long loopThread = Thread.currentThread().threadId();
+        AsyncLock lock = new AsyncLock();
+        AsyncSemaphore semaphore = new AsyncSemaphore(2);
+        int rounds = 10_000;
+        long[] allocated = loop.runUntilComplete(() -> {
+            long[] bytes = new long[2];
+            for (int pass = 0; pass < 3; pass++) { // the last pass counts, once the code is compiled
+                long before = threads.getThreadAllocatedBytes(loopThread);
+                for (int i = 0; i < rounds; i++) {
+                    try (var held = lock.acquire()) {
+                        // nothing: the acquire and release are measured
+                    }
+                }
+                long between = threads.getThreadAllocatedBytes(loopThread);
+                for (int i = 0; i < rounds; i++) {
+                    try (var permit = semaphore.acquire()) {
+                        // nothing
+                    }
+                }
+                bytes[0] = between - before;
+                bytes[1] = threads.getThreadAllocatedBytes(loopThread) - between;
+            }
+            return bytes;
+        });
+        assertTrue(allocated[0] < rounds && allocated[1] < rounds,
+                "bytes per 10,000 uncontended rounds: lock " + allocated[0] + ", semaphore " + allocated[1]);
     }
 
     @Test

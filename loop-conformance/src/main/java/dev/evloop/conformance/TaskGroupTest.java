@@ -114,6 +114,29 @@ class TaskGroupTest extends BackendTest {
     }
 
     @Test
+    void aBodyThatRaisesItsOwnExceptionInsteadOfTheGroupsRaisesBothTogether() {
+        TaskGroupException e = loop.runUntilComplete(() -> {
+            try {
+                TaskGroup.run(group -> {
+                    group.spawn(() -> {
+                        throw new IllegalStateException("child");
+                    });
+                    try {
+                        Async.sleep(Duration.ofDays(1));
+                    } catch (TaskGroupException childFailed) {
+                        throw new IllegalArgumentException("body");
+                    }
+                    return null;
+                });
+            } catch (TaskGroupException failure) {
+                return failure;
+            }
+            return null;
+        });
+        assertEquals(List.of("child", "body"), e.failures().stream().map(Throwable::getMessage).toList());
+    }
+
+    @Test
     void aBodyFailureInRunCancelsTheChildren() {
         Task<?>[] child = new Task<?>[1];
         TaskGroupException e = loop.runUntilComplete(() -> {

@@ -2,6 +2,8 @@ package dev.evloop.conformance;
 
 import dev.evloop.Async;
 import dev.evloop.LoopFuture;
+import dev.evloop.TaskGroup;
+import dev.evloop.TaskGroupException;
 import dev.evloop.net.BaseProtocol;
 import dev.evloop.net.BufferedProtocol;
 import dev.evloop.net.Connection;
@@ -525,6 +527,23 @@ class TcpTest extends BackendTest {
         // Not a timer: on a loaded host a timer can fire before the task's first step has run.
         entering.addDoneCallback(f -> task.cancel());
         assertThrows(java.util.concurrent.CancellationException.class, () -> loop.runUntilComplete(task));
+        assertFalse(server.isServing());
+    }
+
+    @Test
+    void serveForeverAbortedByAFailingTaskGroupChildClosesTheServer() {
+        Server server = serve(Echo::new);
+        LoopFuture<Void> entering = loop.createFuture();
+        var task = loop.createTask(() -> TaskGroup.run(group -> {
+            group.spawn(() -> {
+                entering.await(); // fails once the body waits in serveForever
+                throw new IllegalStateException("a sibling failed");
+            });
+            entering.setResult(null);
+            server.serveForever();
+            return null;
+        }));
+        assertThrows(TaskGroupException.class, () -> loop.runUntilComplete(task));
         assertFalse(server.isServing());
     }
 

@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -96,6 +97,23 @@ class VirtualTimeTest extends BackendTest {
     }
 
     @Test
+    void aTimeoutExpiringAsItsTaskIsCancelledFromOutsideLeavesThatCancellationCounted() {
+        Task<Integer> task = vloop.createTask(() -> {
+            try {
+                Async.timeout(Duration.ofSeconds(1), () -> {
+                    Async.sleep(NEVER_JUMP);
+                    return null;
+                });
+                return -1;
+            } catch (CancellationException e) {
+                return Async.currentTask().cancelling(); // asyncio's idiom: still being cancelled?
+            }
+        });
+        vloop.callLater(Duration.ofSeconds(1), task::cancel); // fires first at the same deadline
+        assertEquals(1, vloop.runUntilComplete(task));
+    }
+
+    @Test
     void waitForFiresAtExactlyItsVirtualDeadline() {
         Duration firedAt = vloop.runUntilComplete(() -> {
             LoopFuture<Void> never = vloop.createFuture();
@@ -104,6 +122,32 @@ class VirtualTimeTest extends BackendTest {
             return clock.elapsed();
         });
         assertEquals(Duration.ofMillis(1500), firedAt);
+    }
+
+    @Test
+    void waitForReturnsTheResultOfAFutureCompletedAtItsVirtualDeadline() {
+        List<Object> seen = vloop.runUntilComplete(() -> {
+            LoopFuture<String> reply = vloop.createFuture();
+            vloop.callLater(Duration.ofSeconds(1), () -> reply.setResult("reply"));
+            String result = Async.waitFor(reply, Duration.ofSeconds(1)); // its deadline fires in the same iteration
+            return List.of(result, Async.currentTask().cancelling());
+        });
+        assertEquals(List.of("reply", 0), seen);
+    }
+
+    @Test
+    void waitForRaisesTheFailureOfAFutureFailedAtItsVirtualDeadline() {
+        Throwable raised = vloop.runUntilComplete(() -> {
+            LoopFuture<String> reply = vloop.createFuture();
+            vloop.callLater(Duration.ofSeconds(1), () -> reply.setException(new IllegalStateException("refused")));
+            try {
+                Async.waitFor(reply, Duration.ofSeconds(1));
+                return null;
+            } catch (IllegalStateException | TimeoutException e) {
+                return e;
+            }
+        });
+        assertInstanceOf(IllegalStateException.class, raised);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.evloop.internal.net;
 import dev.evloop.EventLoop;
 import dev.evloop.LoopFuture;
 import dev.evloop.Task;
+import dev.evloop.TaskGroupException;
 import dev.evloop.internal.BaseEventLoop;
 import dev.evloop.internal.LoopContext;
 import dev.evloop.net.BaseProtocol;
@@ -350,7 +351,9 @@ public final class GroupServer implements Server {
         try {
             startServing();
             LoopFuture.wrap(stoppedListening.copy(), task.loop()).await();
-        } catch (CancellationException e) {
+        } catch (CancellationException | TaskGroupException e) {
+            // A TaskGroup tells its body of a failed child by raising its exception where a
+            // cancellation would be: the server closes on that too.
             close();
             throw e;
         }

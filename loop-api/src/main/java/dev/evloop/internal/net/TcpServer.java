@@ -2,6 +2,7 @@ package dev.evloop.internal.net;
 
 import dev.evloop.Async;
 import dev.evloop.LoopFuture;
+import dev.evloop.TaskGroupException;
 import dev.evloop.internal.BaseEventLoop;
 import dev.evloop.net.Server;
 import io.netty.channel.Channel;
@@ -105,7 +106,9 @@ final class TcpServer implements Server {
                 }
             });
             closedFuture.await();
-        } catch (CancellationException e) {
+        } catch (CancellationException | TaskGroupException e) {
+            // A TaskGroup tells its body of a failed child by raising its exception where a
+            // cancellation would be: the server closes on that too.
             close();
             throw e;
         }
