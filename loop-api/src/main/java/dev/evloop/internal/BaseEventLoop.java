@@ -146,6 +146,8 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
 
     /** The shortest wait the backend's poll can make, in nanoseconds; waits round up to it. */
     private final long pollResolutionNanos;
+    /** What {@code io.run} is given for a poll that must not wait (see {@link LoopBackend#pollsNowAsPassedDeadline}). */
+    private final long pollNowNanos;
     private long iterations;
     private long polls;
     /** The last poll found no I/O and no submitted work: a busy loop may defer the next one. */
@@ -181,6 +183,7 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
         this.virtualTime = virtualTime;
         this.backend = backend.name();
         this.pollResolutionNanos = pollResolutionNanos(backend);
+        this.pollNowNanos = backend.pollsNowAsPassedDeadline() ? 1 : -1;
         this.networking = new Networking(this, backend);
         this.watchers = new FdWatchers(this, backend);
         this.unixSockets = new UnixSockets(this, backend, networking);
@@ -608,7 +611,7 @@ public final class BaseEventLoop implements LoopCore, Recordings.Loop {
         LoopWatch w = iterationWatch;
         PollEvent event = w == null ? null : w.beforePoll(waitNanos);
         long pollStart = LoopClock.nanos();
-        int found = io.run(waitNanos);
+        int found = io.run(waitNanos == -1 ? pollNowNanos : waitNanos);
         lastPollIdle = found == 0;
         long now = LoopClock.nanos();
         pollNanos += now - pollStart;

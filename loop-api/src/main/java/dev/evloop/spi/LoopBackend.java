@@ -132,6 +132,20 @@ public interface LoopBackend {
     }
 
     /**
+     * Whether the loop asks this backend for a poll that must not wait as a wait whose deadline
+     * has already passed (one nanosecond) rather than as Netty's "do not block" ({@code -1} to
+     * {@code ManualIoEventLoop.run}). Both poll once without waiting; a backend answers
+     * {@code true} when its {@code IoHandler} resets state only on a waiting poll, so that a loop
+     * that is busy for long, and so never waits, still has it reset. This default,
+     * {@code false}, suits a handler without such state.
+     *
+     * @return whether non-waiting polls are asked as an already-passed deadline
+     */
+    default boolean pollsNowAsPassedDeadline() {
+        return false;
+    }
+
+    /**
      * The channel option that sets SO_REUSEPORT on this backend's sockets.
      *
      * @return the option, or {@code null} if the backend cannot set it

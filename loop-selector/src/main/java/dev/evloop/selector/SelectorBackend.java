@@ -61,6 +61,18 @@ public final class SelectorBackend extends AbstractLoopBackend {
     }
 
     /**
+     * {@code true}: Netty's {@code NioIoHandler} clears its wake-up flag only in a waiting select.
+     * Once the flag is set (by a wake-up from another thread), every non-waiting poll after it
+     * wakes its own selector again (an eventfd write) and the next select drains that, two
+     * system calls per poll for as long as the loop stays busy. A wait whose deadline has passed
+     * is a waiting select that selects at once: it clears the flag and costs nothing more.
+     */
+    @Override
+    public boolean pollsNowAsPassedDeadline() {
+        return true;
+    }
+
+    /**
      * SO_REUSEPORT through the JDK, where its sockets can set it (Linux, macOS and the BSDs; not
      * Windows): there a {@code LoopGroup} gives each loop a listener of its own on a shared port.
      * Elsewhere {@code null}, so the group hands connections out from one listener instead of
