@@ -3,6 +3,7 @@ package dev.evloop.streams;
 import dev.evloop.Async;
 import dev.evloop.EventLoop;
 import dev.evloop.internal.Failures;
+import dev.evloop.internal.net.ReceivedBytes;
 import dev.evloop.internal.tasks.Suspension;
 import dev.evloop.net.Transport;
 import io.netty.buffer.ByteBuf;
@@ -478,23 +479,10 @@ public final class StreamReader {
         return out;
     }
 
-    /**
-     * Reads {@code out.length} bytes of {@code from} into {@code out}. Where Netty knows the
-     * memory's address (it may use {@code sun.misc.Unsafe}, see the README) its {@code readBytes}
-     * copies with no object made; otherwise it would duplicate the pooled memory's view on every
-     * call, so the copy goes through the buffer's cached view instead, made at most once per
-     * received buffer (the selector's read made it already). Nothing else uses the view meanwhile:
-     * the reader owns its kept buffer.
-     */
+    /** Reads {@code out.length} bytes of {@code from} into {@code out}, making no object (the reader owns its kept buffer). */
     private static void copyOut(ByteBuf from, byte[] out) {
-        int n = out.length;
-        if (from.hasMemoryAddress() || from.nioBufferCount() != 1) {
-            from.readBytes(out);
-            return;
-        }
-        java.nio.ByteBuffer view = from.internalNioBuffer(from.readerIndex(), n);
-        view.get(view.position(), out, 0, n);
-        from.skipBytes(n);
+        ReceivedBytes.copy(from, from.readerIndex(), out, 0, out.length);
+        from.skipBytes(out.length);
     }
 
     private void resumeIfDrained() {

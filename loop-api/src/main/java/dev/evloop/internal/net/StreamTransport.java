@@ -238,15 +238,14 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
 
     /**
      * Copies {@code n} received bytes into {@code target} at its position, leaving both buffers'
-     * positions and limits alone and making no object: into an array straight from the memory's
-     * address where Netty knows it (it may use {@code sun.misc.Unsafe}, see the README), else with
-     * an absolute put from the received buffer's cached view, made at most once per received
-     * buffer (the selector's read has made it already) where {@code nioBuffer()} makes one per
-     * call. Safe here: nothing else holds this buffer while the copy runs.
+     * positions and limits alone and making no object: into an array as {@link ReceivedBytes}
+     * does, into a direct buffer with an absolute put from the received buffer's cached view
+     * ({@code nioBuffer()} would make one per call). Safe here: nothing else holds this buffer
+     * while the copy runs.
      */
     private static void copy(ByteBuf buf, ByteBuffer target, int n) {
-        if (buf.hasMemoryAddress() && target.hasArray()) {
-            buf.getBytes(buf.readerIndex(), target.array(), target.arrayOffset() + target.position(), n);
+        if (target.hasArray()) {
+            ReceivedBytes.copy(buf, buf.readerIndex(), target.array(), target.arrayOffset() + target.position(), n);
             return;
         }
         ByteBuffer source = buf.nioBufferCount() == 1 ? buf.internalNioBuffer(buf.readerIndex(), n)
