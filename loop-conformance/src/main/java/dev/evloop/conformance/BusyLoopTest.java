@@ -66,6 +66,41 @@ class BusyLoopTest extends BackendTest {
     }
 
     @Test
+    void runsBackToBackShareARecentPollInsteadOfEachPolling() {
+        int runs = 1000;
+        for (int i = 0; i < runs; i++) {
+            loop.callSoon(loop::stop);
+            loop.runForever();
+        }
+        LoopMetrics m = loop.metrics();
+        assertEquals(runs, m.iterations(), m::toString);
+        assertTrue(m.polls() < runs, m::toString);
+    }
+
+    @Test
+    void aRunThatBeginsLongAfterTheLastPollPollsFirst() throws InterruptedException {
+        loop.runOnce(false);
+        long polls = loop.metrics().polls();
+        Thread.sleep(5); // far beyond the 20 us a busy loop may defer its poll
+        loop.callSoon(loop::stop);
+        loop.runForever();
+        assertEquals(polls + 1, loop.metrics().polls(), loop.metrics()::toString);
+    }
+
+    @Test
+    void aThreadsafeCallbackMadeBeforeARunRunsInItsFirstIteration() {
+        AtomicBoolean ran = new AtomicBoolean();
+        for (int i = 0; i < 1000; i++) { // once warm, the run begins well within the deferral of the poll before
+            loop.runOnce(false); // a poll that found nothing, just now: a run may skip the next
+            ran.set(false);
+            loop.callSoonThreadsafe(() -> ran.set(true));
+            loop.callSoon(loop::stop);
+            loop.runForever();
+            assertTrue(ran.get(), "run " + i + " stopped before the threadsafe callback made before it ran");
+        }
+    }
+
+    @Test
     void aCallbackFromAnotherThreadRunsWhileTheLoopStaysBusy() throws InterruptedException {
         AtomicBoolean arrived = new AtomicBoolean();
         keepBusyUntil(arrived);
