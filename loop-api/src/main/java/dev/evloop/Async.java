@@ -198,7 +198,9 @@ public final class Async {
      * <p><b>Cancel safety.</b> Cancelling the task that awaits the gather cancels the gather, which cancels
      * every future not yet done; those already done keep their results. As in asyncio, the gather
      * ends cancelled as soon as one of them ends cancelled, so the awaiting task may resume while
-     * others still unwind; {@link #gatherSettled} waits for all of them.
+     * others still unwind; {@link #gatherSettled} waits for all of them. Cancelled from another
+     * thread than the loop's, the gather hands the cancellation to the loop, as {@link Task#cancel}
+     * does, so that no child settling meanwhile turns it into a result.
      *
      * <pre>{@code
      * List<Integer> sizes = Async.gather(List.of(fetchA, fetchB)).await();

@@ -1,5 +1,6 @@
 package dev.evloop;
 
+import dev.evloop.internal.LoopCore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -85,10 +86,24 @@ final class Gathering<T, R> extends LoopFuture<R> {
         }
     }
 
+    /**
+     * Cancels the children not yet done; the gather then ends cancelled, also a
+     * {@link Async#gatherSettled} one. asyncio's {@code _GatheringFuture.cancel}.
+     * On the loop's thread (or while the loop is not running) it answers whether a child was
+     * cancelled. From another thread the request is handed to the loop, as {@link Task#cancel}
+     * does, and the answer is whether the gather was pending: the children's cancels and the
+     * note that the gather was cancelled must be one step of the loop, or a child settling
+     * between them would complete the gather with its results.
+     */
     @Override
     public boolean cancel(String message) {
         if (isDone()) {
             return false;
+        }
+        LoopCore core = core();
+        if (!core.holdsLoop()) {
+            core.callSoonThreadsafe(() -> cancel(message));
+            return true;
         }
         boolean any = false;
         for (LoopFuture<T> child : children) {

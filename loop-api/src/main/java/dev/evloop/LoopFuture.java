@@ -473,6 +473,11 @@ public class LoopFuture<T> implements Future<T> {
         return true;
     }
 
+    /** The loop's core, for subclasses that must run a step on the loop's thread. */
+    final LoopCore core() {
+        return loop;
+    }
+
     /** Runs {@code wake} on the completing thread once the future is done, for awaiting tasks. */
     final void addWakeListener(Runnable wake) {
         addListener(new Listener(wake, true, null));

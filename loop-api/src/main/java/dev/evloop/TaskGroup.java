@@ -28,6 +28,9 @@ import java.util.function.Function;
  * closing the group waits for every child; then all the failures come out together in one
  * {@link TaskGroupException}. The body, interrupted at its current or next await, sees that
  * exception rather than a bare cancellation, so it propagates from the block as it should.
+ * A cancellation is never one of the failures: if the task is cancelled from outside and a child
+ * fails too, the {@code TaskGroupException} comes out, and the cancellation stays requested and
+ * raises at the task's next await, as asyncio keeps it with {@code uncancel(); cancel()}.
  * Spawning into a group that is closing or closed fails. Where a cancellation cleans up as it
  * goes (a condition taking its lock back, {@code serveForever} closing its server, a connection,
  * server or child process being opened), that exception cleans up alike.
@@ -71,7 +74,8 @@ public final class TaskGroup implements AutoCloseable {
      * @param body what to do with the group; its result is returned
      * @param <T>  the result type
      * @return the body's result
-     * @throws TaskGroupException if a child, or the body, failed
+     * @throws TaskGroupException if a child, or the body, failed, also when the body caught the
+     *         group's exception and returned
      * @throws NullPointerException if {@code body} is null
      * @throws IllegalStateException if not called inside a task
      */
@@ -82,11 +86,16 @@ public final class TaskGroup implements AutoCloseable {
         try {
             result = body.apply(group);
         } catch (RuntimeException | Error e) {
-            if (e == group.failure || e instanceof CancellationException && group.failure == null) {
+            if (e == group.failure || e instanceof CancellationException) {
+                // A cancellation is not a failure: asyncio's __aexit__ leaves CancelledError out of
+                // the group's errors, and raises those, if any, in its place.
                 if (e != group.failure) {
                     group.cancelChildren(); // cancelled from outside: the children go too
                 }
                 group.close();
+                if (group.failure != null) {
+                    throw group.failure;
+                }
                 throw e;
             }
             group.bodyFailed(e);
@@ -96,6 +105,9 @@ public final class TaskGroup implements AutoCloseable {
             throw group.failure;
         }
         group.close();
+        if (group.failure != null) {
+            throw group.failure; // the body caught the group's exception it was told of, and returned
+        }
         return result;
     }
 
@@ -143,7 +155,7 @@ public final class TaskGroup implements AutoCloseable {
      * the cancellation is raised once they are all done: no child outlives the block.
      *
      * @throws TaskGroupException if a child failed, unless the body already raised it
-     * @throws CancellationException if the task was cancelled while waiting
+     * @throws CancellationException if the task was cancelled while waiting and no child failed
      */
     @Override
     public void close() {
@@ -171,8 +183,13 @@ public final class TaskGroup implements AutoCloseable {
         } finally {
             closed = true;
         }
-        if (failure != null && (!aborted || parent.withdrawAbort())) {
-            throw failure; // not raised in the body yet
+        if (failure != null) {
+            boolean raisedInBody = aborted && !parent.withdrawAbort();
+            keepCancellationFromOutside();
+            if (!raisedInBody) {
+                throw failure;
+            }
+            return; // the failures take priority over a cancellation while closing, as in asyncio
         }
         if (cancelledWhileClosing) {
             throw new CancellationException("cancelled while closing a TaskGroup");
@@ -196,6 +213,18 @@ public final class TaskGroup implements AutoCloseable {
             }
         } else {
             failure.add(error);
+        }
+    }
+
+    /**
+     * The group's exception goes out in place of a cancellation of the task from outside, which
+     * must not be lost: as asyncio's {@code uncancel(); cancel()} when its errors win, the request
+     * stays counted and raises at the task's next await.
+     */
+    private void keepCancellationFromOutside() {
+        if (parent.cancelling() > 0) {
+            parent.uncancel();
+            parent.cancel();
         }
     }
 

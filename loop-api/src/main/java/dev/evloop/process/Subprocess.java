@@ -154,20 +154,25 @@ public final class Subprocess {
     }
 
     /**
-     * The return code, {@code null} while the child runs or its output is not yet drained; see
+     * The return code, {@code null} until the loop has seen the child exit, then set whether or
+     * not its output was read to the end (a grandchild may still hold stdout open); see
      * {@link SubprocessTransport#getReturncode()} for signals ({@code -9} after {@link #kill()}).
-     * Mirrors {@code Process.returncode}.
+     * Mirrors {@code Process.returncode}, which asyncio sets at the exit.
      *
      * @return the return code, or {@code null}
      */
     public Integer returncode() {
-        return transport.exitReported() ? transport.getReturncode() : null;
+        return transport.getReturncode();
     }
 
     /**
-     * Waits inside the current task until the child exits and its stdout and stderr pipes reach
-     * their end, and returns its return code. Mirrors {@code await Process.wait()}; as there, a
-     * child that fills a pipe nobody reads never exits: read it, or use {@link #communicate}.
+     * Waits inside the current task until the child exits, and returns its return code; a child
+     * that already exited answers at once. It does not wait for stdout and stderr to reach their
+     * end: a grandchild that keeps them open does not hold it, and what is left in them is still
+     * read with the readers (or {@link #communicate}, which does wait for their end). Mirrors
+     * {@code await Process.wait()} as asyncio has it since gh-119710 (3.13.15, 3.14.7; before, a
+     * wait begun while the child ran also waited for the pipes to close). As there, a child that
+     * fills a pipe nobody reads never exits: read it, or use {@link #communicate}.
      *
      * <p><b>Cancel safety.</b> Cancelling the waiting task leaves the child running and its pipes as they
      * were, and a later {@code waitFor} still gets the return code.

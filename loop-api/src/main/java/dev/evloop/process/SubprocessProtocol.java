@@ -60,7 +60,9 @@ public interface SubprocessProtocol extends BaseProtocol {
 
     /**
      * The child exited and its output pipes are drained; its return code is in
-     * {@link SubprocessTransport#getReturncode()}. Mirrors {@code process_exited()}.
+     * {@link SubprocessTransport#getReturncode()}, which has it from the exit on. Mirrors
+     * {@code process_exited()}, which asyncio calls at the exit, possibly before the last output:
+     * evloop holds it until the output ends, so that no output follows it.
      */
     default void processExited() {
     }

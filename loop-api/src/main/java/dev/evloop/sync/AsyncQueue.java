@@ -10,8 +10,9 @@ import java.util.Queue;
 
 /**
  * A queue between tasks: {@link #put} waits while it is full, {@link #get} while it is empty,
- * and {@link #join} until every item taken was marked done. FIFO, LIFO or by priority. Mirrors
- * {@code asyncio.Queue}, {@code LifoQueue} and {@code PriorityQueue}.
+ * and {@link #join} until every item taken was marked done. FIFO, LIFO or by priority;
+ * {@link #shutdown} ends it. Mirrors {@code asyncio.Queue}, {@code LifoQueue} and
+ * {@code PriorityQueue}, as of Python 3.13 (3.14 changed none of it).
  *
  * <pre>{@code
  * AsyncQueue<String> jobs = AsyncQueue.fifo(100);      // at most 100 waiting: backpressure
@@ -30,6 +31,7 @@ public final class AsyncQueue<T> extends LoopBound {
     private final Deque<LoopFuture<Boolean>> putters = new ArrayDeque<>();
     private final AsyncEvent finished = new AsyncEvent();
     private int unfinished;
+    private boolean shutDown;
 
     private AsyncQueue(int maxSize, Queue<T> items, Deque<T> stack) {
         if (maxSize < 0) {
@@ -124,11 +126,15 @@ public final class AsyncQueue<T> extends LoopBound {
      *
      * @param item the item
      * @throws NullPointerException if {@code item} is null
+     * @throws QueueShutDownException if the queue is shut down, before the call or while it waits
      * @throws java.util.concurrent.CancellationException if the task is cancelled while waiting
      */
     public void put(T item) {
         Objects.requireNonNull(item, "item");
         while (isFull()) {
+            if (shutDown) {
+                throw new QueueShutDownException();
+            }
             waitIn(putters, () -> !isFull());
         }
         putNowait(item);
@@ -138,6 +144,7 @@ public final class AsyncQueue<T> extends LoopBound {
      * Adds an item without waiting. Mirrors {@code queue.put_nowait(item)}.
      *
      * @param item the item
+     * @throws QueueShutDownException if the queue is shut down
      * @throws QueueFullException if the queue is full
      * @throws NullPointerException if {@code item} is null
      * @throws IllegalStateException if called from another loop, or from another thread while the
@@ -146,6 +153,9 @@ public final class AsyncQueue<T> extends LoopBound {
     public void putNowait(T item) {
         Objects.requireNonNull(item, "item");
         checkCaller();
+        if (shutDown) {
+            throw new QueueShutDownException();
+        }
         if (isFull()) {
             throw new QueueFullException();
         }
@@ -167,10 +177,15 @@ public final class AsyncQueue<T> extends LoopBound {
      * stays in the queue and goes to the next waiting getter, so no item is lost.
      *
      * @return the item
+     * @throws QueueShutDownException if the queue is shut down and empty, before the call or while
+     *         it waits
      * @throws java.util.concurrent.CancellationException if the task is cancelled while waiting
      */
     public T get() {
         while (isEmpty()) {
+            if (shutDown) {
+                throw new QueueShutDownException();
+            }
             waitIn(getters, () -> !isEmpty());
         }
         return getNowait();
@@ -180,13 +195,17 @@ public final class AsyncQueue<T> extends LoopBound {
      * Takes an item without waiting. Mirrors {@code queue.get_nowait()}.
      *
      * @return the item
-     * @throws QueueEmptyException if the queue is empty
+     * @throws QueueShutDownException if the queue is empty and shut down
+     * @throws QueueEmptyException if the queue is empty and not shut down
      * @throws IllegalStateException if called from another loop, or from another thread while the
      *         queue's loop runs
      */
     public T getNowait() {
         checkCaller();
         if (isEmpty()) {
+            if (shutDown) {
+                throw new QueueShutDownException();
+            }
             throw new QueueEmptyException();
         }
         T item = stack != null ? stack.pop() : items.poll();
@@ -228,6 +247,42 @@ public final class AsyncQueue<T> extends LoopBound {
         }
     }
 
+    /**
+     * Shuts the queue down: from now on {@code put} and {@code putNowait} throw
+     * {@link QueueShutDownException}, and so do {@code get} and {@code getNowait} once the queue is
+     * empty; every task waiting in {@code put} or {@code get} is woken to throw it (a getter only
+     * if the queue is empty, which it is whenever getters wait). With {@code immediate} the items
+     * still queued are dropped and count as done, as if {@link #taskDone} had been called for each,
+     * so {@link #join} returns once no item taken earlier is left unfinished. Without it the
+     * queue is wound down normally: the items left are handed out, and {@code join} waits for
+     * their {@code taskDone}. Calling it again does no harm. Mirrors
+     * {@code queue.shutdown(immediate)} (Python 3.13).
+     *
+     * <p><b>Cancel safety.</b> It does not wait. A woken waiter that is cancelled before it resumes
+     * throws the {@link java.util.concurrent.CancellationException} instead, and leaves nothing behind.
+     *
+     * <pre>{@code
+     * jobs.shutdown(false);     // the workers' get() throws QueueShutDownException once jobs is empty
+     * }</pre>
+     *
+     * @param immediate whether to drop the items still queued, rather than let them be taken
+     * @throws IllegalStateException if called from another loop, or from another thread while the
+     *         queue's loop runs
+     */
+    public void shutdown(boolean immediate) {
+        checkCaller();
+        shutDown = true;
+        if (immediate) {
+            unfinished = Math.max(0, unfinished - items.size());
+            items.clear();
+            if (unfinished == 0) {
+                finished.set();
+            }
+        }
+        wakeAll(getters);
+        wakeAll(putters);
+    }
+
     /** Waits for a turn; on cancellation passes the turn on if the queue could serve someone. */
     private void waitIn(Deque<LoopFuture<Boolean>> waiters, java.util.function.BooleanSupplier couldServe) {
         LoopFuture<Boolean> waiter = boundLoop().createFuture();
@@ -241,6 +296,15 @@ public final class AsyncQueue<T> extends LoopBound {
                 wakeNext(waiters);
             }
             throw e;
+        }
+    }
+
+    private static void wakeAll(Deque<LoopFuture<Boolean>> waiters) {
+        while (!waiters.isEmpty()) {
+            LoopFuture<Boolean> waiter = waiters.pollFirst();
+            if (!waiter.isDone()) {
+                waiter.setResult(true);
+            }
         }
     }
 

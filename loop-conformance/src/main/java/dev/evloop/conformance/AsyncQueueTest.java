@@ -7,7 +7,9 @@ import dev.evloop.Task;
 import dev.evloop.sync.AsyncQueue;
 import dev.evloop.sync.QueueEmptyException;
 import dev.evloop.sync.QueueFullException;
+import dev.evloop.sync.QueueShutDownException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,6 +154,98 @@ class AsyncQueueTest extends BackendTest {
         loop.callLater(0.004, () -> queue.putNowait("item"));
         assertEquals("item", loop.runUntilComplete(other));
         assertThrows(CancellationException.class, cancelled::result);
+    }
+
+    @Test
+    void afterShutdownPutAndPutNowaitRaiseQueueShutDown() {
+        AsyncQueue<Integer> queue = AsyncQueue.fifo(0);
+        queue.shutdown(false);
+        assertThrows(QueueShutDownException.class, () -> queue.putNowait(1));
+        assertThrows(QueueShutDownException.class, () -> loop.runUntilComplete(() -> {
+            queue.put(1);
+            return null;
+        }));
+        assertEquals(0, queue.size());
+    }
+
+    @Test
+    void afterShutdownGetHandsOutTheItemsLeftThenRaisesQueueShutDown() {
+        AsyncQueue<Integer> queue = AsyncQueue.fifo(0);
+        queue.putNowait(1);
+        queue.putNowait(2);
+        queue.shutdown(false);
+        assertEquals(List.of(1, 2), loop.runUntilComplete(() -> List.of(queue.get(), queue.getNowait())));
+        assertThrows(QueueShutDownException.class, () -> loop.runUntilComplete(queue::get));
+        assertThrows(QueueShutDownException.class, queue::getNowait);
+    }
+
+    @Test
+    void shutdownWakesEveryWaitingGetterAndPutterToRaiseQueueShutDown() {
+        AsyncQueue<Integer> empty = AsyncQueue.fifo(0);
+        AsyncQueue<Integer> full = AsyncQueue.fifo(1);
+        full.putNowait(0);
+        // Created first, so each has run to its wait before the task below shuts the queues down.
+        List<Task<Integer>> waiters = List.of(loop.createTask(empty::get), loop.createTask(empty::get),
+                loop.createTask(() -> {
+                    full.put(1);
+                    return 1;
+                }), loop.createTask(() -> {
+                    full.put(2);
+                    return 2;
+                }));
+        loop.runUntilComplete(() -> {
+            assertTrue(waiters.stream().noneMatch(Task::isDone), "every waiter waits");
+            empty.shutdown(false);
+            full.shutdown(false);
+            return null;
+        });
+        for (Task<Integer> waiter : waiters) {
+            assertThrows(QueueShutDownException.class, () -> loop.runUntilComplete(() -> Async.waitFor(waiter, GUARD)));
+        }
+        assertEquals(List.of(0), drain(full));
+    }
+
+    @Test
+    void anImmediateShutdownDropsTheItemsLeftAndReleasesJoin() {
+        AsyncQueue<Integer> queue = AsyncQueue.fifo(0);
+        for (int i = 1; i <= 3; i++) {
+            queue.putNowait(i);
+        }
+        Task<String> joiner = loop.createTask(() -> {
+            queue.join();
+            return "joined";
+        });
+        loop.runUntilComplete(() -> {
+            queue.getNowait();
+            queue.taskDone(); // the one item taken is done; the two left are dropped
+            queue.shutdown(true);
+            return null;
+        });
+        assertEquals("joined", loop.runUntilComplete(() -> Async.waitFor(joiner, GUARD)));
+        assertEquals(0, queue.size());
+        assertThrows(QueueShutDownException.class, queue::getNowait);
+    }
+
+    @Test
+    void anImmediateShutdownLeavesJoinWaitingForAnItemTakenAndNotYetDone() {
+        AsyncQueue<Integer> queue = AsyncQueue.fifo(0);
+        queue.putNowait(1);
+        queue.putNowait(2);
+        Task<String> joiner = loop.createTask(() -> {
+            queue.join();
+            return "joined";
+        });
+        boolean joinedBeforeTaskDone = loop.runUntilComplete(() -> {
+            queue.getNowait(); // taken, still being handled
+            queue.shutdown(true);
+            Async.yieldNow();
+            Async.yieldNow();
+            boolean joined = joiner.isDone();
+            queue.taskDone();
+            return joined;
+        });
+        assertFalse(joinedBeforeTaskDone);
+        assertEquals("joined", loop.runUntilComplete(() -> Async.waitFor(joiner, GUARD)));
     }
 
     @Test

@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +71,39 @@ class CompositionTest extends BackendTest {
         loop.callLater(0.005, all::cancel);
         assertThrows(CancellationException.class, () -> loop.runUntilComplete(all));
         assertTrue(a.isCancelled() && b.isCancelled());
+        assertTrue(all.isCancelled());
+    }
+
+    @Test
+    void aGatherCancelledFromAnotherThreadEndsCancelledWhenAChildSettlesDuringTheCancel() throws Exception {
+        Thread loopThread = Thread.currentThread();
+        LoopFuture<Integer> settling = loop.createFuture();
+        AtomicReference<LoopFuture<?>> gather = new AtomicReference<>();
+        LoopFuture<Integer> cancelledFirst = new LoopFuture<>(loop) {
+            @Override
+            public boolean cancel(String message) {
+                boolean cancelled = super.cancel(message);
+                // The other child settles right after this one is cancelled; a cancel running off
+                // the loop's thread then lets the loop run the children's done callbacks before it
+                // goes on (as a preempted thread would), so what it does after this comes too late.
+                settling.setResult(2);
+                if (Thread.currentThread() != loopThread) {
+                    try {
+                        gather.get().get(GUARD.toSeconds(), TimeUnit.SECONDS);
+                    } catch (InterruptedException | ExecutionException | TimeoutException | CancellationException e) {
+                        // settled, one way or the other: the test looks at how
+                    }
+                }
+                return cancelled;
+            }
+        };
+        LoopFuture<List<LoopFuture<Integer>>> all = Async.gatherSettled(List.of(cancelledFirst, settling));
+        gather.set(all);
+        Thread[] canceller = new Thread[1];
+        // Started by the running loop, so that the cancel comes while the loop runs on this thread.
+        loop.callSoon(() -> canceller[0] = Thread.ofPlatform().start(() -> all.cancel("stop")));
+        assertThrows(CancellationException.class, () -> loop.runUntilComplete(all));
+        canceller[0].join(GUARD.toMillis());
         assertTrue(all.isCancelled());
     }
 

@@ -384,6 +384,52 @@ class SubprocessTest extends BackendTest {
         }));
     }
 
+    /**
+     * A shell that leaves a grandchild holding its stdout and stderr, prints its pid, and exits 7.
+     * Where the JDK's pipes are pumped (selector, kqueue) the JDK closes its end of them at the
+     * child's exit, so there the output ends then too; elsewhere it stays open until the grandchild
+     * goes.
+     */
+    private static final String EXITS_WHILE_A_GRANDCHILD_HOLDS_ITS_OUTPUT = "sleep 300 & echo $!; exit 7";
+
+    /** Kills the grandchild, then reads the child's output to its end, which closes its pipes. */
+    private static void killGrandchildAndDrain(Subprocess child, long grandchild) {
+        ProcessHandle.of(grandchild).ifPresent(ProcessHandle::destroyForcibly);
+        child.stdout().read();
+        child.stderr().read();
+    }
+
+    @Test
+    void waitForReturnsAtTheChildsExitWhileAGrandchildHoldsItsStdoutOpen() {
+        assertEquals(7, inTask(() -> {
+            Subprocess child = Async.createSubprocessShell(EXITS_WHILE_A_GRANDCHILD_HOLDS_ITS_OUTPUT, PIPES);
+            long grandchild = Long.parseLong(text(child.stdout().readLine()).trim());
+            try {
+                return Async.waitFor(loop.createTask(child::waitFor), GUARD);
+            } finally {
+                killGrandchildAndDrain(child, grandchild);
+            }
+        }));
+    }
+
+    @Test
+    void returncodeIsSetAtTheChildsExitWhileAGrandchildHoldsItsStdoutOpen() {
+        assertEquals(7, inTask(() -> {
+            Subprocess child = Async.createSubprocessShell(EXITS_WHILE_A_GRANDCHILD_HOLDS_ITS_OUTPUT, PIPES);
+            long grandchild = Long.parseLong(text(child.stdout().readLine()).trim());
+            try {
+                // Bounded polling: nothing but the loop hearing of the exit may set it.
+                long deadline = System.nanoTime() + GUARD.toNanos();
+                while (child.returncode() == null && System.nanoTime() < deadline) {
+                    Async.sleep(0.01);
+                }
+                return child.returncode();
+            } finally {
+                killGrandchildAndDrain(child, grandchild);
+            }
+        }));
+    }
+
     @Test
     void cancellingATaskWaitingForTheExitLeavesTheChildRunning() {
         assertEquals(-9, inTask(() -> {

@@ -174,6 +174,68 @@ class TaskGroupTest extends BackendTest {
         assertTrue(child[0].isCancelled());
     }
 
+    /**
+     * Runs a group whose body, told of its child's failure, is cancelled from outside (its task is
+     * {@code owner[0]}) while it cleans up.
+     */
+    private Object runGroupCancelledWhileCleaningUpAfter(RuntimeException failure, Task<?>[] owner) {
+        return TaskGroup.run(group -> {
+            group.spawn(() -> {
+                throw failure;
+            });
+            try {
+                Async.sleep(Duration.ofHours(1)); // the group's exception ends this
+            } finally {
+                loop.callSoon(owner[0]::cancel);
+                Async.sleep(Duration.ofHours(1)); // the clean-up, which the cancellation ends
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aCancellationFromOutsideAfterAChildFailedIsNotAmongTheFailures() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        Task<?>[] owner = new Task<?>[1];
+        owner[0] = loop.createTask(() -> runGroupCancelledWhileCleaningUpAfter(boom, owner));
+        TaskGroupException e = assertThrows(TaskGroupException.class, () -> loop.runUntilComplete(owner[0]));
+        assertEquals(List.of(boom), e.failures());
+    }
+
+    @Test
+    void aCancellationFromOutsideThatTheGroupsFailuresReplacedRaisesAtTheTasksNextAwait() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        Task<?>[] owner = new Task<?>[1];
+        owner[0] = loop.createTask(() -> {
+            try {
+                runGroupCancelledWhileCleaningUpAfter(boom, owner);
+            } catch (TaskGroupException expected) {
+                // the group's failures came out; the cancellation is still to come
+            }
+            Async.yieldNow();
+            return "the cancellation was lost";
+        });
+        assertThrows(CancellationException.class, () -> loop.runUntilComplete(owner[0]));
+    }
+
+    @Test
+    void runRaisesTheGroupsFailuresEvenWhenTheBodyCaughtThemAndReturned() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        TaskGroupException e = assertThrows(TaskGroupException.class, () -> loop.runUntilComplete(
+                () -> TaskGroup.run(group -> {
+                    group.spawn(() -> {
+                        throw boom;
+                    });
+                    try {
+                        Async.sleep(Duration.ofHours(1));
+                    } catch (TaskGroupException told) {
+                        return "the body went on";
+                    }
+                    return "not reached";
+                })));
+        assertEquals(List.of(boom), e.failures());
+    }
+
     @Test
     void spawningIntoAFinishedGroupFails() {
         IllegalStateException e = loop.runUntilComplete(() -> {

@@ -41,8 +41,9 @@ import java.util.function.Supplier;
  * blocking streams, and {@link Pumps} moves their bytes on a thread per pipe, with exact flow
  * control. Either way the child is started off the loop's thread ({@link ProcessBuilder#start()}
  * returns only once the child runs its program), the exit is noticed through
- * {@link Process#onExit()}, never a blocking wait on the loop, and it is reported after both output
- * pipes reached their end.
+ * {@link Process#onExit()}, never a blocking wait on the loop. The return code and the exit waiters
+ * have it at once; the protocol's {@code processExited} comes after both output pipes reached
+ * their end.
  *
  * <p>Touched only on the loop's thread, except where {@link Pumps} and {@code onExit} post to it.
  */
@@ -78,7 +79,6 @@ public final class ProcessTransport implements SubprocessTransport {
     private Handle closeHook;
     private Integer returncode;
     private boolean finished;
-    private boolean reported;
     private boolean closing;
     /** Started for a caller who cancelled meanwhile: nothing is told to the protocol. */
     private boolean abandoned;
@@ -375,6 +375,14 @@ public final class ProcessTransport implements SubprocessTransport {
         if (pipes[0] instanceof WritePipeTransport stdin) {
             stdin.readerGone();
         }
+        // At the exit, not once the output is drained: a grandchild holding stdout open must not
+        // hide the child's exit (asyncio's _process_exited since gh-119710, 3.13.15 and 3.14.7).
+        for (LoopFuture<Integer> waiter : exitWaiters) {
+            if (!waiter.isDone()) {
+                waiter.setResult(returncode);
+            }
+        }
+        exitWaiters.clear();
         tryFinish();
     }
 
@@ -398,18 +406,11 @@ public final class ProcessTransport implements SubprocessTransport {
         }
         finished = true;
         loop.callSoon(() -> {
-            reported = true;
             try {
                 protocol.processExited();
             } catch (RuntimeException | Error e) {
                 report("Exception in protocol.processExited()", e);
             }
-            for (LoopFuture<Integer> waiter : exitWaiters) {
-                if (!waiter.isDone()) {
-                    waiter.setResult(returncode);
-                }
-            }
-            exitWaiters.clear();
             closeHook.cancel();
             try {
                 protocol.connectionLost(null);
@@ -419,15 +420,10 @@ public final class ProcessTransport implements SubprocessTransport {
         });
     }
 
-    /** Whether processExited was reported: the child exited and its output was drained. */
-    public boolean exitReported() {
-        return reported;
-    }
-
-    /** A future of the return code, set after {@code processExited}; cancelling it cancels only it. */
+    /** A future of the return code, set when the child exits; cancelling it cancels only it. */
     public LoopFuture<Integer> exitWaiter() {
         LoopFuture<Integer> waiter = loop.createFuture();
-        if (reported) {
+        if (returncode != null) {
             waiter.setResult(returncode);
         } else {
             exitWaiters.add(waiter);
