@@ -96,6 +96,9 @@ public interface DatagramTransport {
      * Sets when the protocol is told to pause sending (buffer above {@code high}) and to resume
      * (at or below {@code low}). asyncio's defaults: 64 KiB and 16 KiB. Mirrors
      * {@code set_write_buffer_limits(high, low)}.
+     * If the buffer already holds more than the new {@code high}, the protocol is told to pause
+     * before this returns, and to resume once the buffer falls to {@code low}, as asyncio's call
+     * does.
      *
      * @param high the high-water mark in bytes
      * @param low  the low-water mark in bytes

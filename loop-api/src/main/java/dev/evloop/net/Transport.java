@@ -209,8 +209,11 @@ public interface Transport {
 
     /**
      * Sets when the protocol is told to pause writing (buffer above {@code high}) and to resume
-     * (below {@code low}). asyncio's defaults: 64 KiB and 16 KiB. Mirrors
+     * (at or below {@code low}). asyncio's defaults: 64 KiB and 16 KiB. Mirrors
      * {@code set_write_buffer_limits(high, low)}.
+     * If the buffer already holds more than the new {@code high}, the protocol is told to pause
+     * before this returns, and to resume once the buffer falls to {@code low}, as asyncio's call
+     * does.
      *
      * @param high the high-water mark in bytes
      * @param low  the low-water mark in bytes

@@ -153,6 +153,7 @@ final class UdpTransport extends ChannelInboundHandlerAdapter implements Datagra
 
     private void sent(ChannelFuture f) {
         inFlight--;
+        flow.datagramSent();
         if (!f.isSuccess()) {
             failed(f.cause());
         }

@@ -1,10 +1,12 @@
 package dev.evloop.internal.net;
 
 import dev.evloop.internal.BaseEventLoop;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.ReferenceCounted;
 import java.util.Arrays;
@@ -40,6 +42,12 @@ final class WriteFlow implements FlushOnPoll {
     /** Inside write(): writability changes then are the protocol's own doing. */
     private boolean inWrite;
     private boolean resumeScheduled;
+    /**
+     * Paused by limits lowered under what a datagram channel holds, which Netty does not see as
+     * unwritable: each send's outcome looks whether the buffer fell to the low mark.
+     */
+    private boolean pausedByLimits;
+    private boolean limitCheckScheduled;
 
     /** Writes from tasks not yet handed to the channel, oldest first, from {@code pendingHead}. */
     private Object[] pendingMessages = new Object[8];
@@ -218,10 +226,61 @@ final class WriteFlow implements FlushOnPoll {
         return outbound == null ? 0 : outbound.totalPendingWriteBytes();
     }
 
-    /** Sets the limits, after the tasks' writes went in under the old ones (see {@link #writeFromTask}). */
+    /**
+     * Sets the limits, after the tasks' writes went in under the old ones (see {@link #writeFromTask}),
+     * and pauses the protocol at once if the buffer already holds more than the new high mark, as
+     * asyncio's {@code set_write_buffer_limits} does; it resumes once the buffer falls to the low one.
+     */
     void setLimits(WriteBufferWaterMark marks) {
         movePending();
         channel.config().setWriteBufferWaterMark(marks);
+        if (!overHighMark() || !channel.isActive()) {
+            return;
+        }
+        if (channel instanceof DatagramChannel) {
+            if (!paused) {
+                paused = true;
+                pausedByLimits = true;
+                pause.run();
+            }
+        } else if (channel.isWritable()) {
+            // Netty weighs a channel's buffer against its marks only when the buffer grows or
+            // shrinks, never when the marks change. An empty message grows it by Netty's overhead
+            // per message, so Netty weighs it now, turns unwritable (which pauses the protocol) and
+            // reports the drain as usual. Flushed at once, the message cannot stay in the buffer
+            // and hold it above a low mark under that overhead. A datagram channel would send it,
+            // so there the sends' outcomes look instead (see datagramSent).
+            // As a write, the flush never resumes the protocol from inside its own call.
+            inWrite = true;
+            try {
+                channel.unsafe().write(Unpooled.EMPTY_BUFFER, channel.voidPromise());
+                channel.unsafe().flush();
+            } finally {
+                inWrite = false;
+            }
+        }
+    }
+
+    /**
+     * A datagram's send completed (or failed). Netty completes its promise before it takes the
+     * datagram's bytes off the buffer, so whether the buffer fell to the low mark is looked at
+     * from the loop, once for any number of sends.
+     */
+    void datagramSent() {
+        if (pausedByLimits && !limitCheckScheduled) {
+            limitCheckScheduled = true;
+            loop.callSoon(this::resumeUnderLowMark);
+        }
+    }
+
+    private void resumeUnderLowMark() {
+        limitCheckScheduled = false;
+        if (pausedByLimits && open.getAsBoolean() && channel.isWritable()
+                && bufferSize() < channel.config().getWriteBufferLowWaterMark()) {
+            pausedByLimits = false;
+            paused = false;
+            resume.run();
+        }
     }
 
     /** The channel's writability changed: pause or resume the protocol. */
@@ -239,6 +298,7 @@ final class WriteFlow implements FlushOnPoll {
                 return;
             }
             paused = false;
+            pausedByLimits = false;
             resume.run();
         }
     }
@@ -249,6 +309,7 @@ final class WriteFlow implements FlushOnPoll {
         // the channel and bring the resume then.
         if (open.getAsBoolean() && paused && channel.isWritable() && !overHighMark()) {
             paused = false;
+            pausedByLimits = false;
             resume.run();
         }
     }

@@ -146,6 +146,11 @@ final class WritePipeTransport extends PipeTransport {
         }
         buffered += n;
         sink.write(owned);
+        pauseOverHighMark();
+    }
+
+    /** Tells the protocol to pause once the buffer is over the high mark: asyncio's {@code _maybe_pause_protocol}. */
+    private void pauseOverHighMark() {
         if (!paused && !lost && buffered > high) {
             paused = true;
             try {
@@ -223,6 +228,7 @@ final class WritePipeTransport extends PipeTransport {
         }
         this.high = high;
         this.low = low;
+        pauseOverHighMark();
     }
 
     @Override

@@ -1,0 +1,279 @@
+package dev.evloop.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.evloop.Async;
+import dev.evloop.EventLoop;
+import dev.evloop.LoopFuture;
+import dev.evloop.net.BaseProtocol;
+import dev.evloop.net.Connection;
+import dev.evloop.net.DatagramEndpoint;
+import dev.evloop.net.Protocol;
+import dev.evloop.net.Server;
+import dev.evloop.net.SocketOptions;
+import dev.evloop.net.Tls;
+import dev.evloop.net.Transport;
+import dev.evloop.conformance.DatagramTest.Recorder;
+import io.netty.handler.ssl.SslContext;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * asyncio's {@code set_write_buffer_limits} on every transport that writes: limits lowered under
+ * what the transport already holds pause the protocol at once (asyncio calls
+ * {@code _maybe_pause_protocol} there), and the protocol resumes once the buffer falls to the new
+ * low mark, with every byte delivered in order.
+ */
+class WriteBufferLimitsTest extends BackendTest {
+    private static final SocketOptions OPTIONS = SocketOptions.defaults();
+    /** More than the kernel's buffers of a loopback connection take, so most of it stays in the transport. */
+    private static final int HELD = 16 << 20;
+    private static final int HIGH = 256 << 10;
+    private static final int LOW = 64 << 10;
+
+    @TempDir
+    Path dir;
+
+    /** Records the write flow control the transport asks of it, and its loss. */
+    static final class FlowRecorder implements Protocol {
+        final List<String> events = new ArrayList<>();
+        final LoopFuture<Throwable> lost;
+
+        FlowRecorder(EventLoop loop) {
+            this.lost = loop.createFuture();
+        }
+
+        @Override
+        public void pauseWriting() {
+            events.add("pause");
+        }
+
+        @Override
+        public void resumeWriting() {
+            events.add("resume");
+        }
+
+        @Override
+        public void dataReceived(ByteBuffer data) {
+        }
+
+        @Override
+        public void connectionLost(Throwable cause) {
+            lost.setResult(cause);
+        }
+    }
+
+    /** A server side that reads nothing until told to, then collects what arrives. */
+    static final class HeldReader implements Protocol {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final LoopFuture<HeldReader> made;
+        final LoopFuture<byte[]> received;
+        final int expected;
+        Transport transport;
+
+        HeldReader(EventLoop loop, LoopFuture<HeldReader> made, int expected) {
+            this.made = made;
+            this.received = loop.createFuture();
+            this.expected = expected;
+        }
+
+        @Override
+        public void connectionMade(Transport t) {
+            transport = t;
+            t.pauseReading();
+            made.setResult(this);
+        }
+
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            byte[] chunk = new byte[data.remaining()];
+            data.get(chunk);
+            bytes.write(chunk, 0, chunk.length);
+            if (bytes.size() >= expected && !received.isDone()) {
+                received.setResult(bytes.toByteArray());
+            }
+        }
+    }
+
+    private static byte[] random(int size) {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** Runs {@code body} in a callback on the loop's thread and returns what it returned. */
+    private <T> T onLoop(Supplier<T> body) {
+        LoopFuture<T> done = loop.createFuture();
+        loop.callSoon(() -> {
+            try {
+                done.setResult(body.get());
+            } catch (RuntimeException | Error e) {
+                done.setException(e);
+            }
+        });
+        return loop.runUntilComplete(done);
+    }
+
+    /**
+     * Writes {@link #HELD} bytes under limits high enough not to pause, to a peer that reads
+     * nothing, lowers the limits under what the transport holds, and returns the flow control the
+     * protocol heard by the time that call returned.
+     */
+    private List<String> writeThenLowerTheLimits(Transport t, FlowRecorder protocol, byte[] data) {
+        return onLoop(() -> {
+            t.setWriteBufferLimits(2 * HELD, HELD);
+            t.write(data);
+            t.setWriteBufferLimits(HIGH, LOW);
+            return List.copyOf(protocol.events);
+        });
+    }
+
+    /**
+     * The specification for a connection: {@code serve} starts a server of the given protocols,
+     * {@code connect} connects one to it.
+     */
+    private void assertLoweredLimitsPauseAtOnceAndResumeOnceDrained(
+            Function<Supplier<? extends BaseProtocol>, Server> serve,
+            Function<Server, LoopFuture<Connection<FlowRecorder>>> connect) {
+        byte[] data = random(HELD);
+        LoopFuture<HeldReader> made = loop.createFuture();
+        Server server = serve.apply(() -> new HeldReader(loop, made, HELD));
+        Connection<FlowRecorder> c = loop.runUntilComplete(connect.apply(server));
+        HeldReader reader = loop.runUntilComplete(made);
+
+        List<String> atOnce = writeThenLowerTheLimits(c.transport(), c.protocol(), data);
+
+        assertEquals(List.of("pause"), atOnce, "limits lowered under the buffer pause the protocol within the call");
+        reader.transport.resumeReading();
+        assertArrayEquals(data, loop.runUntilComplete(reader.received));
+        assertEquals(List.of("pause", "resume"), c.protocol().events, "the drained buffer resumes the protocol once");
+        c.transport().close();
+        assertNull(loop.runUntilComplete(c.protocol().lost));
+        server.close();
+        loop.runUntilComplete(server.waitClosed());
+    }
+
+    private static int port(Server server) {
+        return ((InetSocketAddress) server.addresses().get(0)).getPort();
+    }
+
+    @Test
+    void limitsLoweredUnderWhatATcpTransportHoldsPauseWritingAtOnceAndResumeOnceItDrains() {
+        assertLoweredLimitsPauseAtOnceAndResumeOnceDrained(
+                factory -> loop.runUntilComplete(loop.createServer(factory, "127.0.0.1", 0, OPTIONS)),
+                server -> loop.createConnection(() -> new FlowRecorder(loop), "127.0.0.1", port(server), OPTIONS));
+    }
+
+    @Test
+    void limitsLoweredUnderWhatAUnixSocketTransportHoldsPauseWritingAtOnceAndResumeOnceItDrains() {
+        Path socket = dir.resolve("s.sock");
+        assertLoweredLimitsPauseAtOnceAndResumeOnceDrained(
+                factory -> loop.runUntilComplete(loop.createUnixServer(factory, socket, OPTIONS)),
+                server -> loop.createUnixConnection(() -> new FlowRecorder(loop), socket, OPTIONS));
+    }
+
+    @Test
+    void limitsLoweredUnderWhatATlsTransportHoldsPauseWritingAtOnceAndResumeOnceItDrains() throws SSLException {
+        SslContext serverContext = Tls.serverContext(
+                TestCertificates.LOCALHOST.certificate(), TestCertificates.LOCALHOST.privateKey());
+        SslContext clientContext = Tls.clientContext(TestCertificates.LOCALHOST.certificate());
+        assertLoweredLimitsPauseAtOnceAndResumeOnceDrained(
+                factory -> loop.runUntilComplete(loop.createServer(factory, "127.0.0.1", 0, OPTIONS.ssl(serverContext))),
+                server -> loop.createConnection(() -> new FlowRecorder(loop), "localhost", port(server),
+                        OPTIONS.ssl(clientContext)));
+    }
+
+    @Test
+    void limitsLoweredUnderWhatADatagramTransportHoldsPauseWritingAtOnceAndResumeOnceItIsSent() {
+        DatagramEndpoint<Recorder> receiver = loop.runUntilComplete(loop.createDatagramEndpoint(
+                () -> new Recorder(loop), new InetSocketAddress("127.0.0.1", 0), null, OPTIONS));
+        InetSocketAddress to = (InetSocketAddress) receiver.transport().localAddress();
+        List<String> flow = new ArrayList<>();
+        DatagramEndpoint<Recorder> sender = loop.runUntilComplete(loop.createDatagramEndpoint(() -> new Recorder(loop) {
+            @Override
+            public void pauseWriting() {
+                flow.add("pause");
+            }
+
+            @Override
+            public void resumeWriting() {
+                flow.add("resume");
+            }
+        }, null, to, OPTIONS));
+
+        // Sent from a callback, the datagrams wait in the transport for the flush before the next poll.
+        List<String> atOnce = onLoop(() -> {
+            for (int i = 0; i < 10; i++) {
+                sender.transport().sendTo(new byte[] {(byte) i}, null);
+            }
+            sender.transport().setWriteBufferLimits(1, 0);
+            return List.copyOf(flow);
+        });
+
+        assertEquals(List.of("pause"), atOnce, "limits lowered under the buffer pause the protocol within the call");
+        for (int i = 0; i < 10; i++) {
+            byte expected = (byte) i;
+            assertArrayEquals(new byte[] {expected}, loop.runUntilComplete(() -> receiver.protocol().datagrams.get()).data());
+        }
+        loop.runUntilComplete(() -> {
+            while (flow.size() < 2) {
+                Async.sleep(0.001);
+            }
+            return null;
+        });
+        assertEquals(List.of("pause", "resume"), flow, "the sent datagrams resume the protocol once");
+        sender.transport().close();
+        receiver.transport().close();
+        loop.runUntilComplete(sender.protocol().lost);
+        loop.runUntilComplete(receiver.protocol().lost);
+    }
+
+    @Test
+    void limitsLoweredUnderWhatAWritePipeHoldsPauseWritingAtOnceAndResumeOnceItDrains() throws Exception {
+        Pipe pipe = Pipe.open();
+        byte[] data = random(1 << 20);
+        Connection<FlowRecorder> c = loop.runUntilComplete(loop.connectWritePipe(() -> new FlowRecorder(loop), pipe.sink()));
+
+        List<String> atOnce = onLoop(() -> {
+            c.transport().setWriteBufferLimits(2 << 20, 1 << 20);
+            c.transport().write(data);
+            c.transport().setWriteBufferLimits(HIGH, LOW);
+            c.transport().close();
+            return List.copyOf(c.protocol().events);
+        });
+
+        assertEquals(List.of("pause"), atOnce, "limits lowered under the buffer pause the protocol within the call");
+        CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
+            try (Pipe.SourceChannel source = pipe.source()) {
+                ByteArrayOutputStream all = new ByteArrayOutputStream();
+                ByteBuffer b = ByteBuffer.allocate(65536);
+                while (source.read(b.clear()) >= 0) {
+                    all.write(b.array(), 0, b.position());
+                }
+                return all.toByteArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        assertNull(loop.runUntilComplete(c.protocol().lost));
+        assertArrayEquals(data, read.get(GUARD.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(List.of("pause", "resume"), c.protocol().events, "the drained pipe resumes the protocol once");
+    }
+}
