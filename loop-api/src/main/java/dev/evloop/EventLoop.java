@@ -777,8 +777,9 @@ public interface EventLoop extends AutoCloseable {
      * Starts a child process running {@code command} (the program, then its arguments, looked up
      * on {@code PATH}): asyncio's {@code loop.subprocess_exec}. The JDK starts it; its piped
      * streams become transports read and written off the loop's thread, its exit is noticed
-     * through {@link Process#onExit()}, and the protocol hears {@code processExited} only after
-     * the child's stdout and stderr reached their end (see {@link SubprocessProtocol}). When the
+     * through {@link Process#onExit()}, and the protocol hears {@code processExited} at the exit
+     * and {@code connectionLost} once the child's stdout and stderr reached their end too (see
+     * {@link SubprocessProtocol}). When the
      * loop closes, the pipes are closed and a child still running is left running; a child whose
      * start the loop had not yet taken when it closed is killed (nobody could ever hold it) and
      * its pipes closed.

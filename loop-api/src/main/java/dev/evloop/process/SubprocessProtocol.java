@@ -11,9 +11,10 @@ import java.nio.ByteBuffer;
  * {@link #subprocessMade} first (asyncio's {@code connection_made}; {@link #connectionMade(Transport)}
  * is not called, since a {@link SubprocessTransport} is not a {@link Transport}), then
  * {@link #pipeDataReceived} for each chunk of the child's stdout (fd 1) and stderr (fd 2),
- * {@link #pipeConnectionLost} once per pipe, and {@link #processExited()} only after the child
- * exited and both of its output pipes reached their end, so no output arrives after it; then
- * {@link #connectionLost(Throwable)} with {@code null}. {@link #pauseWriting()} and
+ * {@link #pipeConnectionLost} once per pipe, {@link #processExited()} when the child exits (which
+ * may come before its last output, or long before the end of its output where a grandchild holds
+ * the pipes open), and {@link #connectionLost(Throwable)} with {@code null} once the child exited
+ * and both of its output pipes reached their end, so no output arrives after that. {@link #pauseWriting()} and
  * {@link #resumeWriting()} follow the child's stdin pipe.
  *
  * <pre>{@code
@@ -22,7 +23,7 @@ import java.nio.ByteBuffer;
  *     public void pipeDataReceived(int fd, ByteBuffer data) {
  *         if (fd == 1) while (data.hasRemaining()) out.write(data.get());
  *     }
- *     public void processExited() { System.out.println("exited, " + out.size() + " bytes"); }
+ *     public void connectionLost(Throwable cause) { System.out.println("done, " + out.size() + " bytes"); }
  * }
  * }</pre>
  */
@@ -59,10 +60,10 @@ public interface SubprocessProtocol extends BaseProtocol {
     }
 
     /**
-     * The child exited and its output pipes are drained; its return code is in
-     * {@link SubprocessTransport#getReturncode()}, which has it from the exit on. Mirrors
-     * {@code process_exited()}, which asyncio calls at the exit, possibly before the last output:
-     * evloop holds it until the output ends, so that no output follows it.
+     * The child exited; its return code is in {@link SubprocessTransport#getReturncode()}.
+     * Mirrors {@code process_exited()}: as in asyncio it comes at the exit, so output still in
+     * the pipes (or written by a grandchild that holds them) may follow it; the end of all output
+     * is {@link #connectionLost(Throwable)}.
      */
     default void processExited() {
     }

@@ -12,6 +12,7 @@ import dev.evloop.process.SubprocessTransport;
 import dev.evloop.spi.LoopBackend;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -431,6 +432,32 @@ class SubprocessTest extends BackendTest {
     }
 
     @Test
+    void processExitedComesAtTheChildsExitWhileAGrandchildHoldsItsStdoutOpen() {
+        assumeTrue(!watchesChannels() && System.getProperty("os.name").startsWith("Linux"),
+                "only where evloop makes the child's pipes does a grandchild hold them open past the child's exit");
+        SubprocessConnection<Recorder> c = inTask(() -> loop.subprocessShell(Recorder::new,
+                EXITS_WHILE_A_GRANDCHILD_HOLDS_ITS_OUTPUT, PIPES.withStdin(Stdio.DEVNULL)).await());
+        Recorder protocol = c.protocol();
+        long grandchild = inTask(() -> {
+            // Bounded polling: only the child's output and exit may end it.
+            long deadline = System.nanoTime() + GUARD.toNanos();
+            while ((!protocol.out.toString().endsWith("\n") || !protocol.events.contains("exited 7"))
+                    && System.nanoTime() < deadline) {
+                Async.sleep(0.01);
+            }
+            return Long.parseLong(protocol.out.toString().trim());
+        });
+        try {
+            assertTrue(protocol.events.contains("exited 7"), protocol.events.toString());
+            assertFalse(protocol.events.contains("lost"), "no loss while output may still come: " + protocol.events);
+        } finally {
+            ProcessHandle.of(grandchild).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        runUntilLost(protocol);
+        assertEquals("lost", protocol.events.getLast());
+    }
+
+    @Test
     void cancellingATaskWaitingForTheExitLeavesTheChildRunning() {
         assertEquals(-9, inTask(() -> {
             Subprocess child = Async.createSubprocessExec(List.of("sleep", "30"), PIPES);
@@ -591,7 +618,7 @@ class SubprocessTest extends BackendTest {
     }
 
     @Test
-    void processExitedComesAfterBothOutputPipesReachedTheirEnd() {
+    void processExitedComesBeforeConnectionLostWhichComesOnceBothOutputPipesReachedTheirEnd() {
         SubprocessConnection<Recorder> c = inTask(() -> {
             SubprocessConnection<Recorder> started = loop.subprocessExec(Recorder::new,
                     List.of("sh", "-c", "echo hi; exit 4"), PIPES.withStdin(Stdio.DEVNULL)).await();
@@ -603,8 +630,9 @@ class SubprocessTest extends BackendTest {
         });
         List<String> events = c.protocol().events;
         assertEquals("made", events.getFirst());
-        assertEquals(List.of("exited 4", "lost"), events.subList(events.size() - 2, events.size()));
-        assertTrue(events.containsAll(List.of("pipe 1 lost", "pipe 2 lost")), events.toString());
+        assertEquals("lost", events.getLast());
+        assertEquals(5, events.size(), events.toString());
+        assertTrue(events.containsAll(List.of("exited 4", "pipe 1 lost", "pipe 2 lost")), events.toString());
         assertEquals("hi\n", c.protocol().out.toString());
         assertNull(c.transport().getPipeTransport(0));
         assertThrows(IllegalArgumentException.class, () -> c.transport().getPipeTransport(3));

@@ -41,9 +41,9 @@ import java.util.function.Supplier;
  * blocking streams, and {@link Pumps} moves their bytes on a thread per pipe, with exact flow
  * control. Either way the child is started off the loop's thread ({@link ProcessBuilder#start()}
  * returns only once the child runs its program), the exit is noticed through
- * {@link Process#onExit()}, never a blocking wait on the loop. The return code and the exit waiters
- * have it at once; the protocol's {@code processExited} comes after both output pipes reached
- * their end.
+ * {@link Process#onExit()}, never a blocking wait on the loop. The return code, the exit waiters
+ * and the protocol's {@code processExited} have it at once; {@code connectionLost} comes once both
+ * output pipes reached their end too, as asyncio's {@code _try_finish}.
  *
  * <p>Touched only on the loop's thread, except where {@link Pumps} and {@code onExit} post to it.
  */
@@ -383,6 +383,13 @@ public final class ProcessTransport implements SubprocessTransport {
             }
         }
         exitWaiters.clear();
+        loop.callSoon(() -> {
+            try {
+                protocol.processExited();
+            } catch (RuntimeException | Error e) {
+                report("Exception in protocol.processExited()", e);
+            }
+        });
         tryFinish();
     }
 
@@ -399,18 +406,16 @@ public final class ProcessTransport implements SubprocessTransport {
         tryFinish();
     }
 
-    /** asyncio's {@code _try_finish}: exited, and both output pipes drained. */
+    /**
+     * asyncio's {@code _try_finish}: exited, and both output pipes drained. Scheduled after
+     * {@code processExited}, the loss comes after it.
+     */
     private void tryFinish() {
         if (finished || returncode == null || !disconnected[1] || !disconnected[2]) {
             return;
         }
         finished = true;
         loop.callSoon(() -> {
-            try {
-                protocol.processExited();
-            } catch (RuntimeException | Error e) {
-                report("Exception in protocol.processExited()", e);
-            }
             closeHook.cancel();
             try {
                 protocol.connectionLost(null);
