@@ -390,7 +390,7 @@ public final class Async {
         Task<?> task = requireTask("wait");
         List<LoopFuture<T>> given = new ArrayList<>(futures);
         EventLoop loop = Gathering.loopOf(given); // names a null future before List.copyOf could
-        if (LoopCore.of(loop) != task.taskCore()) {
+        if (LoopCore.of(loop) != task.core()) {
             throw new IllegalArgumentException("futures: they belong to " + loop
                     + ", not to the waiting task's loop " + task.loop());
         }

@@ -301,7 +301,7 @@ public class LoopFuture<T> implements Future<T> {
                             + " run the code in a task (loop.createTask) or use addDoneCallback"
                     : "await() works inside a task; from other threads use get() or toCompletableFuture()");
         }
-        if (task.taskCore() != loop) {
+        if (task.core() != loop) {
             throw new IllegalArgumentException("this future belongs to " + loop()
                     + ", not to the awaiting task's loop " + task.loop());
         }

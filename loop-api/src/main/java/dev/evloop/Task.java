@@ -50,7 +50,6 @@ public class Task<T> extends LoopFuture<T> {
         Suspension.install(Task::awaitSuspension);
     }
 
-    private final LoopCore core;
     private final Callable<T> body;
     private final TaskRun run;
     private final CreationSite createdAt;
@@ -111,19 +110,18 @@ public class Task<T> extends LoopFuture<T> {
     public Task(EventLoop loop, String name, Callable<T> body, boolean eagerStart) {
         super(loop);
         this.body = Objects.requireNonNull(body, "callable");
-        this.core = LoopCore.of(loop);
         this.name = name != null ? name : "Task-" + COUNTER.incrementAndGet();
-        this.createdAt = core.isDebug() ? CreationSite.capture() : null;
-        this.run = core.newTaskRun(this, this::runBody);
+        this.createdAt = core().isDebug() ? CreationSite.capture() : null;
+        this.run = core().newTaskRun(this, this::runBody);
         run.thread().setName(this.name); // thread dumps and debug logs name the task
         this.wake = run::wake;
-        core.taskCreated(this, run);
-        if (eagerStart && core.isRunning()) {
-            TaskRun outer = core.eagerStepStarts(run);
+        core().taskCreated(this, run);
+        if (eagerStart && core().isRunning()) {
+            TaskRun outer = core().eagerStepStarts(run);
             try {
                 run.startEagerly(); // taskCreated made sure that the caller holds the running loop
             } finally {
-                core.eagerStepEnded(outer);
+                core().eagerStepEnded(outer);
             }
         } else {
             run.start();
@@ -185,8 +183,8 @@ public class Task<T> extends LoopFuture<T> {
         if (isDone()) {
             return false;
         }
-        if (!core.holdsLoop()) {
-            core.callSoonThreadsafe(() -> requestCancel(message, failure));
+        if (!core().holdsLoop()) {
+            core().callSoonThreadsafe(() -> requestCancel(message, failure));
             return true;
         }
         cancelRequests++;
@@ -205,7 +203,7 @@ public class Task<T> extends LoopFuture<T> {
             suspension.wake(run);
             return true;
         }
-        if (core.taskMode() == TaskMode.FAST && LoopContext.currentTask() != this && awaited == null) {
+        if (core().taskMode() == TaskMode.FAST && LoopContext.currentTask() != this && awaited == null) {
             run.thread().interrupt(); // it may be blocked in a JDK call
         }
         return true;
@@ -339,7 +337,7 @@ public class Task<T> extends LoopFuture<T> {
             throw new IllegalStateException("waiting works only inside a task: on the event loop's thread it would"
                     + " deadlock the loop, and other threads cannot wait on a loop's object");
         }
-        if (task.core != LoopCore.of(loop)) {
+        if (task.core() != LoopCore.of(loop)) {
             throw new IllegalArgumentException("this belongs to " + loop + ", not to the waiting task's loop " + task.loop());
         }
         task.suspendOn(suspension, armed);
@@ -376,11 +374,7 @@ public class Task<T> extends LoopFuture<T> {
 
     /** The loop as its users see it, for the calls made on the task's behalf (sleep's callLater, spawn's createTask). */
     final EventLoop taskLoop() {
-        return core.front();
-    }
-
-    final LoopCore taskCore() {
-        return core;
+        return core().front();
     }
 
     /**
@@ -442,7 +436,7 @@ public class Task<T> extends LoopFuture<T> {
                 finishWith(result);
             }
         } finally {
-            core.taskDone(this);
+            core().taskDone(this);
             run.finished();
         }
     }
