@@ -222,7 +222,11 @@ public interface Transport {
     void setWriteBufferLimits(int high, int low);
 
     /**
-     * Bytes written but not yet sent. Mirrors {@code get_write_buffer_size()}.
+     * Bytes written but not yet sent, the count the write buffer limits are compared with. Mirrors
+     * {@code get_write_buffer_size()}, which counts bytes only: a socket's transport counts them as
+     * Netty does, each write that waits in the channel with a small fixed overhead (96 bytes by
+     * default), so many small writes a slow peer holds back reach the high mark sooner than
+     * asyncio's; a pipe's counts the bytes.
      *
      * @return the count
      */
