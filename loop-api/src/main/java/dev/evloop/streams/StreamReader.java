@@ -30,8 +30,10 @@ import java.util.Objects;
  * transport's own receive buffer (up to 256 KiB of pooled memory) until read. Methods that wait
  * work inside a task, one task at a time, as asyncio's: a second task that waits while one
  * already does gets an {@link IllegalStateException} (asyncio's {@code RuntimeError}); a
- * connection error is thrown by the read that meets it, as an {@link UncheckedIOException} when
- * it is an I/O error.
+ * connection error is thrown by every read from then on, and by a read that was waiting, as an
+ * {@link UncheckedIOException} when it is an I/O error. A read woken by data before the error came
+ * returns that data, as asyncio's does, if it is all the read needed; one that needs more raises
+ * the error rather than wait again (asyncio's would wait for good).
  *
  * <h2>Cancel safety</h2>
  * Every read is cancel safe, as Tokio says: a read whose task is cancelled while it waits returns
@@ -248,6 +250,10 @@ public final class StreamReader {
      *
      * @param n the most bytes to read, or -1 for all
      * @return the bytes; empty at the end of the stream
+     * @throws UncheckedIOException if the connection failed, carrying its error (another error
+     *         as it is)
+     * @throws IllegalStateException if another task is already waiting on this reader, or it
+     *         must wait outside a task
      */
     public byte[] read(int n) {
         throwIfFailed();
@@ -337,6 +343,10 @@ public final class StreamReader {
      * nothing is lost, and a later read sees the stream from where this one started.
      *
      * @return every remaining byte
+     * @throws UncheckedIOException if the connection failed, carrying its error (another error
+     *         as it is)
+     * @throws IllegalStateException if another task is already waiting on this reader, or it
+     *         must wait outside a task
      */
     public byte[] read() {
         return read(-1);
@@ -352,6 +362,10 @@ public final class StreamReader {
      * @return the bytes
      * @throws IncompleteReadException if the stream ends first; it carries what arrived
      * @throws IllegalArgumentException if {@code n} is negative
+     * @throws UncheckedIOException if the connection failed, carrying its error (another error
+     *         as it is)
+     * @throws IllegalStateException if another task is already waiting on this reader, or it
+     *         must wait outside a task
      */
     public byte[] readExactly(int n) {
         if (n < 0) {
@@ -378,6 +392,10 @@ public final class StreamReader {
      *
      * @return the line, possibly without a final {@code \n} at the end of the stream; empty at the end
      * @throws LimitOverrunException if the line is longer than the limit
+     * @throws UncheckedIOException if the connection failed, carrying its error (another error
+     *         as it is)
+     * @throws IllegalStateException if another task is already waiting on this reader, or it
+     *         must wait outside a task
      */
     public byte[] readLine() {
         try {
@@ -398,6 +416,10 @@ public final class StreamReader {
      * @throws LimitOverrunException if no separator is found within the limit; the data stays
      * @throws IncompleteReadException if the stream ends first; it carries (and consumes) the rest
      * @throws IllegalArgumentException if {@code separator} is empty
+     * @throws UncheckedIOException if the connection failed, carrying its error (another error
+     *         as it is)
+     * @throws IllegalStateException if another task is already waiting on this reader, or it
+     *         must wait outside a task
      */
     public byte[] readUntil(byte[] separator) {
         Objects.requireNonNull(separator, "separator");
@@ -538,6 +560,10 @@ public final class StreamReader {
         if (waiter.hasWaiter()) {
             throw new IllegalStateException(method + "() called while another task is already waiting for incoming data");
         }
+        // A read woken by too little data waits again; an error set since it was woken (the
+        // connection lost) means nothing more will come, so it raises instead of waiting for good
+        // (asyncio's set_exception reaches only a waiter still armed, and its read hangs there).
+        throwIfFailed();
         // Armed before reading resumes (resumeForWait): data that arrives meanwhile wakes it.
         long wait = waiter.wakes(); // what the wait armed next is known by
         waiter.await(resumeForWait);
