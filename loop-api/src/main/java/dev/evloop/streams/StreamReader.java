@@ -3,6 +3,7 @@ package dev.evloop.streams;
 import dev.evloop.Async;
 import dev.evloop.EventLoop;
 import dev.evloop.internal.Failures;
+import dev.evloop.internal.LoopContext;
 import dev.evloop.internal.net.ReceivedBytes;
 import dev.evloop.internal.tasks.Suspension;
 import dev.evloop.net.Transport;
@@ -99,7 +100,11 @@ public final class StreamReader {
      */
     private long failedWait = -1;
     private Transport transport;
+    /** Whether the transport should be paused: what {@link #applyPause()} makes it. */
     private boolean paused;
+    /** A callback that brings the transport to {@link #paused} is queued (see {@link #applyPause()}). */
+    private boolean pauseChangeQueued;
+    private final Runnable pauseChange = this::pauseChange;
 
     /**
      * A reader fed by {@link #feedData}; {@code Async.openConnection} makes one per connection.
@@ -181,7 +186,7 @@ public final class StreamReader {
         wakeWaiter();
         if (transport != null && !paused && size() > 2 * limit) {
             paused = true;
-            transport.pauseReading();
+            applyPause();
         }
     }
 
@@ -510,7 +515,7 @@ public final class StreamReader {
     private void resumeIfDrained() {
         if (paused && size() <= limit) {
             paused = false;
-            transport.resumeReading();
+            applyPause();
         }
     }
 
@@ -533,7 +538,7 @@ public final class StreamReader {
         System.arraycopy(taken, 0, buffer, start, n);
         if (transport != null && !paused && size() > 2 * limit) {
             paused = true;
-            transport.pauseReading();
+            applyPause();
         }
     }
 
@@ -575,6 +580,33 @@ public final class StreamReader {
     private void resumeForWait() {
         if (paused) {
             paused = false;
+            applyPause();
+        }
+    }
+
+    /**
+     * Pauses or resumes the transport, as {@link #paused} now says: at once on the loop's thread;
+     * from a task, in a callback of the loop right after. A task's call to a socket transport
+     * suspends the task until the loop's thread has made it, and a cancellation there would raise
+     * out of a read that had already taken its bytes, losing them (or out of a wait that is
+     * armed): queued, the read never suspends but where it waits for data. The callback applies
+     * whatever {@link #paused} says when it runs, so a pause and a resume in between cancel out
+     * and the transport ends as the reader wants it.
+     */
+    private void applyPause() {
+        if (LoopContext.currentTask() == null) {
+            pauseChange();
+        } else if (!pauseChangeQueued) {
+            pauseChangeQueued = true;
+            loop.callSoon(pauseChange);
+        }
+    }
+
+    private void pauseChange() {
+        pauseChangeQueued = false;
+        if (paused) {
+            transport.pauseReading();
+        } else {
             transport.resumeReading();
         }
     }

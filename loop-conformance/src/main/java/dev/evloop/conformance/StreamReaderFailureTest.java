@@ -32,6 +32,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -392,5 +393,30 @@ class StreamReaderFailureTest extends BackendTest {
             return all;
         });
         assertArrayEquals(data, got);
+    }
+
+    @Test
+    void aReadThatResumesTheTransportAndIsCancelledRightAfterLosesNoBytes() {
+        byte[] data = payload(256 * 1024);
+        byte[] got = loop.runUntilComplete(() -> {
+            Server server = serving(data);
+            Connection<StreamProtocol> c = pausedConnection(server);
+            StreamReader reader = c.protocol().reader();
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            // Takes the whole buffer, so it resumes the transport; cancelled as soon as it lets
+            // the loop run.
+            Task<byte[]> first = Async.spawn(() -> reader.read(Integer.MAX_VALUE));
+            Async.yieldNow();
+            first.cancel();
+            settled(first);
+            if (!first.isCancelled()) {
+                all.write(first.result());
+            }
+            all.write(settled(Async.spawn(() -> reader.read())).result());
+            server.close();
+            return all.toByteArray();
+        });
+        assertEquals(data.length, got.length, "bytes were lost");
+        assertTrue(Arrays.equals(data, got));
     }
 }
