@@ -2,6 +2,7 @@ package dev.evloop.streams;
 
 import dev.evloop.Async;
 import dev.evloop.EventLoops;
+import dev.evloop.internal.Failures;
 import dev.evloop.net.SocketOptions;
 import dev.evloop.net.Transport;
 import io.netty.buffer.ByteBuf;
@@ -139,19 +140,27 @@ public final class StreamWriter {
     }
 
     /**
-     * Waits inside the current task until the connection is closed. Mirrors
-     * {@code await writer.wait_closed()}.
+     * Waits inside the current task until the connection is closed; if it was lost with an error,
+     * raises that error, every call, as asyncio's does. Mirrors {@code await writer.wait_closed()}.
      *
      * <p><b>Cancel safety.</b> A cancellation leaves the connection as it was (open stays open) and a later
      * {@code waitClosed} still works: each call waits on a future of its own (asyncio's waits on the
      * connection's one future, which a cancellation cancels).
      *
+     * @throws UncheckedIOException if the connection was lost with an I/O error (a reset, a failed
+     *         TLS record), carrying it; another error is thrown as it is
      * @throws IllegalStateException if it must wait outside a task
      */
     public void waitClosed() {
         // Through a shield: a cancelled wait must not cancel the connection's own closed future,
         // which every later waitClosed awaits.
         Async.shield(protocol.closed()).await();
+        // Raised here rather than through the closed future: a future failed that nobody awaits
+        // is reported as never retrieved, and most connections are never waited on.
+        Throwable lostWith = protocol.lostCause();
+        if (lostWith != null) {
+            throw Failures.unchecked(lostWith);
+        }
     }
 
     /**

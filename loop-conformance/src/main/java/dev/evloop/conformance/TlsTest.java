@@ -47,8 +47,8 @@ class TlsTest extends BackendTest {
     private static final SslContext STRANGER = context(() -> Tls.serverContext(
             TestCertificates.STRANGER.certificate(), TestCertificates.STRANGER.privateKey()));
     private static final SslContext CLIENT = context(() -> Tls.clientContext(TestCertificates.LOCALHOST.certificate()));
-    private static final SocketOptions SERVER_TLS = SocketOptions.defaults().ssl(SERVER);
-    private static final SocketOptions CLIENT_TLS = SocketOptions.defaults().ssl(CLIENT);
+    static final SocketOptions SERVER_TLS = SocketOptions.defaults().ssl(SERVER);
+    static final SocketOptions CLIENT_TLS = SocketOptions.defaults().ssl(CLIENT);
 
     private interface ContextMaker {
         SslContext make() throws SSLException;
