@@ -110,7 +110,13 @@ public final class StreamWriter {
     }
 
     /**
-     * Closes the write side after the buffered data. Mirrors {@code write_eof()}.
+     * Closes the write side after the buffered data; once the connection is closing, does
+     * nothing. Mirrors {@code write_eof()}.
+     *
+     * @throws UnsupportedOperationException if {@link #canWriteEof()} is false (TLS), closing or
+     *         not, as asyncio's SSL transport raises
+     * @throws IllegalStateException if the peer's end of stream closed a Unix socket connection on
+     *         a backend that cannot write after it (see {@link Transport#writeEof()})
      */
     public void writeEof() {
         transport.writeEof();

@@ -327,6 +327,18 @@ class TcpTest extends BackendTest {
     }
 
     @Test
+    void writeEofOnAClosingTransportIsIgnoredAndTheCloseGoesOn() {
+        Server server = serve(Echo::new);
+        Connection<Collector> c = connect(server, Integer.MAX_VALUE);
+        c.transport().close();
+        c.transport().writeEof(); // as asyncio's socket transport, once closing
+        assertNull(loop.runUntilComplete(c.protocol().lost));
+        c.transport().writeEof(); // and once closed
+        assertEquals(1, c.protocol().lostCalls);
+        server.close();
+    }
+
+    @Test
     void halfCloseFromTheServerLetsTheClientKeepWriting() {
         ByteArrayOutputStream serverGot = new ByteArrayOutputStream();
         LoopFuture<Void> serverLost = loop.createFuture();

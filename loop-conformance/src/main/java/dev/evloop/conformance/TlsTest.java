@@ -190,6 +190,29 @@ class TlsTest extends BackendTest {
     }
 
     @Test
+    void aClosingTlsTransportStillRefusesToHalfCloseAsAsyncioDoes() {
+        Server server = serve(Echo::new, SERVER_TLS);
+        Connection<Collector> c = loop.runUntilComplete(connect(server, 1, "localhost", CLIENT_TLS));
+        c.transport().close();
+        assertThrows(UnsupportedOperationException.class, () -> c.transport().writeEof(), "closing");
+        loop.runUntilComplete(c.protocol().lost);
+        assertThrows(UnsupportedOperationException.class, () -> c.transport().writeEof(), "closed");
+        closeAndWait(server);
+    }
+
+    @Test
+    void aClosingTlsTransportRefusesToHalfCloseFromATaskToo() {
+        Server server = serve(Echo::new, SERVER_TLS);
+        Connection<Collector> c = loop.runUntilComplete(connect(server, 1, "localhost", CLIENT_TLS));
+        loop.runUntilComplete(() -> {
+            c.transport().close();
+            return assertThrows(UnsupportedOperationException.class, () -> c.transport().writeEof());
+        });
+        loop.runUntilComplete(c.protocol().lost);
+        closeAndWait(server);
+    }
+
+    @Test
     void aTlsTransportCannotHalfClose() {
         Server server = serve(Echo::new, SERVER_TLS);
         Connection<Collector> c = loop.runUntilComplete(connect(server, 1, "localhost", CLIENT_TLS));

@@ -512,4 +512,15 @@ class UnixSocketTest extends BackendTest {
         Server server = serve(Echo::new);
         TcpTest.assertASecondServeForeverIsRefused(loop, server);
     }
+
+    @Test
+    void writeEofOnAClosingUnixTransportIsIgnoredAndTheCloseGoesOn() {
+        Server server = serve(Echo::new);
+        Connection<Collector> c = connect(Integer.MAX_VALUE);
+        c.transport().close();
+        c.transport().writeEof(); // as asyncio's socket transport, once closing
+        assertNull(loop.runUntilComplete(c.protocol().lost));
+        c.transport().writeEof(); // and once closed
+        server.close();
+    }
 }
