@@ -38,8 +38,11 @@ public interface Server extends AutoCloseable {
     LoopFuture<Void> waitClosed();
 
     /**
-     * Starts accepting connections, if the server was created with {@code startServing(false)}.
-     * Mirrors {@code await server.start_serving()}.
+     * Starts accepting connections, if the server was created with {@code startServing(false)};
+     * on a server already serving, does nothing. Mirrors {@code await server.start_serving()}.
+     *
+     * @throws IllegalStateException naming the server if it is closed: a closed server never
+     *         serves again (asyncio's fails there too, on the sockets its close dropped)
      */
     void startServing();
 
@@ -51,7 +54,10 @@ public interface Server extends AutoCloseable {
      * so does the {@link dev.evloop.TaskGroupException} a {@link dev.evloop.TaskGroup} raises in
      * its body when a child fails.
      *
-     * @throws IllegalStateException if not called inside a task
+     * @throws IllegalStateException if not called inside a task; naming the server, if it is
+     *         already closed (asyncio's {@code RuntimeError("server ... is closed")}) or another
+     *         task is already waiting in {@code serveForever} (asyncio's {@code RuntimeError("server
+     *         ... is already being awaited on serve_forever()")})
      * @throws java.util.concurrent.CancellationException when the task is cancelled
      */
     void serveForever();

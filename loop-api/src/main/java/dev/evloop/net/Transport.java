@@ -138,9 +138,12 @@ public interface Transport {
 
     /**
      * Closes the write side once the buffered data is sent (a TCP half-close); reading goes on.
-     * Mirrors {@code write_eof()}.
+     * Mirrors {@code write_eof()}. Once the transport is closing (closed, aborted or lost), or
+     * after a first call, it does nothing, as asyncio's socket and pipe transports, but for the
+     * Unix socket refusal below.
      *
-     * @throws UnsupportedOperationException if {@link #canWriteEof()} is false
+     * @throws UnsupportedOperationException if {@link #canWriteEof()} is false (TLS, a read pipe),
+     *         closing or not, as asyncio's SSL transport raises whatever its state
      * @throws IllegalStateException if the peer's end of stream closed a Unix socket connection on
      *         a backend that cannot write after it (see {@link EventLoop#createUnixConnection})
      */

@@ -114,6 +114,11 @@ public final class StreamProtocol implements Protocol {
         return closed;
     }
 
+    /** The error the connection was lost with; {@code null} while open or after a clean close. */
+    Throwable lostCause() {
+        return lostCause;
+    }
+
     @Override
     public void connectionMade(Transport transport) {
         reader.setTransport(transport);

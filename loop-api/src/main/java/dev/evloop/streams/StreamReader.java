@@ -3,6 +3,7 @@ package dev.evloop.streams;
 import dev.evloop.Async;
 import dev.evloop.EventLoop;
 import dev.evloop.internal.Failures;
+import dev.evloop.internal.LoopContext;
 import dev.evloop.internal.net.ReceivedBytes;
 import dev.evloop.internal.tasks.Suspension;
 import dev.evloop.net.Transport;
@@ -30,8 +31,10 @@ import java.util.Objects;
  * transport's own receive buffer (up to 256 KiB of pooled memory) until read. Methods that wait
  * work inside a task, one task at a time, as asyncio's: a second task that waits while one
  * already does gets an {@link IllegalStateException} (asyncio's {@code RuntimeError}); a
- * connection error is thrown by the read that meets it, as an {@link UncheckedIOException} when
- * it is an I/O error.
+ * connection error is thrown by every read from then on, and by a read that was waiting, as an
+ * {@link UncheckedIOException} when it is an I/O error. A read woken by data before the error came
+ * returns that data, as asyncio's does, if it is all the read needed; one that needs more raises
+ * the error rather than wait again (asyncio's would wait for good).
  *
  * <h2>Cancel safety</h2>
  * Every read is cancel safe, as Tokio says: a read whose task is cancelled while it waits returns
@@ -97,7 +100,11 @@ public final class StreamReader {
      */
     private long failedWait = -1;
     private Transport transport;
+    /** Whether the transport should be paused: what {@link #applyPause()} makes it. */
     private boolean paused;
+    /** A callback that brings the transport to {@link #paused} is queued (see {@link #applyPause()}). */
+    private boolean pauseChangeQueued;
+    private final Runnable pauseChange = this::pauseChange;
 
     /**
      * A reader fed by {@link #feedData}; {@code Async.openConnection} makes one per connection.
@@ -179,7 +186,7 @@ public final class StreamReader {
         wakeWaiter();
         if (transport != null && !paused && size() > 2 * limit) {
             paused = true;
-            transport.pauseReading();
+            applyPause();
         }
     }
 
@@ -248,6 +255,10 @@ public final class StreamReader {
      *
      * @param n the most bytes to read, or -1 for all
      * @return the bytes; empty at the end of the stream
+     * @throws UncheckedIOException if the connection failed, carrying its error (another error
+     *         as it is)
+     * @throws IllegalStateException if another task is already waiting on this reader, or it
+     *         must wait outside a task
      */
     public byte[] read(int n) {
         throwIfFailed();
@@ -337,6 +348,10 @@ public final class StreamReader {
      * nothing is lost, and a later read sees the stream from where this one started.
      *
      * @return every remaining byte
+     * @throws UncheckedIOException if the connection failed, carrying its error (another error
+     *         as it is)
+     * @throws IllegalStateException if another task is already waiting on this reader, or it
+     *         must wait outside a task
      */
     public byte[] read() {
         return read(-1);
@@ -352,6 +367,10 @@ public final class StreamReader {
      * @return the bytes
      * @throws IncompleteReadException if the stream ends first; it carries what arrived
      * @throws IllegalArgumentException if {@code n} is negative
+     * @throws UncheckedIOException if the connection failed, carrying its error (another error
+     *         as it is)
+     * @throws IllegalStateException if another task is already waiting on this reader, or it
+     *         must wait outside a task
      */
     public byte[] readExactly(int n) {
         if (n < 0) {
@@ -378,6 +397,10 @@ public final class StreamReader {
      *
      * @return the line, possibly without a final {@code \n} at the end of the stream; empty at the end
      * @throws LimitOverrunException if the line is longer than the limit
+     * @throws UncheckedIOException if the connection failed, carrying its error (another error
+     *         as it is)
+     * @throws IllegalStateException if another task is already waiting on this reader, or it
+     *         must wait outside a task
      */
     public byte[] readLine() {
         try {
@@ -398,6 +421,10 @@ public final class StreamReader {
      * @throws LimitOverrunException if no separator is found within the limit; the data stays
      * @throws IncompleteReadException if the stream ends first; it carries (and consumes) the rest
      * @throws IllegalArgumentException if {@code separator} is empty
+     * @throws UncheckedIOException if the connection failed, carrying its error (another error
+     *         as it is)
+     * @throws IllegalStateException if another task is already waiting on this reader, or it
+     *         must wait outside a task
      */
     public byte[] readUntil(byte[] separator) {
         Objects.requireNonNull(separator, "separator");
@@ -488,7 +515,7 @@ public final class StreamReader {
     private void resumeIfDrained() {
         if (paused && size() <= limit) {
             paused = false;
-            transport.resumeReading();
+            applyPause();
         }
     }
 
@@ -511,7 +538,7 @@ public final class StreamReader {
         System.arraycopy(taken, 0, buffer, start, n);
         if (transport != null && !paused && size() > 2 * limit) {
             paused = true;
-            transport.pauseReading();
+            applyPause();
         }
     }
 
@@ -538,6 +565,10 @@ public final class StreamReader {
         if (waiter.hasWaiter()) {
             throw new IllegalStateException(method + "() called while another task is already waiting for incoming data");
         }
+        // A read woken by too little data waits again; an error set since it was woken (the
+        // connection lost) means nothing more will come, so it raises instead of waiting for good
+        // (asyncio's set_exception reaches only a waiter still armed, and its read hangs there).
+        throwIfFailed();
         // Armed before reading resumes (resumeForWait): data that arrives meanwhile wakes it.
         long wait = waiter.wakes(); // what the wait armed next is known by
         waiter.await(resumeForWait);
@@ -549,6 +580,33 @@ public final class StreamReader {
     private void resumeForWait() {
         if (paused) {
             paused = false;
+            applyPause();
+        }
+    }
+
+    /**
+     * Pauses or resumes the transport, as {@link #paused} now says: at once on the loop's thread;
+     * from a task, in a callback of the loop right after. A task's call to a socket transport
+     * suspends the task until the loop's thread has made it, and a cancellation there would raise
+     * out of a read that had already taken its bytes, losing them (or out of a wait that is
+     * armed): queued, the read never suspends but where it waits for data. The callback applies
+     * whatever {@link #paused} says when it runs, so a pause and a resume in between cancel out
+     * and the transport ends as the reader wants it.
+     */
+    private void applyPause() {
+        if (LoopContext.currentTask() == null) {
+            pauseChange();
+        } else if (!pauseChangeQueued) {
+            pauseChangeQueued = true;
+            loop.callSoon(pauseChange);
+        }
+    }
+
+    private void pauseChange() {
+        pauseChangeQueued = false;
+        if (paused) {
+            transport.pauseReading();
+        } else {
             transport.resumeReading();
         }
     }

@@ -2,6 +2,7 @@ package dev.evloop.streams;
 
 import dev.evloop.Async;
 import dev.evloop.EventLoops;
+import dev.evloop.internal.Failures;
 import dev.evloop.net.SocketOptions;
 import dev.evloop.net.Transport;
 import io.netty.buffer.ByteBuf;
@@ -109,7 +110,13 @@ public final class StreamWriter {
     }
 
     /**
-     * Closes the write side after the buffered data. Mirrors {@code write_eof()}.
+     * Closes the write side after the buffered data; once the connection is closing, does
+     * nothing. Mirrors {@code write_eof()}.
+     *
+     * @throws UnsupportedOperationException if {@link #canWriteEof()} is false (TLS), closing or
+     *         not, as asyncio's SSL transport raises
+     * @throws IllegalStateException if the peer's end of stream closed a Unix socket connection on
+     *         a backend that cannot write after it (see {@link Transport#writeEof()})
      */
     public void writeEof() {
         transport.writeEof();
@@ -139,19 +146,27 @@ public final class StreamWriter {
     }
 
     /**
-     * Waits inside the current task until the connection is closed. Mirrors
-     * {@code await writer.wait_closed()}.
+     * Waits inside the current task until the connection is closed; if it was lost with an error,
+     * raises that error, every call, as asyncio's does. Mirrors {@code await writer.wait_closed()}.
      *
      * <p><b>Cancel safety.</b> A cancellation leaves the connection as it was (open stays open) and a later
      * {@code waitClosed} still works: each call waits on a future of its own (asyncio's waits on the
      * connection's one future, which a cancellation cancels).
      *
+     * @throws UncheckedIOException if the connection was lost with an I/O error (a reset, a failed
+     *         TLS record), carrying it; another error is thrown as it is
      * @throws IllegalStateException if it must wait outside a task
      */
     public void waitClosed() {
         // Through a shield: a cancelled wait must not cancel the connection's own closed future,
         // which every later waitClosed awaits.
         Async.shield(protocol.closed()).await();
+        // Raised here rather than through the closed future: a future failed that nobody awaits
+        // is reported as never retrieved, and most connections are never waited on.
+        Throwable lostWith = protocol.lostCause();
+        if (lostWith != null) {
+            throw Failures.unchecked(lostWith);
+        }
     }
 
     /**

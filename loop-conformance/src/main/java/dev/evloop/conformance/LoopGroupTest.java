@@ -458,6 +458,34 @@ class LoopGroupTest extends BackendTest {
     }
 
     @Test
+    void serveForeverOnAClosedGroupServerThrowsNamingIt() {
+        try (LoopGroup group = new LoopGroup(2)) {
+            Server server = serve(group, new Served(0), ONE_ACCEPTOR);
+            server.close();
+            within(server.waitClosed().toCompletableFuture());
+            TcpTest.assertServeForeverRefusesTheClosedServer(loop, server);
+        }
+    }
+
+    @Test
+    void startServingOnAClosedGroupServerThrowsNamingIt() {
+        try (LoopGroup group = new LoopGroup(2)) {
+            Server server = serve(group, new Served(0), ONE_ACCEPTOR.startServing(false));
+            server.close();
+            within(server.waitClosed().toCompletableFuture());
+            TcpTest.assertStartServingRefusesTheClosedServer(server);
+        }
+    }
+
+    @Test
+    void aSecondServeForeverOnAGroupServerWhileOneWaitsThrows() {
+        try (LoopGroup group = new LoopGroup(2)) {
+            Server server = serve(group, new Served(0), ONE_ACCEPTOR);
+            TcpTest.assertASecondServeForeverIsRefused(loop, server);
+        }
+    }
+
+    @Test
     void serveForeverAbortedByAFailingTaskGroupChildClosesTheServer() {
         try (LoopGroup group = new LoopGroup(2)) {
             Server server = serve(group, new Served(0), ONE_ACCEPTOR.startServing(false));

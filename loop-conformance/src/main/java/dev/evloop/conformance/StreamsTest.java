@@ -15,9 +15,13 @@ import dev.evloop.sync.AsyncEvent;
 import dev.evloop.streams.Streams;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslHandler;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -565,5 +569,73 @@ class StreamsTest extends BackendTest {
         });
         assertTrue(e instanceof UncheckedIOException, String.valueOf(e));
         assertFalse(e.getMessage().isEmpty());
+    }
+
+    /**
+     * Resets each connection it accepts (SO_LINGER 0, then abort), as a peer that crashes does:
+     * over TLS without the close_notify a TLS close sends first, after which a reset is no error.
+     */
+    static final StreamHandler RESET = (reader, writer) -> {
+        Channel channel = writer.transport().channel();
+        channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        if (channel.pipeline().get(SslHandler.class) != null) {
+            channel.pipeline().remove(SslHandler.class);
+        }
+        writer.transport().abort();
+    };
+
+    /**
+     * Over a connection the peer resets: what a {@code waitClosed} already waiting when the reset
+     * comes raises, and what one called after raises.
+     */
+    private List<Throwable> waitClosedFailures(SocketOptions serverOptions, SocketOptions clientOptions) {
+        return loop.runUntilComplete(() -> {
+            Server server = Async.startServer(RESET, "127.0.0.1", 0, serverOptions);
+            Streams s = Async.openConnection("127.0.0.1", port(server), clientOptions);
+            Task<Throwable> waiting = Async.spawn(() -> {
+                try {
+                    s.writer().waitClosed();
+                    return null;
+                } catch (RuntimeException e) {
+                    return e;
+                }
+            });
+            Throwable first = Async.timeout(Duration.ofSeconds(10), waiting::await);
+            Throwable later = null;
+            try {
+                s.writer().waitClosed();
+            } catch (RuntimeException e) {
+                later = e;
+            }
+            server.close();
+            return Arrays.asList(first, later);
+        });
+    }
+
+    @Test
+    void waitClosedRaisesTheErrorATcpConnectionWasLostWith() {
+        for (Throwable e : waitClosedFailures(OPTIONS, OPTIONS)) {
+            assertInstanceOf(UncheckedIOException.class, e, "the reset");
+        }
+    }
+
+    @Test
+    void waitClosedRaisesTheErrorATlsConnectionWasLostWith() {
+        for (Throwable e : waitClosedFailures(TlsTest.SERVER_TLS, TlsTest.CLIENT_TLS)) {
+            assertInstanceOf(UncheckedIOException.class, e, "the reset");
+        }
+    }
+
+    @Test
+    void waitClosedReturnsAfterACleanClose() {
+        loop.runUntilComplete(() -> {
+            Server server = Async.startServer((r, w) -> w.close(), "127.0.0.1", 0, OPTIONS);
+            Streams s = Async.openConnection("127.0.0.1", port(server), OPTIONS);
+            assertEquals(0, s.reader().read().length);
+            s.writer().close();
+            s.writer().waitClosed();
+            server.close();
+            return null;
+        });
     }
 }

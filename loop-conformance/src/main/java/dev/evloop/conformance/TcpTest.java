@@ -1,7 +1,10 @@
 package dev.evloop.conformance;
 
 import dev.evloop.Async;
+import dev.evloop.EventLoop;
 import dev.evloop.LoopFuture;
+import dev.evloop.ReturnWhen;
+import dev.evloop.Task;
 import dev.evloop.TaskGroup;
 import dev.evloop.TaskGroupException;
 import dev.evloop.net.BaseProtocol;
@@ -14,6 +17,7 @@ import dev.evloop.net.Transport;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -323,6 +327,18 @@ class TcpTest extends BackendTest {
     }
 
     @Test
+    void writeEofOnAClosingTransportIsIgnoredAndTheCloseGoesOn() {
+        Server server = serve(Echo::new);
+        Connection<Collector> c = connect(server, Integer.MAX_VALUE);
+        c.transport().close();
+        c.transport().writeEof(); // as asyncio's socket transport, once closing
+        assertNull(loop.runUntilComplete(c.protocol().lost));
+        c.transport().writeEof(); // and once closed
+        assertEquals(1, c.protocol().lostCalls);
+        server.close();
+    }
+
+    @Test
     void halfCloseFromTheServerLetsTheClientKeepWriting() {
         ByteArrayOutputStream serverGot = new ByteArrayOutputStream();
         LoopFuture<Void> serverLost = loop.createFuture();
@@ -545,6 +561,88 @@ class TcpTest extends BackendTest {
         }));
         assertThrows(TaskGroupException.class, () -> loop.runUntilComplete(task));
         assertFalse(server.isServing());
+    }
+
+    /** Closes {@code server} and waits until it is gone. */
+    static void closeAndWait(EventLoop loop, Server server) {
+        server.close();
+        loop.runUntilComplete(server.waitClosed());
+    }
+
+    /** What serveForever, called in a task of {@code loop}, raises on {@code server}, closed by then. */
+    static void assertServeForeverRefusesTheClosedServer(EventLoop loop, Server server) {
+        String named = server.toString();
+        IllegalStateException e = loop.runUntilComplete(() -> assertThrows(IllegalStateException.class, server::serveForever));
+        assertEquals("server " + named + " is closed", e.getMessage());
+        assertFalse(server.isServing());
+    }
+
+    /** What startServing raises on {@code server}, closed by then. */
+    static void assertStartServingRefusesTheClosedServer(Server server) {
+        String named = server.toString();
+        IllegalStateException e = assertThrows(IllegalStateException.class, server::startServing);
+        assertEquals("server " + named + " is closed", e.getMessage());
+        assertFalse(server.isServing());
+    }
+
+    /** A second serveForever, while a task of {@code loop} waits in one, raises; the first goes on serving. */
+    static void assertASecondServeForeverIsRefused(EventLoop loop, Server server) {
+        String named = server.toString();
+        IllegalStateException e = loop.runUntilComplete(() -> {
+            Task<Void> first = Async.spawn(() -> {
+                server.serveForever();
+                return null;
+            });
+            Async.yieldNow(); // it waits in serveForever
+            Async.yieldNow();
+            Task<Void> second = Async.spawn(() -> {
+                server.serveForever();
+                return null;
+            });
+            // Bounded: a second serveForever that is not refused serves until the server closes.
+            Async.wait(List.of(second), Duration.ofSeconds(10), ReturnWhen.ALL_COMPLETED);
+            boolean refusedInTime = second.isDone();
+            second.cancel();
+            assertTrue(server.isServing(), "the first still serves");
+            assertFalse(first.isDone());
+            first.cancel();
+            assertTrue(refusedInTime, "the second serveForever was not refused");
+            return assertInstanceOf(IllegalStateException.class, second.exception());
+        });
+        assertEquals("server " + named + " is already being awaited on serveForever()", e.getMessage());
+    }
+
+    @Test
+    void serveForeverOnAClosedServerThrowsNamingIt() {
+        Server server = serve(Echo::new);
+        closeAndWait(loop, server);
+        assertServeForeverRefusesTheClosedServer(loop, server);
+    }
+
+    @Test
+    void serveForeverRightAfterCloseThrowsBeforeTheListenersAreClosed() {
+        Server server = serve(Echo::new);
+        String named = server.toString();
+        IllegalStateException e = loop.runUntilComplete(() -> {
+            server.close();
+            return assertThrows(IllegalStateException.class, server::serveForever);
+        });
+        assertTrue(e.getMessage().endsWith(" is closed"), e.getMessage());
+        assertTrue(e.getMessage().contains(named.substring(0, named.length() - 1)), e.getMessage());
+    }
+
+    @Test
+    void startServingOnAClosedServerThrowsNamingIt() {
+        Server server = loop.runUntilComplete(loop.createServer(Echo::new, "127.0.0.1", 0, OPTIONS.startServing(false)));
+        closeAndWait(loop, server);
+        assertStartServingRefusesTheClosedServer(server);
+    }
+
+    @Test
+    void aSecondServeForeverWhileOneWaitsThrows() {
+        Server server = serve(Echo::new);
+        assertASecondServeForeverIsRefused(loop, server);
+        assertFalse(server.isServing(), "the cancelled serveForever closed it");
     }
 
     @Test

@@ -47,8 +47,8 @@ class TlsTest extends BackendTest {
     private static final SslContext STRANGER = context(() -> Tls.serverContext(
             TestCertificates.STRANGER.certificate(), TestCertificates.STRANGER.privateKey()));
     private static final SslContext CLIENT = context(() -> Tls.clientContext(TestCertificates.LOCALHOST.certificate()));
-    private static final SocketOptions SERVER_TLS = SocketOptions.defaults().ssl(SERVER);
-    private static final SocketOptions CLIENT_TLS = SocketOptions.defaults().ssl(CLIENT);
+    static final SocketOptions SERVER_TLS = SocketOptions.defaults().ssl(SERVER);
+    static final SocketOptions CLIENT_TLS = SocketOptions.defaults().ssl(CLIENT);
 
     private interface ContextMaker {
         SslContext make() throws SSLException;
@@ -187,6 +187,29 @@ class TlsTest extends BackendTest {
                 CLIENT_TLS.sslHandshakeTimeout(Duration.ofMillis(100))));
         assertInstanceOf(SslHandshakeTimeoutException.class, error);
         closeAndWait(silent);
+    }
+
+    @Test
+    void aClosingTlsTransportStillRefusesToHalfCloseAsAsyncioDoes() {
+        Server server = serve(Echo::new, SERVER_TLS);
+        Connection<Collector> c = loop.runUntilComplete(connect(server, 1, "localhost", CLIENT_TLS));
+        c.transport().close();
+        assertThrows(UnsupportedOperationException.class, () -> c.transport().writeEof(), "closing");
+        loop.runUntilComplete(c.protocol().lost);
+        assertThrows(UnsupportedOperationException.class, () -> c.transport().writeEof(), "closed");
+        closeAndWait(server);
+    }
+
+    @Test
+    void aClosingTlsTransportRefusesToHalfCloseFromATaskToo() {
+        Server server = serve(Echo::new, SERVER_TLS);
+        Connection<Collector> c = loop.runUntilComplete(connect(server, 1, "localhost", CLIENT_TLS));
+        loop.runUntilComplete(() -> {
+            c.transport().close();
+            return assertThrows(UnsupportedOperationException.class, () -> c.transport().writeEof());
+        });
+        loop.runUntilComplete(c.protocol().lost);
+        closeAndWait(server);
     }
 
     @Test

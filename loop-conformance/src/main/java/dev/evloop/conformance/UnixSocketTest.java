@@ -492,4 +492,35 @@ class UnixSocketTest extends BackendTest {
         assertEquals(before, OpenFileDescriptors.count());
         server.close();
     }
+
+    @Test
+    void serveForeverOnAClosedUnixServerThrowsNamingIt() {
+        Server server = serve(Echo::new);
+        TcpTest.closeAndWait(loop, server);
+        TcpTest.assertServeForeverRefusesTheClosedServer(loop, server);
+    }
+
+    @Test
+    void startServingOnAClosedUnixServerThrowsNamingIt() {
+        Server server = loop.runUntilComplete(loop.createUnixServer(Echo::new, socket(), OPTIONS.startServing(false)));
+        TcpTest.closeAndWait(loop, server);
+        TcpTest.assertStartServingRefusesTheClosedServer(server);
+    }
+
+    @Test
+    void aSecondServeForeverOnAUnixServerWhileOneWaitsThrows() {
+        Server server = serve(Echo::new);
+        TcpTest.assertASecondServeForeverIsRefused(loop, server);
+    }
+
+    @Test
+    void writeEofOnAClosingUnixTransportIsIgnoredAndTheCloseGoesOn() {
+        Server server = serve(Echo::new);
+        Connection<Collector> c = connect(Integer.MAX_VALUE);
+        c.transport().close();
+        c.transport().writeEof(); // as asyncio's socket transport, once closing
+        assertNull(loop.runUntilComplete(c.protocol().lost));
+        c.transport().writeEof(); // and once closed
+        server.close();
+    }
 }

@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -63,6 +64,8 @@ public final class GroupServer implements Server {
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
     private final CompletableFuture<Server> started = new CompletableFuture<>();
     private volatile boolean closed;
+    /** A task, of any loop, waits in {@link #serveForever()}. */
+    private final AtomicBoolean servingForever = new AtomicBoolean();
     private volatile boolean serving;
 
     /**
@@ -329,9 +332,7 @@ public final class GroupServer implements Server {
 
     @Override
     public void startServing() {
-        if (closed) {
-            return;
-        }
+        refuseIfClosed();
         serving = true;
         for (Channel listener : listeners) {
             listener.config().setAutoRead(true); // thread-safe in Netty: it asks the listener's loop to read
@@ -348,6 +349,11 @@ public final class GroupServer implements Server {
         if (task == null) {
             throw new IllegalStateException("serveForever() works only inside a task");
         }
+        refuseIfClosed();
+        // Tasks of several loops may call it at once: one of them serves.
+        if (!servingForever.compareAndSet(false, true)) {
+            throw new IllegalStateException("server " + this + " is already being awaited on serveForever()");
+        }
         try {
             startServing();
             LoopFuture.wrap(stoppedListening.copy(), task.loop()).await();
@@ -356,6 +362,15 @@ public final class GroupServer implements Server {
             // cancellation would be: the server closes on that too.
             close();
             throw e;
+        } finally {
+            servingForever.set(false);
+        }
+    }
+
+    /** A closed server stays closed: serving it again is a mistake, said at the call as asyncio says it. */
+    private void refuseIfClosed() {
+        if (closed) {
+            throw new IllegalStateException("server " + this + " is closed");
         }
     }
 

@@ -612,6 +612,9 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
 
     @Override
     public void writeEof() {
+        // Before anything else, closing or not: asyncio's SSL transport raises whatever its state,
+        // where a socket transport ignores a write_eof once closing.
+        refuseUnlessCanHalfClose();
         if (!eofWritten) {
             refuseIfEndedByPeer(); // a half-close already sent was not lost: repeating it stays harmless
         }
@@ -619,12 +622,11 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
     }
 
     private void writeEof0() {
+        refuseUnlessCanHalfClose(); // again: a task's call waits for the loop's thread, and TLS may have started meanwhile
         if (eofWritten || closing) {
             return;
         }
-        if (tls || !(channel instanceof DuplexChannel duplex)) {
-            throw new UnsupportedOperationException("this transport cannot half-close" + (tls ? ": it is TLS" : ""));
-        }
+        DuplexChannel duplex = (DuplexChannel) channel;
         eofWritten = true;
         flushNow();
         if (eofReceived) {
@@ -633,6 +635,12 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
         }
         // Netty fails writes still queued when the output shuts down: shut it after they are sent.
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> duplex.shutdownOutput());
+    }
+
+    private void refuseUnlessCanHalfClose() {
+        if (!canWriteEof()) {
+            throw new UnsupportedOperationException("this transport cannot half-close" + (tls ? ": it is TLS" : ""));
+        }
     }
 
     @Override

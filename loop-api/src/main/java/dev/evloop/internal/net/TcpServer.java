@@ -26,6 +26,8 @@ final class TcpServer implements Server {
     private final LoopFuture<Void> listenersClosed;
     private final LoopFuture<Void> gone;
     private boolean closed;
+    /** A task waits in {@link #serveForever()}. */
+    private boolean servingForever;
 
     TcpServer(BaseEventLoop loop) {
         this.loop = loop;
@@ -82,6 +84,7 @@ final class TcpServer implements Server {
 
     @Override
     public void startServing() {
+        refuseIfClosed();
         loop.runOnLoopThread(() -> {
             for (Channel listener : listeners) {
                 if (!closed && !listener.config().isAutoRead()) {
@@ -92,8 +95,20 @@ final class TcpServer implements Server {
         });
     }
 
+    /** A closed server stays closed: serving it again is a mistake, said at the call as asyncio says it. */
+    private void refuseIfClosed() {
+        if (closed) {
+            throw new IllegalStateException("server " + this + " is closed");
+        }
+    }
+
     @Override
     public void serveForever() {
+        if (servingForever) {
+            throw new IllegalStateException("server " + this + " is already being awaited on serveForever()");
+        }
+        refuseIfClosed();
+        servingForever = true;
         try {
             // Inside the try: from a task, startServing suspends it while the loop's thread turns
             // accepting on, and a cancellation there must close the server too.
@@ -111,6 +126,8 @@ final class TcpServer implements Server {
             // cancellation would be: the server closes on that too.
             close();
             throw e;
+        } finally {
+            servingForever = false;
         }
     }
 
