@@ -158,12 +158,15 @@ public interface Transport {
 
     /**
      * Closes the connection once the buffered data is sent; the protocol's
-     * {@code connectionLost(null)} follows. Closing twice is fine. Mirrors {@code close()}.
+     * {@code connectionLost(null)} follows. From the call on the transport reads nothing: the
+     * protocol hears no more data and no end of stream, however long the buffered data keeps the
+     * connection open. Closing twice is fine. Mirrors {@code close()}.
      */
     void close();
 
     /**
-     * Closes the connection at once, dropping buffered data. Mirrors {@code abort()}.
+     * Closes the connection at once, dropping buffered data; the protocol hears nothing more but
+     * its {@code connectionLost}. Mirrors {@code abort()}.
      */
     void abort();
 

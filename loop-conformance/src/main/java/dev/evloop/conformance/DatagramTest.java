@@ -522,4 +522,64 @@ class DatagramTest extends BackendTest {
         assertEquals(before, OpenFileDescriptors.count());
         close(server);
     }
+
+    /**
+     * Replies to its first datagram and closes or aborts its endpoint at once; counts the datagrams
+     * it hears after that.
+     */
+    static final class EndsInFirstDatagram extends Recorder {
+        private final boolean abort;
+        private boolean ended;
+        int afterEnd;
+
+        EndsInFirstDatagram(EventLoop loop, boolean abort) {
+            super(loop);
+            this.abort = abort;
+        }
+
+        @Override
+        public void datagramReceived(ByteBuffer data, SocketAddress address) {
+            if (ended) {
+                afterEnd++;
+                return;
+            }
+            ended = true;
+            transport.sendTo(data, address); // a close waits for it to leave: on io_uring, a later poll
+            if (abort) {
+                transport.abort();
+            } else {
+                transport.close();
+            }
+        }
+    }
+
+    /**
+     * Of datagrams waiting in the socket together, a protocol that ends its endpoint at the first
+     * hears none of the others, also while its close waits for its reply to leave: asyncio stops
+     * reading at the close.
+     */
+    private void endingInDatagramReceivedLeavesTheWaitingDatagramsUnheard(boolean abort) throws IOException {
+        DatagramEndpoint<EndsInFirstDatagram> receiver = open(() -> new EndsInFirstDatagram(loop, abort),
+                ANY_LOOPBACK_PORT, null, OPTIONS);
+        // From the test's thread while the loop is not running: all ten wait in the socket for its next read.
+        try (java.net.DatagramSocket sender = new java.net.DatagramSocket()) {
+            for (int i = 0; i < 10; i++) {
+                sender.send(new java.net.DatagramPacket(new byte[] {(byte) i}, 1, receiver.transport().localAddress()));
+            }
+        }
+        assertNull(loop.runUntilComplete(receiver.protocol().lost));
+        loop.runUntilComplete(() -> 0); // one more turn: a datagram or a second connectionLost would have come
+        assertEquals(0, receiver.protocol().afterEnd, "datagrams heard after " + (abort ? "abort()" : "close()"));
+        assertEquals(1, receiver.protocol().lostCalls);
+    }
+
+    @Test
+    void aProtocolThatClosesInDatagramReceivedHearsNoMoreDatagrams() throws IOException {
+        endingInDatagramReceivedLeavesTheWaitingDatagramsUnheard(false);
+    }
+
+    @Test
+    void aProtocolThatAbortsInDatagramReceivedHearsNoMoreDatagrams() throws IOException {
+        endingInDatagramReceivedLeavesTheWaitingDatagramsUnheard(true);
+    }
 }

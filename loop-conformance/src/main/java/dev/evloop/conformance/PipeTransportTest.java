@@ -520,4 +520,61 @@ class PipeTransportTest extends BackendTest {
         other.close();
         assertTrue(!pipe.source().isOpen() && !pipe.sink().isOpen(), "both ends closed with the loop");
     }
+
+    /** Closes its transport in its first dataReceived; notes every call after that. */
+    static final class ClosesInFirstData implements Protocol {
+        final List<String> afterClose = new ArrayList<>();
+        final CompletableFuture<Throwable> lost = new CompletableFuture<>();
+        private Transport transport;
+        private boolean closed;
+
+        @Override
+        public void connectionMade(Transport t) {
+            transport = t;
+        }
+
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            if (closed) {
+                afterClose.add("data");
+            } else {
+                closed = true;
+                transport.close();
+            }
+        }
+
+        @Override
+        public boolean eofReceived() {
+            afterClose.add("eof");
+            return false;
+        }
+
+        @Override
+        public void connectionLost(Throwable cause) {
+            afterClose.add("lost");
+            lost.complete(cause);
+        }
+    }
+
+    @Test
+    void aReadPipeClosedInDataReceivedHearsNoMoreDataAndNoEndOfFile() throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection<ClosesInFirstData> c = loop.runUntilComplete(loop.connectReadPipe(ClosesInFirstData::new, pipe.source()));
+        // Keeps the pipe full until our close closes its read end: there is always more to read.
+        Thread writer = Thread.ofPlatform().start(() -> {
+            try (Pipe.SinkChannel sink = pipe.sink()) {
+                ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+                while (true) {
+                    sink.write(chunk.clear());
+                }
+            } catch (IOException closedByTheReader) {
+                // the end of the writing
+            }
+        });
+        runUntil(c.protocol().lost);
+        writer.join();
+        loop.runUntilComplete(() -> 0); // one more turn: a chunk read before the close would have come
+        assertNull(c.protocol().lost.get());
+        assertEquals(List.of("lost"), c.protocol().afterClose);
+    }
 }

@@ -638,4 +638,13 @@ class StreamsTest extends BackendTest {
             return null;
         });
     }
+
+    @Test
+    void aStreamReaderIsNotFedWhatArrivesAfterItsWriterCloses() {
+        new ReadsAfterClose(loop,
+                factory -> loop.runUntilComplete(loop.createServer(factory, "127.0.0.1", 0, OPTIONS)),
+                (server, factory) -> loop.runUntilComplete(loop.createConnection(factory, "127.0.0.1",
+                        ((InetSocketAddress) server.addresses().get(0)).getPort(), OPTIONS)).transport())
+                .aStreamReaderIsNotFedOnceItsWriterCloses();
+    }
 }

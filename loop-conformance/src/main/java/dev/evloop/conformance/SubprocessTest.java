@@ -791,4 +791,47 @@ class SubprocessTest extends BackendTest {
         }
         OpenFileDescriptors.assertNoMoreThan(before, "the pipes of a child nobody holds");
     }
+
+    /** Closes the child's stdout pipe at its first chunk; notes what comes of that pipe after it. */
+    static final class ClosesStdoutAtFirstChunk extends Recorder {
+        final List<String> stdoutAfterClose = new ArrayList<>();
+        private boolean closed;
+
+        @Override
+        public void pipeDataReceived(int fd, ByteBuffer data) {
+            if (fd != 1) {
+                return;
+            }
+            if (closed) {
+                stdoutAfterClose.add("data");
+            } else {
+                closed = true;
+                transport.getPipeTransport(1).close();
+            }
+        }
+
+        @Override
+        public void pipeConnectionLost(int fd, Throwable cause) {
+            super.pipeConnectionLost(fd, cause);
+            if (fd == 1) {
+                stdoutAfterClose.add("lost");
+            }
+        }
+    }
+
+    @Test
+    void aStdoutPipeClosedInPipeDataReceivedDeliversNothingMoreButItsLoss() {
+        SubprocessConnection<ClosesStdoutAtFirstChunk> c = inTask(() -> {
+            // Writes far more than a pipe holds: there is always more to read when the pipe closes.
+            SubprocessConnection<ClosesStdoutAtFirstChunk> started = loop.subprocessExec(ClosesStdoutAtFirstChunk::new,
+                    List.of("head", "-c", "67108864", "/dev/zero"), PIPES.withStdin(Stdio.DEVNULL)).await();
+            long deadline = System.nanoTime() + GUARD.toNanos();
+            while (!started.protocol().events.contains("lost") && System.nanoTime() < deadline) {
+                Async.sleep(0.01);
+            }
+            return started;
+        });
+        assertTrue(c.protocol().events.contains("lost"), c.protocol().events.toString());
+        assertEquals(List.of("lost"), c.protocol().stdoutAfterClose);
+    }
 }

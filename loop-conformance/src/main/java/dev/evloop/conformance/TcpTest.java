@@ -684,4 +684,30 @@ class TcpTest extends BackendTest {
         assertEquals(before, OpenFileDescriptors.count());
         server.close();
     }
+
+    /** The close specification over TCP connections. */
+    private ReadsAfterClose afterClose() {
+        return new ReadsAfterClose(loop, this::serve, (server, factory) -> loop.runUntilComplete(
+                loop.createConnection(factory, "127.0.0.1", port(server), OPTIONS)).transport());
+    }
+
+    @Test
+    void aClosingTransportHearsNoDataThatArrivesWhileItsUnsentDataWaits() {
+        afterClose().noDataReachesAClosingTransport();
+    }
+
+    @Test
+    void aClosingTransportHearsNoEofThatArrivesWhileItsUnsentDataWaits() {
+        afterClose().noEofReachesAClosingTransport();
+    }
+
+    @Test
+    void aBufferedProtocolThatClosesInBufferUpdatedHearsNoMoreOfTheRead() {
+        afterClose().aBufferedProtocolThatClosesInBufferUpdatedHearsNoMoreOfTheRead(false);
+    }
+
+    @Test
+    void aBufferedProtocolThatAbortsInBufferUpdatedHearsNoMoreOfTheRead() {
+        afterClose().aBufferedProtocolThatClosesInBufferUpdatedHearsNoMoreOfTheRead(true);
+    }
 }

@@ -382,4 +382,30 @@ class TlsTest extends BackendTest {
         closeAndWait(server);
         assertEquals(before, OpenFileDescriptors.count());
     }
+
+    /** The close specification over TLS connections. */
+    private ReadsAfterClose afterClose() {
+        return new ReadsAfterClose(loop, factory -> serve(factory, SERVER_TLS), (server, factory) -> loop.runUntilComplete(
+                loop.createConnection(factory, "localhost", port(server), CLIENT_TLS)).transport());
+    }
+
+    @Test
+    void aClosingTransportHearsNoDataThatArrivesWhileItsUnsentDataWaits() {
+        afterClose().noDataReachesAClosingTransport();
+    }
+
+    @Test
+    void aClosingTransportHearsNoEofThatArrivesWhileItsUnsentDataWaits() {
+        afterClose().noEofReachesAClosingTransport();
+    }
+
+    @Test
+    void aBufferedProtocolThatClosesInBufferUpdatedHearsNoMoreOfTheRead() {
+        afterClose().aBufferedProtocolThatClosesInBufferUpdatedHearsNoMoreOfTheRead(false);
+    }
+
+    @Test
+    void aBufferedProtocolThatAbortsInBufferUpdatedHearsNoMoreOfTheRead() {
+        afterClose().aBufferedProtocolThatClosesInBufferUpdatedHearsNoMoreOfTheRead(true);
+    }
 }

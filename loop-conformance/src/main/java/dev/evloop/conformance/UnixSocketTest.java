@@ -523,4 +523,30 @@ class UnixSocketTest extends BackendTest {
         c.transport().writeEof(); // and once closed
         server.close();
     }
+
+    /** The close specification over Unix socket connections. */
+    private ReadsAfterClose afterClose() {
+        return new ReadsAfterClose(loop, this::serve, (server, factory) -> loop.runUntilComplete(
+                loop.createUnixConnection(factory, socket(), OPTIONS)).transport());
+    }
+
+    @Test
+    void aClosingTransportHearsNoDataThatArrivesWhileItsUnsentDataWaits() {
+        afterClose().noDataReachesAClosingTransport();
+    }
+
+    @Test
+    void aClosingTransportHearsNoEofThatArrivesWhileItsUnsentDataWaits() {
+        afterClose().noEofReachesAClosingTransport();
+    }
+
+    @Test
+    void aBufferedProtocolThatClosesInBufferUpdatedHearsNoMoreOfTheRead() {
+        afterClose().aBufferedProtocolThatClosesInBufferUpdatedHearsNoMoreOfTheRead(false);
+    }
+
+    @Test
+    void aBufferedProtocolThatAbortsInBufferUpdatedHearsNoMoreOfTheRead() {
+        afterClose().aBufferedProtocolThatClosesInBufferUpdatedHearsNoMoreOfTheRead(true);
+    }
 }

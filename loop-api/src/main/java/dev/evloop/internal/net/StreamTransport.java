@@ -49,6 +49,17 @@ import java.util.Objects;
  * over on resume, as Netty's {@code FlowControlHandler} does but without a handler of its own: an
  * unpaused read costs one more branch and nothing more. A transport the user closes while paused
  * drops what it held, as asyncio never reads a closing transport.
+ *
+ * <p>Nor does it read one that is not paused: asyncio's {@code close()} removes the reader, so the
+ * protocol of a closing transport hears {@code connectionLost} and nothing else, however long its
+ * unsent data keeps the connection open. {@link #close()} turns auto-read off, and whatever Netty
+ * still hands over once the transport is closing is dropped: bytes read in the same batch, records
+ * the {@link SslHandler} decrypts from one socket read, an io_uring read that completes in a later
+ * poll, the rest of the peer's stream that epoll and io_uring read after its end, the end itself.
+ * Over TLS too, which asyncio's {@code SSLProtocol} does not quite do: it calls the protocol's
+ * {@code eof_received} once the shutdown its close began is over, an EOF whose answer it ignores.
+ * Here a TLS transport keeps the plain transport's promise, so that a protocol hears the same
+ * whatever runs below it.
  */
 final class StreamTransport extends ChannelInboundHandlerAdapter implements Transport {
     private static final System.Logger LOG = System.getLogger("dev.evloop");
@@ -137,7 +148,7 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf buf = (ByteBuf) msg;
-        if (lost || !buf.isReadable()) {
+        if (closing || !buf.isReadable()) {
             buf.release();
             return;
         }
@@ -220,8 +231,9 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
      * before anything newer.
      */
     private void fill(BufferedProtocol protocol, ByteBuf buf) {
-        while (buf.isReadable()) {
-            if (paused && !closedByUser) {
+        // A close or abort in bufferUpdated ends the read: asyncio reads no more after either.
+        while (buf.isReadable() && !closedByUser) {
+            if (paused) {
                 held().addFirst(buf.retain()); // older than anything held: it came before
                 return;
             }
@@ -268,7 +280,7 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
             }
         } else if (evt == ChannelInputShutdownEvent.INSTANCE) {
             inputEnded = true;
-            if (lost) {
+            if (closing) {
                 return;
             }
             if (paused || held != null && !held.isEmpty()) {
@@ -683,6 +695,8 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
             return;
         }
         closing = true;
+        // The channel stays open until the unsent data has left; it reads nothing meanwhile.
+        channel.config().setAutoRead(false);
         flushNow();
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
