@@ -661,6 +661,28 @@ class SubprocessTest extends BackendTest {
         assertEquals(6, events.size(), events.toString());
     }
 
+    /** asyncio connects a child's pipes before {@code connection_made}, where a protocol may use them. */
+    @Test
+    void whatSubprocessMadeWritesToStdinReachesTheChild() {
+        SubprocessConnection<Recorder> c = inTask(() -> {
+            SubprocessConnection<Recorder> started = loop.<Recorder>subprocessExec(() -> new Recorder() {
+                @Override
+                public void subprocessMade(SubprocessTransport transport) {
+                    super.subprocessMade(transport);
+                    transport.getPipeTransport(0).write("hello".getBytes(StandardCharsets.UTF_8));
+                    transport.getPipeTransport(0).close();
+                }
+            }, List.of("cat"), PIPES).await();
+            long deadline = System.nanoTime() + GUARD.toNanos();
+            while (!started.protocol().events.contains("lost") && System.nanoTime() < deadline) {
+                Async.sleep(0.01);
+            }
+            return started;
+        });
+        assertEquals("hello", c.protocol().out.toString());
+        assertEquals("lost", c.protocol().events.getLast(), c.protocol().events.toString());
+    }
+
     /** Counts a child's stdout bytes and whether writing was paused. */
     static final class Counting extends Recorder {
         long received;

@@ -228,12 +228,15 @@ public final class ProcessTransport implements SubprocessTransport {
             transport.abandon();
             return;
         }
+        // The pipes first, as asyncio connects them before connection_made: the protocol may
+        // write to stdin or pause a pipe from subprocessMade. Nothing arrives from them before it
+        // is called, since the pipes report only from later callbacks of the loop.
+        transport.startPipes();
         try {
             protocol.subprocessMade(transport);
         } catch (RuntimeException | Error e) {
             transport.report("Exception in protocol.subprocessMade()", e);
         }
-        transport.startPipes();
         result.setResult(new SubprocessConnection<>(transport, protocol));
     }
 
