@@ -632,7 +632,7 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
             return;
         }
         // Netty fails writes still queued when the output shuts down: shut it after they are sent.
-        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> duplex.shutdownOutput());
+        flow.writeEnd(f -> duplex.shutdownOutput());
     }
 
     @Override
@@ -676,7 +676,7 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
         }
         closing = true;
         flushNow();
-        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        flow.writeEnd(ChannelFutureListener.CLOSE);
     }
 
     @Override
