@@ -14,7 +14,8 @@ import java.nio.ByteBuffer;
  * {@link #pipeConnectionLost} once per pipe, {@link #processExited()} when the child exits (which
  * may come before its last output, or long before the end of its output where a grandchild holds
  * the pipes open), and {@link #connectionLost(Throwable)} with {@code null} once the child exited
- * and both of its output pipes reached their end, so no output arrives after that. {@link #pauseWriting()} and
+ * and every one of its pipes ended (stdin too, as in asyncio), so no output and no
+ * {@link #pipeConnectionLost} arrives after that. {@link #pauseWriting()} and
  * {@link #resumeWriting()} follow the child's stdin pipe.
  *
  * <pre>{@code

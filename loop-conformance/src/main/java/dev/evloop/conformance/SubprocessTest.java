@@ -638,6 +638,51 @@ class SubprocessTest extends BackendTest {
         assertThrows(IllegalArgumentException.class, () -> c.transport().getPipeTransport(3));
     }
 
+    /**
+     * asyncio's {@code _try_finish} waits for every pipe, stdin too: a child that exits leaving a
+     * grandchild holding its stdin, with bytes still to write to it, has its transport lost only
+     * once that stdin ended (the grandchild's exit breaks it), after its {@code pipeConnectionLost}.
+     */
+    @Test
+    void connectionLostComesAfterStdinsPipeConnectionLostWhereAGrandchildHeldStdinPastTheExit() {
+        SubprocessConnection<Recorder> c = inTask(() -> {
+            SubprocessConnection<Recorder> started = loop.subprocessExec(Recorder::new, List.of("sh", "-c",
+                    "exec 3<&0; sleep 1 <&3 >/dev/null 2>&1 & sleep 0.2; exit 0"), PIPES).await();
+            started.transport().getPipeTransport(0).write(new byte[1 << 20]);
+            long deadline = System.nanoTime() + GUARD.toNanos();
+            while (!started.protocol().events.containsAll(List.of("lost", "pipe 0 lost")) && System.nanoTime() < deadline) {
+                Async.sleep(0.01);
+            }
+            return started;
+        });
+        List<String> events = c.protocol().events;
+        assertTrue(events.containsAll(List.of("exited 0", "pipe 0 lost", "pipe 1 lost", "pipe 2 lost")), events.toString());
+        assertEquals("lost", events.getLast(), events.toString());
+        assertEquals(6, events.size(), events.toString());
+    }
+
+    /** asyncio connects a child's pipes before {@code connection_made}, where a protocol may use them. */
+    @Test
+    void whatSubprocessMadeWritesToStdinReachesTheChild() {
+        SubprocessConnection<Recorder> c = inTask(() -> {
+            SubprocessConnection<Recorder> started = loop.<Recorder>subprocessExec(() -> new Recorder() {
+                @Override
+                public void subprocessMade(SubprocessTransport transport) {
+                    super.subprocessMade(transport);
+                    transport.getPipeTransport(0).write("hello".getBytes(StandardCharsets.UTF_8));
+                    transport.getPipeTransport(0).close();
+                }
+            }, List.of("cat"), PIPES).await();
+            long deadline = System.nanoTime() + GUARD.toNanos();
+            while (!started.protocol().events.contains("lost") && System.nanoTime() < deadline) {
+                Async.sleep(0.01);
+            }
+            return started;
+        });
+        assertEquals("hello", c.protocol().out.toString());
+        assertEquals("lost", c.protocol().events.getLast(), c.protocol().events.toString());
+    }
+
     /** Counts a child's stdout bytes and whether writing was paused. */
     static final class Counting extends Recorder {
         long received;

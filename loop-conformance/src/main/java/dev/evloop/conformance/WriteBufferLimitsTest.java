@@ -3,6 +3,7 @@ package dev.evloop.conformance;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.evloop.Async;
 import dev.evloop.EventLoop;
@@ -275,5 +276,112 @@ class WriteBufferLimitsTest extends BackendTest {
         assertNull(loop.runUntilComplete(c.protocol().lost));
         assertArrayEquals(data, read.get(GUARD.toSeconds(), TimeUnit.SECONDS));
         assertEquals(List.of("pause", "resume"), c.protocol().events, "the drained pipe resumes the protocol once");
+    }
+
+
+    /**
+     * The specification for closing: on a connection whose limits are under the overhead Netty
+     * counts per queued message, {@code end} (a close or a half-close) neither pauses nor
+     * resumes writing, as asyncio's, which writes nothing then, never does.
+     */
+    private void assertEndingPausesNobody(Function<Supplier<? extends BaseProtocol>, Server> serve,
+            Function<Server, LoopFuture<Connection<FlowRecorder>>> connect, java.util.function.Consumer<Transport> end) {
+        LoopFuture<HeldReader> made = loop.createFuture();
+        Server server = serve.apply(() -> new HeldReader(loop, made, 0));
+        Connection<FlowRecorder> c = loop.runUntilComplete(connect.apply(server));
+        HeldReader reader = loop.runUntilComplete(made);
+
+        List<String> inTheCall = onLoop(() -> {
+            c.transport().setWriteBufferLimits(0, 0);
+            end.accept(c.transport());
+            return List.copyOf(c.protocol().events);
+        });
+        loop.runUntilComplete(loop.createTask(() -> {
+            Async.sleep(0.05); // the loop's turns after the call, where a resume would come
+            return null;
+        }));
+
+        assertEquals(List.of(), inTheCall, "flow control heard within the call");
+        assertEquals(List.of(), c.protocol().events, "flow control heard after the call");
+        c.transport().abort();
+        reader.transport.abort();
+        loop.runUntilComplete(c.protocol().lost);
+        server.close();
+        loop.runUntilComplete(server.waitClosed());
+    }
+
+    private Server tcpServer(Supplier<? extends BaseProtocol> factory) {
+        return loop.runUntilComplete(loop.createServer(factory, "127.0.0.1", 0, OPTIONS));
+    }
+
+    private LoopFuture<Connection<FlowRecorder>> tcpClient(Server server) {
+        return loop.createConnection(() -> new FlowRecorder(loop), "127.0.0.1", port(server), OPTIONS);
+    }
+
+    @Test
+    void closingATcpTransportWithLimitsOfZeroNeitherPausesNorResumesWriting() {
+        assertEndingPausesNobody(this::tcpServer, this::tcpClient, Transport::close);
+    }
+
+    @Test
+    void writeEofOnATcpTransportWithLimitsOfZeroNeitherPausesNorResumesWriting() {
+        assertEndingPausesNobody(this::tcpServer, this::tcpClient, Transport::writeEof);
+    }
+
+    @Test
+    void closingAUnixSocketTransportWithLimitsOfZeroNeitherPausesNorResumesWriting() {
+        Path socket = dir.resolve("s.sock");
+        assertEndingPausesNobody(factory -> loop.runUntilComplete(loop.createUnixServer(factory, socket, OPTIONS)),
+                server -> loop.createUnixConnection(() -> new FlowRecorder(loop), socket, OPTIONS), Transport::close);
+    }
+
+    @Test
+    void writeEofOnAUnixSocketTransportWithLimitsOfZeroNeitherPausesNorResumesWriting() {
+        Path socket = dir.resolve("s.sock");
+        assertEndingPausesNobody(factory -> loop.runUntilComplete(loop.createUnixServer(factory, socket, OPTIONS)),
+                server -> loop.createUnixConnection(() -> new FlowRecorder(loop), socket, OPTIONS), Transport::writeEof);
+    }
+
+    @Test
+    void closingATlsTransportWithLimitsOfZeroNeitherPausesNorResumesWriting() throws SSLException {
+        SslContext serverContext = Tls.serverContext(
+                TestCertificates.LOCALHOST.certificate(), TestCertificates.LOCALHOST.privateKey());
+        SslContext clientContext = Tls.clientContext(TestCertificates.LOCALHOST.certificate());
+        assertEndingPausesNobody(
+                factory -> loop.runUntilComplete(loop.createServer(factory, "127.0.0.1", 0, OPTIONS.ssl(serverContext))),
+                server -> loop.createConnection(() -> new FlowRecorder(loop), "localhost", port(server),
+                        OPTIONS.ssl(clientContext)), Transport::close);
+    }
+
+    /**
+     * asyncio's {@code set_write_buffer_limits} leaves {@code get_write_buffer_size()} as it was.
+     * evloop may send what the kernel takes meanwhile (here nothing much: the peer reads nothing
+     * and the write filled the kernel's buffers), so the size never grows.
+     */
+    @Test
+    void loweringTheLimitsNeverGrowsTheWriteBufferSize() {
+        byte[] data = random(HELD);
+        LoopFuture<HeldReader> made = loop.createFuture();
+        Server server = tcpServer(() -> new HeldReader(loop, made, HELD));
+        Connection<FlowRecorder> c = loop.runUntilComplete(tcpClient(server));
+        HeldReader reader = loop.runUntilComplete(made);
+
+        long[] sizes = onLoop(() -> {
+            c.transport().setWriteBufferLimits(2 * HELD, HELD);
+            c.transport().write(data);
+            long before = c.transport().writeBufferSize();
+            c.transport().setWriteBufferLimits(HIGH, LOW);
+            return new long[] {before, c.transport().writeBufferSize()};
+        });
+
+        assertTrue(sizes[1] <= sizes[0], "writeBufferSize() grew from " + sizes[0] + " to " + sizes[1]
+                + " when the limits were lowered");
+        reader.transport.resumeReading();
+        assertArrayEquals(data, loop.runUntilComplete(reader.received));
+        assertEquals(0, c.transport().writeBufferSize(), "once all was sent");
+        c.transport().close();
+        assertNull(loop.runUntilComplete(c.protocol().lost));
+        server.close();
+        loop.runUntilComplete(server.waitClosed());
     }
 }

@@ -646,7 +646,7 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
             return;
         }
         // Netty fails writes still queued when the output shuts down: shut it after they are sent.
-        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> duplex.shutdownOutput());
+        flow.writeEnd(f -> duplex.shutdownOutput());
     }
 
     private void refuseUnlessCanHalfClose() {
@@ -698,7 +698,7 @@ final class StreamTransport extends ChannelInboundHandlerAdapter implements Tran
         // The channel stays open until the unsent data has left; it reads nothing meanwhile.
         channel.config().setAutoRead(false);
         flushNow();
-        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        flow.writeEnd(ChannelFutureListener.CLOSE);
     }
 
     @Override

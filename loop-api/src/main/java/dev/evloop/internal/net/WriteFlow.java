@@ -3,12 +3,14 @@ package dev.evloop.internal.net;
 import dev.evloop.internal.BaseEventLoop;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.ReferenceCounted;
+import io.netty.util.internal.SystemPropertyUtil;
 import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 
@@ -30,6 +32,12 @@ import java.util.function.BooleanSupplier;
 final class WriteFlow implements FlushOnPoll {
     /** Past this many unflushed bytes, a write flushes at once. */
     static final int FLUSH_THRESHOLD = 64 * 1024;
+    /**
+     * What Netty counts for each message in a channel's buffer on top of its bytes, read as
+     * Netty's {@code ChannelOutboundBuffer} reads it.
+     */
+    private static final int MESSAGE_OVERHEAD =
+            SystemPropertyUtil.getInt("io.netty.transport.outboundBufferEntrySizeOverhead", 96);
 
     private final BaseEventLoop loop;
     private final Channel channel;
@@ -42,6 +50,15 @@ final class WriteFlow implements FlushOnPoll {
     /** Inside write(): writability changes then are the protocol's own doing. */
     private boolean inWrite;
     private boolean resumeScheduled;
+    /**
+     * The protocol can write no more (see {@link #writeEnd}): what passes the high mark from then
+     * on is the transport's own messages, which pause nobody.
+     */
+    private boolean writesEnded;
+    /** Inside {@link #setLimits}' empty message: the limits it weighs are the caller's. */
+    private boolean inLimits;
+    /** What the empty messages {@link #setLimits} queued and Netty still counts: no bytes of the protocol's. */
+    private long limitMarkerBytes;
     /**
      * Paused by limits lowered under what a datagram channel holds, which Netty does not see as
      * unwritable: each send's outcome looks whether the buffer fell to the low mark.
@@ -218,7 +235,7 @@ final class WriteFlow implements FlushOnPoll {
 
     /** Bytes written and not sent yet: those waiting here and those in the channel. */
     long bufferSize() {
-        return channelBytes() + pendingBytes;
+        return Math.max(0, channelBytes() - limitMarkerBytes) + pendingBytes;
     }
 
     private long channelBytes() {
@@ -251,12 +268,19 @@ final class WriteFlow implements FlushOnPoll {
             // and hold it above a low mark under that overhead. A datagram channel would send it,
             // so there the sends' outcomes look instead (see datagramSent).
             // As a write, the flush never resumes the protocol from inside its own call.
+            // The message is no byte of the protocol's: the buffer's size leaves its overhead out
+            // until Netty takes it off (it completes the promise just before).
+            ChannelPromise gone = channel.newPromise();
+            limitMarkerBytes += MESSAGE_OVERHEAD;
+            gone.addListener(f -> limitMarkerBytes -= MESSAGE_OVERHEAD);
             inWrite = true;
+            inLimits = true;
             try {
-                channel.unsafe().write(Unpooled.EMPTY_BUFFER, channel.voidPromise());
+                channel.unsafe().write(Unpooled.EMPTY_BUFFER, gone);
                 channel.unsafe().flush();
             } finally {
                 inWrite = false;
+                inLimits = false;
             }
         }
     }
@@ -283,9 +307,28 @@ final class WriteFlow implements FlushOnPoll {
         }
     }
 
+    /**
+     * The protocol's writes ended (a close or a half-close): writes and flushes an empty message
+     * behind everything written and calls {@code then} once all of that left. Netty counts that
+     * message's overhead (and TLS's close_notify) against the high mark, now or from a later task,
+     * but the protocol wrote none of it: asyncio pauses a protocol only from its own writes and
+     * the limits, so these pause nobody. A drain the flush completes at once resumes a paused
+     * protocol from the loop, not from inside the caller's close.
+     */
+    void writeEnd(ChannelFutureListener then) {
+        movePending();
+        writesEnded = true;
+        inWrite = true;
+        try {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(then);
+        } finally {
+            inWrite = false;
+        }
+    }
+
     /** The channel's writability changed: pause or resume the protocol. */
     void writabilityChanged() {
-        if (!channel.isWritable() && !paused) {
+        if (!channel.isWritable() && !paused && (!writesEnded || inLimits)) {
             paused = true;
             pause.run();
         } else if (channel.isWritable() && paused) {

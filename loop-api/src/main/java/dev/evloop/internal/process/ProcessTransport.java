@@ -42,8 +42,8 @@ import java.util.function.Supplier;
  * control. Either way the child is started off the loop's thread ({@link ProcessBuilder#start()}
  * returns only once the child runs its program), the exit is noticed through
  * {@link Process#onExit()}, never a blocking wait on the loop. The return code, the exit waiters
- * and the protocol's {@code processExited} have it at once; {@code connectionLost} comes once both
- * output pipes reached their end too, as asyncio's {@code _try_finish}.
+ * and the protocol's {@code processExited} have it at once; {@code connectionLost} comes once every
+ * pipe ended too, as asyncio's {@code _try_finish}.
  *
  * <p>Touched only on the loop's thread, except where {@link Pumps} and {@code onExit} post to it.
  */
@@ -228,12 +228,15 @@ public final class ProcessTransport implements SubprocessTransport {
             transport.abandon();
             return;
         }
+        // The pipes first, as asyncio connects them before connection_made: the protocol may
+        // write to stdin or pause a pipe from subprocessMade. Nothing arrives from them before it
+        // is called, since the pipes report only from later callbacks of the loop.
+        transport.startPipes();
         try {
             protocol.subprocessMade(transport);
         } catch (RuntimeException | Error e) {
             transport.report("Exception in protocol.subprocessMade()", e);
         }
-        transport.startPipes();
         result.setResult(new SubprocessConnection<>(transport, protocol));
     }
 
@@ -407,11 +410,13 @@ public final class ProcessTransport implements SubprocessTransport {
     }
 
     /**
-     * asyncio's {@code _try_finish}: exited, and both output pipes drained. Scheduled after
+     * asyncio's {@code _try_finish}: exited, and every pipe ended, stdin too, so that no
+     * {@code pipeConnectionLost} follows the loss (stdin ends at the exit when idle, else when its
+     * bytes meet the closed reader, which a grandchild may hold open). Scheduled after
      * {@code processExited}, the loss comes after it.
      */
     private void tryFinish() {
-        if (finished || returncode == null || !disconnected[1] || !disconnected[2]) {
+        if (finished || returncode == null || !disconnected[0] || !disconnected[1] || !disconnected[2]) {
             return;
         }
         finished = true;
