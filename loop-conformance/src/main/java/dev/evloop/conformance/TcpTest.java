@@ -41,7 +41,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** TCP servers, connections, transports and protocols: asyncio's rules on every backend. */
-class TcpTest extends BackendTest {
+class TcpTest extends BackendTest implements ClosingTransportContract {
     private static final SocketOptions OPTIONS = SocketOptions.defaults();
 
     /** Writes back whatever arrives. */
@@ -686,28 +686,9 @@ class TcpTest extends BackendTest {
     }
 
     /** The close specification over TCP connections. */
-    private ReadsAfterClose afterClose() {
+    @Override
+    public ReadsAfterClose afterClose() {
         return new ReadsAfterClose(loop, this::serve, (server, factory) -> loop.runUntilComplete(
                 loop.createConnection(factory, "127.0.0.1", port(server), OPTIONS)).transport());
-    }
-
-    @Test
-    void aClosingTransportHearsNoDataThatArrivesWhileItsUnsentDataWaits() {
-        afterClose().noDataReachesAClosingTransport();
-    }
-
-    @Test
-    void aClosingTransportHearsNoEofThatArrivesWhileItsUnsentDataWaits() {
-        afterClose().noEofReachesAClosingTransport();
-    }
-
-    @Test
-    void aBufferedProtocolThatClosesInBufferUpdatedHearsNoMoreOfTheRead() {
-        afterClose().aBufferedProtocolThatClosesInBufferUpdatedHearsNoMoreOfTheRead(false);
-    }
-
-    @Test
-    void aBufferedProtocolThatAbortsInBufferUpdatedHearsNoMoreOfTheRead() {
-        afterClose().aBufferedProtocolThatClosesInBufferUpdatedHearsNoMoreOfTheRead(true);
     }
 }

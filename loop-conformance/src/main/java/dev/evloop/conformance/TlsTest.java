@@ -41,7 +41,7 @@ import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 
 /** TLS through Netty's SslHandler with the JDK provider: asyncio's {@code ssl=} and {@code start_tls}. */
-class TlsTest extends BackendTest {
+class TlsTest extends BackendTest implements ClosingTransportContract {
     private static final SslContext SERVER = context(() -> Tls.serverContext(
             TestCertificates.LOCALHOST.certificate(), TestCertificates.LOCALHOST.privateKey()));
     private static final SslContext STRANGER = context(() -> Tls.serverContext(
@@ -384,28 +384,9 @@ class TlsTest extends BackendTest {
     }
 
     /** The close specification over TLS connections. */
-    private ReadsAfterClose afterClose() {
+    @Override
+    public ReadsAfterClose afterClose() {
         return new ReadsAfterClose(loop, factory -> serve(factory, SERVER_TLS), (server, factory) -> loop.runUntilComplete(
                 loop.createConnection(factory, "localhost", port(server), CLIENT_TLS)).transport());
-    }
-
-    @Test
-    void aClosingTransportHearsNoDataThatArrivesWhileItsUnsentDataWaits() {
-        afterClose().noDataReachesAClosingTransport();
-    }
-
-    @Test
-    void aClosingTransportHearsNoEofThatArrivesWhileItsUnsentDataWaits() {
-        afterClose().noEofReachesAClosingTransport();
-    }
-
-    @Test
-    void aBufferedProtocolThatClosesInBufferUpdatedHearsNoMoreOfTheRead() {
-        afterClose().aBufferedProtocolThatClosesInBufferUpdatedHearsNoMoreOfTheRead(false);
-    }
-
-    @Test
-    void aBufferedProtocolThatAbortsInBufferUpdatedHearsNoMoreOfTheRead() {
-        afterClose().aBufferedProtocolThatClosesInBufferUpdatedHearsNoMoreOfTheRead(true);
     }
 }

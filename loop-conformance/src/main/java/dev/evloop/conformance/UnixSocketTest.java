@@ -59,7 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
  * tests of what those backends do instead, as the backend's SPI declares.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class UnixSocketTest extends BackendTest {
+class UnixSocketTest extends BackendTest implements ClosingTransportContract {
     private static final SocketOptions OPTIONS = SocketOptions.defaults();
     private static final int[] SIZES = {1, 1000, 64 * 1024, 100 * 1024, 1 << 20, 4 << 20};
 
@@ -525,28 +525,9 @@ class UnixSocketTest extends BackendTest {
     }
 
     /** The close specification over Unix socket connections. */
-    private ReadsAfterClose afterClose() {
+    @Override
+    public ReadsAfterClose afterClose() {
         return new ReadsAfterClose(loop, this::serve, (server, factory) -> loop.runUntilComplete(
                 loop.createUnixConnection(factory, socket(), OPTIONS)).transport());
-    }
-
-    @Test
-    void aClosingTransportHearsNoDataThatArrivesWhileItsUnsentDataWaits() {
-        afterClose().noDataReachesAClosingTransport();
-    }
-
-    @Test
-    void aClosingTransportHearsNoEofThatArrivesWhileItsUnsentDataWaits() {
-        afterClose().noEofReachesAClosingTransport();
-    }
-
-    @Test
-    void aBufferedProtocolThatClosesInBufferUpdatedHearsNoMoreOfTheRead() {
-        afterClose().aBufferedProtocolThatClosesInBufferUpdatedHearsNoMoreOfTheRead(false);
-    }
-
-    @Test
-    void aBufferedProtocolThatAbortsInBufferUpdatedHearsNoMoreOfTheRead() {
-        afterClose().aBufferedProtocolThatClosesInBufferUpdatedHearsNoMoreOfTheRead(true);
     }
 }
