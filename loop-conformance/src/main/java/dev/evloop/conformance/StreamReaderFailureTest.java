@@ -338,61 +338,49 @@ class StreamReaderFailureTest extends BackendTest {
         return data;
     }
 
+    /** What a task reading with {@code read} gets from a server sending {@code data} to a paused reader. */
+    private byte[] readThroughAPausedReader(byte[] data, Function<StreamReader, byte[]> read) {
+        return loop.runUntilComplete(() -> {
+            Server server = serving(data);
+            Connection<StreamProtocol> c = pausedConnection(server);
+            byte[] all = settled(Async.spawn(() -> read.apply(c.protocol().reader()))).result();
+            server.close();
+            return all;
+        });
+    }
+
     @Test
     void aPausedReaderResumesItsTransportOnceSmallExactReadsTakeItsBuffer() {
         byte[] data = payload(256 * 1024);
-        byte[] got = loop.runUntilComplete(() -> {
-            Server server = serving(data);
-            Connection<StreamProtocol> c = pausedConnection(server);
+        assertArrayEquals(data, readThroughAPausedReader(data, reader -> {
             ByteArrayOutputStream all = new ByteArrayOutputStream();
-            Task<Void> reading = Async.spawn(() -> {
-                for (int n = 0; n < data.length; n += 100) {
-                    all.write(c.protocol().reader().readExactly(Math.min(100, data.length - n)));
-                }
-                return null;
-            });
-            settled(reading).result();
-            server.close();
+            for (int n = 0; n < data.length; n += 100) {
+                all.writeBytes(reader.readExactly(Math.min(100, data.length - n)));
+            }
             return all.toByteArray();
-        });
-        assertArrayEquals(data, got);
+        }));
     }
 
     @Test
     void aPausedReaderResumesItsTransportOnceReadRetainedTakesItsBuffer() {
         byte[] data = payload(256 * 1024);
-        byte[] got = loop.runUntilComplete(() -> {
-            Server server = serving(data);
-            Connection<StreamProtocol> c = pausedConnection(server);
+        assertArrayEquals(data, readThroughAPausedReader(data, reader -> {
             ByteArrayOutputStream all = new ByteArrayOutputStream();
-            Task<Void> reading = Async.spawn(() -> {
-                ByteBuf chunk;
-                while ((chunk = c.protocol().reader().readRetained(SMALL_LIMIT * 4)).isReadable()) {
-                    byte[] bytes = new byte[chunk.readableBytes()];
-                    chunk.readBytes(bytes);
-                    chunk.release();
-                    all.write(bytes);
-                }
-                return null;
-            });
-            settled(reading).result();
-            server.close();
+            ByteBuf chunk;
+            while ((chunk = reader.readRetained(SMALL_LIMIT * 4)).isReadable()) {
+                byte[] bytes = new byte[chunk.readableBytes()];
+                chunk.readBytes(bytes);
+                chunk.release();
+                all.writeBytes(bytes);
+            }
             return all.toByteArray();
-        });
-        assertArrayEquals(data, got);
+        }));
     }
 
     @Test
     void aPausedReaderWaitingForMoreThanItsLimitResumesItsTransport() {
         byte[] data = payload(256 * 1024);
-        byte[] got = loop.runUntilComplete(() -> {
-            Server server = serving(data);
-            Connection<StreamProtocol> c = pausedConnection(server);
-            byte[] all = settled(Async.spawn(() -> c.protocol().reader().readExactly(data.length))).result();
-            server.close();
-            return all;
-        });
-        assertArrayEquals(data, got);
+        assertArrayEquals(data, readThroughAPausedReader(data, reader -> reader.readExactly(data.length)));
     }
 
     @Test
