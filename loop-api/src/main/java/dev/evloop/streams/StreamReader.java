@@ -184,10 +184,7 @@ public final class StreamReader {
 
     private void arrived() {
         wakeWaiter();
-        if (transport != null && !paused && size() > 2 * limit) {
-            paused = true;
-            applyPause();
-        }
+        pauseIfOverfull();
     }
 
     /**
@@ -512,6 +509,14 @@ public final class StreamReader {
         from.skipBytes(out.length);
     }
 
+    /** Pauses the transport once more than twice the limit is buffered, as asyncio's {@code feed_data}. */
+    private void pauseIfOverfull() {
+        if (transport != null && !paused && size() > 2 * limit) {
+            paused = true;
+            applyPause();
+        }
+    }
+
     private void resumeIfDrained() {
         if (paused && size() <= limit) {
             paused = false;
@@ -536,10 +541,7 @@ public final class StreamReader {
             start = 0;
         }
         System.arraycopy(taken, 0, buffer, start, n);
-        if (transport != null && !paused && size() > 2 * limit) {
-            paused = true;
-            applyPause();
-        }
+        pauseIfOverfull();
     }
 
     private void ensureRoom(int n) {
