@@ -332,7 +332,7 @@ public final class GroupServer implements Server {
 
     @Override
     public void startServing() {
-        refuseIfClosed();
+        Networking.refuseIfClosed(this, closed);
         serving = true;
         for (Channel listener : listeners) {
             listener.config().setAutoRead(true); // thread-safe in Netty: it asks the listener's loop to read
@@ -349,10 +349,10 @@ public final class GroupServer implements Server {
         if (task == null) {
             throw new IllegalStateException("serveForever() works only inside a task");
         }
-        refuseIfClosed();
+        Networking.refuseIfClosed(this, closed);
         // Tasks of several loops may call it at once: one of them serves.
         if (!servingForever.compareAndSet(false, true)) {
-            throw new IllegalStateException("server " + this + " is already being awaited on serveForever()");
+            throw Networking.alreadyServingForever(this);
         }
         try {
             startServing();
@@ -364,13 +364,6 @@ public final class GroupServer implements Server {
             throw e;
         } finally {
             servingForever.set(false);
-        }
-    }
-
-    /** A closed server stays closed: serving it again is a mistake, said at the call as asyncio says it. */
-    private void refuseIfClosed() {
-        if (closed) {
-            throw new IllegalStateException("server " + this + " is closed");
         }
     }
 

@@ -394,4 +394,19 @@ public final class Networking {
         }
         return false;
     }
+
+    /**
+     * Refuses to serve a closed server: it stays closed, and serving it again is a mistake, said at
+     * the call as asyncio's {@code RuntimeError} says it. For every kind of server alike.
+     */
+    static void refuseIfClosed(Server server, boolean closed) {
+        if (closed) {
+            throw new IllegalStateException("server " + server + " is closed");
+        }
+    }
+
+    /** What a second {@code serveForever()} on a server already served forever throws, as asyncio's. */
+    static IllegalStateException alreadyServingForever(Server server) {
+        return new IllegalStateException("server " + server + " is already being awaited on serveForever()");
+    }
 }

@@ -84,7 +84,7 @@ final class TcpServer implements Server {
 
     @Override
     public void startServing() {
-        refuseIfClosed();
+        Networking.refuseIfClosed(this, closed);
         loop.runOnLoopThread(() -> {
             for (Channel listener : listeners) {
                 if (!closed && !listener.config().isAutoRead()) {
@@ -95,19 +95,12 @@ final class TcpServer implements Server {
         });
     }
 
-    /** A closed server stays closed: serving it again is a mistake, said at the call as asyncio says it. */
-    private void refuseIfClosed() {
-        if (closed) {
-            throw new IllegalStateException("server " + this + " is closed");
-        }
-    }
-
     @Override
     public void serveForever() {
         if (servingForever) {
-            throw new IllegalStateException("server " + this + " is already being awaited on serveForever()");
+            throw Networking.alreadyServingForever(this);
         }
-        refuseIfClosed();
+        Networking.refuseIfClosed(this, closed);
         servingForever = true;
         try {
             // Inside the try: from a task, startServing suspends it while the loop's thread turns
