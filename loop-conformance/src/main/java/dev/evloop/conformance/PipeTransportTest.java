@@ -167,18 +167,7 @@ class PipeTransportTest extends BackendTest {
     void aWritePipeSendsEveryByteAndClosingGivesTheReaderItsEndOfFile() throws Exception {
         Pipe pipe = Pipe.open();
         byte[] sent = random(3 * 1024 * 1024 + 7);
-        CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
-            try (Pipe.SourceChannel source = pipe.source()) {
-                ByteArrayOutputStream all = new ByteArrayOutputStream();
-                ByteBuffer b = ByteBuffer.allocate(65536);
-                while (source.read(b.clear()) >= 0) {
-                    all.write(b.array(), 0, b.position());
-                }
-                return all.toByteArray();
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        });
+        CompletableFuture<byte[]> read = readAllFrom(pipe.source());
         Connection<Flow> c = loop.runUntilComplete(loop.connectWritePipe(Flow::new, pipe.sink()));
         c.transport().write(sent);
         c.transport().close();
@@ -293,6 +282,22 @@ class PipeTransportTest extends BackendTest {
         } finally {
             keeper.close();
         }
+    }
+
+    /** Reads a pipe on another thread until its end of file, then closes it. */
+    static CompletableFuture<byte[]> readAllFrom(Pipe.SourceChannel source) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (source) {
+                ByteArrayOutputStream all = new ByteArrayOutputStream();
+                ByteBuffer b = ByteBuffer.allocate(65536);
+                while (source.read(b.clear()) >= 0) {
+                    all.write(b.array(), 0, b.position());
+                }
+                return all.toByteArray();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
     }
 
     /**

@@ -14,13 +14,9 @@ import dev.evloop.net.DatagramEndpoint;
 import dev.evloop.net.Protocol;
 import dev.evloop.net.Server;
 import dev.evloop.net.SocketOptions;
-import dev.evloop.net.Tls;
 import dev.evloop.net.Transport;
 import dev.evloop.conformance.DatagramTest.Recorder;
-import io.netty.handler.ssl.SslContext;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
@@ -30,9 +26,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,34 +78,19 @@ class WriteBufferLimitsTest extends BackendTest {
     }
 
     /** A server side that reads nothing until told to, then collects what arrives. */
-    static final class HeldReader implements Protocol {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    static final class HeldReader extends Collector {
         final LoopFuture<HeldReader> made;
-        final LoopFuture<byte[]> received;
-        final int expected;
-        Transport transport;
 
         HeldReader(EventLoop loop, LoopFuture<HeldReader> made, int expected) {
+            super(loop, expected);
             this.made = made;
-            this.received = loop.createFuture();
-            this.expected = expected;
         }
 
         @Override
         public void connectionMade(Transport t) {
-            transport = t;
+            super.connectionMade(t);
             t.pauseReading();
             made.setResult(this);
-        }
-
-        @Override
-        public void dataReceived(ByteBuffer data) {
-            byte[] chunk = new byte[data.remaining()];
-            data.get(chunk);
-            bytes.write(chunk, 0, chunk.length);
-            if (bytes.size() >= expected && !received.isDone()) {
-                received.setResult(bytes.toByteArray());
-            }
         }
     }
 
@@ -175,30 +156,47 @@ class WriteBufferLimitsTest extends BackendTest {
         return ((InetSocketAddress) server.addresses().get(0)).getPort();
     }
 
+    private Server tcpServer(Supplier<? extends BaseProtocol> factory) {
+        return loop.runUntilComplete(loop.createServer(factory, "127.0.0.1", 0, OPTIONS));
+    }
+
+    private LoopFuture<Connection<FlowRecorder>> tcpClient(Server server) {
+        return loop.createConnection(() -> new FlowRecorder(loop), "127.0.0.1", port(server), OPTIONS);
+    }
+
+    private Path unixSocket() {
+        return dir.resolve("s.sock");
+    }
+
+    private Server unixServer(Supplier<? extends BaseProtocol> factory) {
+        return loop.runUntilComplete(loop.createUnixServer(factory, unixSocket(), OPTIONS));
+    }
+
+    private LoopFuture<Connection<FlowRecorder>> unixClient(Server server) {
+        return loop.createUnixConnection(() -> new FlowRecorder(loop), unixSocket(), OPTIONS);
+    }
+
+    private Server tlsServer(Supplier<? extends BaseProtocol> factory) {
+        return loop.runUntilComplete(loop.createServer(factory, "127.0.0.1", 0, TlsTest.SERVER_TLS));
+    }
+
+    private LoopFuture<Connection<FlowRecorder>> tlsClient(Server server) {
+        return loop.createConnection(() -> new FlowRecorder(loop), "localhost", port(server), TlsTest.CLIENT_TLS);
+    }
+
     @Test
     void limitsLoweredUnderWhatATcpTransportHoldsPauseWritingAtOnceAndResumeOnceItDrains() {
-        assertLoweredLimitsPauseAtOnceAndResumeOnceDrained(
-                factory -> loop.runUntilComplete(loop.createServer(factory, "127.0.0.1", 0, OPTIONS)),
-                server -> loop.createConnection(() -> new FlowRecorder(loop), "127.0.0.1", port(server), OPTIONS));
+        assertLoweredLimitsPauseAtOnceAndResumeOnceDrained(this::tcpServer, this::tcpClient);
     }
 
     @Test
     void limitsLoweredUnderWhatAUnixSocketTransportHoldsPauseWritingAtOnceAndResumeOnceItDrains() {
-        Path socket = dir.resolve("s.sock");
-        assertLoweredLimitsPauseAtOnceAndResumeOnceDrained(
-                factory -> loop.runUntilComplete(loop.createUnixServer(factory, socket, OPTIONS)),
-                server -> loop.createUnixConnection(() -> new FlowRecorder(loop), socket, OPTIONS));
+        assertLoweredLimitsPauseAtOnceAndResumeOnceDrained(this::unixServer, this::unixClient);
     }
 
     @Test
-    void limitsLoweredUnderWhatATlsTransportHoldsPauseWritingAtOnceAndResumeOnceItDrains() throws SSLException {
-        SslContext serverContext = Tls.serverContext(
-                TestCertificates.LOCALHOST.certificate(), TestCertificates.LOCALHOST.privateKey());
-        SslContext clientContext = Tls.clientContext(TestCertificates.LOCALHOST.certificate());
-        assertLoweredLimitsPauseAtOnceAndResumeOnceDrained(
-                factory -> loop.runUntilComplete(loop.createServer(factory, "127.0.0.1", 0, OPTIONS.ssl(serverContext))),
-                server -> loop.createConnection(() -> new FlowRecorder(loop), "localhost", port(server),
-                        OPTIONS.ssl(clientContext)));
+    void limitsLoweredUnderWhatATlsTransportHoldsPauseWritingAtOnceAndResumeOnceItDrains() {
+        assertLoweredLimitsPauseAtOnceAndResumeOnceDrained(this::tlsServer, this::tlsClient);
     }
 
     @Test
@@ -261,18 +259,7 @@ class WriteBufferLimitsTest extends BackendTest {
         });
 
         assertEquals(List.of("pause"), atOnce, "limits lowered under the buffer pause the protocol within the call");
-        CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
-            try (Pipe.SourceChannel source = pipe.source()) {
-                ByteArrayOutputStream all = new ByteArrayOutputStream();
-                ByteBuffer b = ByteBuffer.allocate(65536);
-                while (source.read(b.clear()) >= 0) {
-                    all.write(b.array(), 0, b.position());
-                }
-                return all.toByteArray();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        CompletableFuture<byte[]> read = PipeTransportTest.readAllFrom(pipe.source());
         assertNull(loop.runUntilComplete(c.protocol().lost));
         assertArrayEquals(data, read.get(GUARD.toSeconds(), TimeUnit.SECONDS));
         assertEquals(List.of("pause", "resume"), c.protocol().events, "the drained pipe resumes the protocol once");
@@ -285,7 +272,7 @@ class WriteBufferLimitsTest extends BackendTest {
      * resumes writing, as asyncio's, which writes nothing then, never does.
      */
     private void assertEndingPausesNobody(Function<Supplier<? extends BaseProtocol>, Server> serve,
-            Function<Server, LoopFuture<Connection<FlowRecorder>>> connect, java.util.function.Consumer<Transport> end) {
+            Function<Server, LoopFuture<Connection<FlowRecorder>>> connect, Consumer<Transport> end) {
         LoopFuture<HeldReader> made = loop.createFuture();
         Server server = serve.apply(() -> new HeldReader(loop, made, 0));
         Connection<FlowRecorder> c = loop.runUntilComplete(connect.apply(server));
@@ -310,14 +297,6 @@ class WriteBufferLimitsTest extends BackendTest {
         loop.runUntilComplete(server.waitClosed());
     }
 
-    private Server tcpServer(Supplier<? extends BaseProtocol> factory) {
-        return loop.runUntilComplete(loop.createServer(factory, "127.0.0.1", 0, OPTIONS));
-    }
-
-    private LoopFuture<Connection<FlowRecorder>> tcpClient(Server server) {
-        return loop.createConnection(() -> new FlowRecorder(loop), "127.0.0.1", port(server), OPTIONS);
-    }
-
     @Test
     void closingATcpTransportWithLimitsOfZeroNeitherPausesNorResumesWriting() {
         assertEndingPausesNobody(this::tcpServer, this::tcpClient, Transport::close);
@@ -330,27 +309,17 @@ class WriteBufferLimitsTest extends BackendTest {
 
     @Test
     void closingAUnixSocketTransportWithLimitsOfZeroNeitherPausesNorResumesWriting() {
-        Path socket = dir.resolve("s.sock");
-        assertEndingPausesNobody(factory -> loop.runUntilComplete(loop.createUnixServer(factory, socket, OPTIONS)),
-                server -> loop.createUnixConnection(() -> new FlowRecorder(loop), socket, OPTIONS), Transport::close);
+        assertEndingPausesNobody(this::unixServer, this::unixClient, Transport::close);
     }
 
     @Test
     void writeEofOnAUnixSocketTransportWithLimitsOfZeroNeitherPausesNorResumesWriting() {
-        Path socket = dir.resolve("s.sock");
-        assertEndingPausesNobody(factory -> loop.runUntilComplete(loop.createUnixServer(factory, socket, OPTIONS)),
-                server -> loop.createUnixConnection(() -> new FlowRecorder(loop), socket, OPTIONS), Transport::writeEof);
+        assertEndingPausesNobody(this::unixServer, this::unixClient, Transport::writeEof);
     }
 
     @Test
-    void closingATlsTransportWithLimitsOfZeroNeitherPausesNorResumesWriting() throws SSLException {
-        SslContext serverContext = Tls.serverContext(
-                TestCertificates.LOCALHOST.certificate(), TestCertificates.LOCALHOST.privateKey());
-        SslContext clientContext = Tls.clientContext(TestCertificates.LOCALHOST.certificate());
-        assertEndingPausesNobody(
-                factory -> loop.runUntilComplete(loop.createServer(factory, "127.0.0.1", 0, OPTIONS.ssl(serverContext))),
-                server -> loop.createConnection(() -> new FlowRecorder(loop), "localhost", port(server),
-                        OPTIONS.ssl(clientContext)), Transport::close);
+    void closingATlsTransportWithLimitsOfZeroNeitherPausesNorResumesWriting() {
+        assertEndingPausesNobody(this::tlsServer, this::tlsClient, Transport::close);
     }
 
     /**
