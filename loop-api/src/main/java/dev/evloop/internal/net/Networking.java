@@ -11,6 +11,7 @@ import dev.evloop.net.Transport;
 import dev.evloop.spi.LoopBackend;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -343,8 +344,8 @@ public final class Networking {
         sink.set(option, (T) value);
     }
 
-    private static ReceiveBufferSizes receiveBuffers() {
-        return new ReceiveBufferSizes(512, 16 * 1024, MAX_RECEIVE_BUFFER);
+    private static AdaptiveRecvByteBufAllocator receiveBuffers() {
+        return new AdaptiveRecvByteBufAllocator(512, 16 * 1024, MAX_RECEIVE_BUFFER);
     }
 
     ChannelOption<Boolean> reusePort() {
