@@ -10,6 +10,7 @@ import dev.evloop.net.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -79,12 +80,15 @@ public final class StreamReader {
     private int start;
     private int end;
     /**
-     * A buffer of the transport's, received when nothing else was buffered and kept as it came
-     * (retained), so that {@link #readRetained} hands it on without a copy; while it is here
-     * {@link #buffer} holds nothing. Whatever needs the bytes in {@link #buffer} copies it there
-     * first ({@link #copyKeptBuffer(int)}), as does data arriving behind it.
+     * Buffers of the transport's, in arrival order, each kept as it came (retained) when
+     * {@link #buffer} held nothing, so that {@link #readRetained} hands each on without a copy,
+     * however many arrived before the read. While any is here {@link #buffer} holds nothing.
+     * Whatever needs the bytes in {@link #buffer} copies them all there first
+     * ({@link #copyKeptBuffer(int)}).
      */
-    private ByteBuf kept;
+    private final ArrayDeque<ByteBuf> kept = new ArrayDeque<>();
+    /** The readable bytes of {@link #kept}, together. */
+    private int keptBytes;
     private boolean eof;
     private Throwable exception;
     /**
@@ -172,8 +176,9 @@ public final class StreamReader {
         if (n == 0) {
             return;
         }
-        if (size() == 0) {
-            kept = data.retain();
+        if (start == end) {
+            kept.addLast(data.retain());
+            keptBytes += n;
         } else {
             ensureRoom(n);
             data.getBytes(data.readerIndex(), buffer, end, n);
@@ -188,7 +193,7 @@ public final class StreamReader {
     }
 
     /**
-     * Moves the kept buffer's bytes into {@link #buffer} and releases it: before anything that
+     * Moves the kept buffers' bytes into {@link #buffer} and releases them: before anything that
      * works on {@link #buffer}, and when the connection ends, so that no buffer of its channel
      * outlives it in a reader nobody reads.
      */
@@ -198,21 +203,25 @@ public final class StreamReader {
 
     /** As {@link #copyKeptBuffer()}, leaving room for {@code room} more bytes behind them. */
     private void copyKeptBuffer(int room) {
-        ByteBuf k = kept;
-        if (k == null) {
+        if (kept.isEmpty()) {
             return;
         }
-        kept = null;
-        try {
-            int n = k.readableBytes();
-            byte[] bytes = new byte[n + room];
-            k.getBytes(k.readerIndex(), bytes, 0, n);
-            buffer = bytes; // the buffer held nothing while a buffer was kept
-            start = 0;
-            end = n;
-        } finally {
-            k.release();
+        int n = keptBytes;
+        byte[] bytes = new byte[n + room];
+        int at = 0;
+        for (ByteBuf k; (k = kept.pollFirst()) != null; ) {
+            try {
+                int length = k.readableBytes();
+                k.getBytes(k.readerIndex(), bytes, at, length);
+                at += length;
+            } finally {
+                k.release();
+            }
         }
+        keptBytes = 0;
+        buffer = bytes; // the buffer held nothing while buffers were kept
+        start = 0;
+        end = n;
     }
 
     /** Marks the end of the stream. Mirrors {@code feed_eof}. */
@@ -291,9 +300,12 @@ public final class StreamReader {
      * Netty's terms ({@code readRetainedSlice}).
      *
      * <p>Ownership: the caller must release the buffer once, or hand it to something that takes
-     * it over, such as {@link StreamWriter#write(ByteBuf)}. When the transport's own receive buffer
-     * is all that is buffered, this is that very buffer (or a retained slice of it, when
-     * {@code n} is smaller), without a copy; otherwise the bytes are copied into a heap buffer.
+     * it over, such as {@link StreamWriter#write(ByteBuf)}. Data that arrived while nothing was
+     * buffered stays in the transport's own receive buffers, however many arrive before the read:
+     * then this is the first of them (or a retained slice of it, when {@code n} is smaller),
+     * without a copy, and the next read hands on the next. Bytes that have gone into the reader's
+     * own array (as {@link #readLine} and {@link #readUntil} need, and data arriving behind them)
+     * are copied into a heap buffer instead, until that array is drained.
      * A buffer not released is a leak that Netty's leak detector reports.
      *
      * <p><b>Cancel safety.</b> Cancelled while it waits, it takes nothing and hands over nothing:
@@ -323,17 +335,18 @@ public final class StreamReader {
         if (count == 0) {
             return Unpooled.EMPTY_BUFFER;
         }
-        ByteBuf k = kept;
+        ByteBuf k = kept.peekFirst();
         if (k == null) {
             return Unpooled.wrappedBuffer(take(count));
         }
         ByteBuf out;
-        if (count == k.readableBytes()) {
-            kept = null;
+        if (count >= k.readableBytes()) {
+            kept.pollFirst();
             out = k;
         } else {
             out = k.readRetainedSlice(count);
         }
+        keptBytes -= out.readableBytes();
         resumeIfDrained();
         return out;
     }
@@ -460,7 +473,7 @@ public final class StreamReader {
     }
 
     private int size() {
-        return end - start + (kept == null ? 0 : kept.readableBytes());
+        return end - start + keptBytes;
     }
 
     private int indexOf(byte[] separator, int from) {
@@ -479,14 +492,9 @@ public final class StreamReader {
 
     private byte[] take(int n) {
         byte[] out;
-        ByteBuf k = kept;
-        if (k != null) {
-            out = new byte[n]; // all from the kept buffer: nothing else is buffered beside it
-            copyOut(k, out);
-            if (!k.isReadable()) {
-                kept = null;
-                k.release();
-            }
+        if (!kept.isEmpty()) {
+            out = new byte[n]; // all from the kept buffers: nothing else is buffered beside them
+            copyOut(n, out);
         } else if (start == 0 && n == buffer.length) {
             out = buffer; // every byte of it, and nothing else: hand it over
             buffer = NONE;
@@ -503,10 +511,24 @@ public final class StreamReader {
         return out;
     }
 
-    /** Reads {@code out.length} bytes of {@code from} into {@code out}, making no object (the reader owns its kept buffer). */
-    private static void copyOut(ByteBuf from, byte[] out) {
-        ReceivedBytes.copy(from, from.readerIndex(), out, 0, out.length);
-        from.skipBytes(out.length);
+    /**
+     * Moves the first {@code n} kept bytes into {@code out}, releasing each buffer it empties,
+     * making no object (the reader owns its kept buffers).
+     */
+    private void copyOut(int n, byte[] out) {
+        int at = 0;
+        while (at < n) {
+            ByteBuf k = kept.peekFirst();
+            int length = Math.min(n - at, k.readableBytes());
+            ReceivedBytes.copy(k, k.readerIndex(), out, at, length);
+            k.skipBytes(length);
+            at += length;
+            if (!k.isReadable()) {
+                kept.pollFirst();
+                k.release();
+            }
+        }
+        keptBytes -= n;
     }
 
     /** Pauses the transport once more than twice the limit is buffered, as asyncio's {@code feed_data}. */
