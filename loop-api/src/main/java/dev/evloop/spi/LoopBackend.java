@@ -146,6 +146,20 @@ public interface LoopBackend {
     }
 
     /**
+     * Whether a stream channel of this backend waits for data with its receive buffer already
+     * allocated, as io_uring's pending {@code recv} holds the buffer it will fill, rather than
+     * allocating one only once data is there (epoll, kqueue, the selector). Where it does, every
+     * connection holds a receive buffer while idle, so evloop grows those buffers by doubling
+     * instead of Netty's sixteenfold jump after a filled read (see {@code loop-bench/results/2026-12-02-vm-sizing.md}).
+     * This default, {@code false}, is right for any readiness-based backend.
+     *
+     * @return whether a waiting read holds its buffer
+     */
+    default boolean readsHoldBufferWhileWaiting() {
+        return false;
+    }
+
+    /**
      * The channel option that sets SO_REUSEPORT on this backend's sockets.
      *
      * @return the option, or {@code null} if the backend cannot set it

@@ -1,6 +1,7 @@
 package dev.evloop.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +28,11 @@ class LoopBackendDefaultsTest {
     @Test
     void byDefaultDomainSocketsKeepWritingAfterThePeersEof() {
         assertTrue(new MinimalBackend().domainSocketsKeepWritingAfterPeerEof());
+    }
+
+    @Test
+    void byDefaultAWaitingReadHoldsNoBuffer() {
+        assertFalse(new MinimalBackend().readsHoldBufferWhileWaiting());
     }
 
     @Test

@@ -85,6 +85,12 @@ public final class IoUringBackend extends AbstractLoopBackend {
         return IoUringDatagramChannel.class;
     }
 
+    /** Netty's io_uring stream channels submit each {@code recv} with the buffer it fills. */
+    @Override
+    public boolean readsHoldBufferWhileWaiting() {
+        return true;
+    }
+
     @Override
     public ChannelOption<Boolean> reusePortOption() {
         return IoUringChannelOption.SO_REUSEPORT;

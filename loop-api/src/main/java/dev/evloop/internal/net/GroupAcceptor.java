@@ -69,7 +69,7 @@ final class GroupAcceptor extends ChannelInboundHandlerAdapter {
                     LOG.log(System.Logger.Level.WARNING, "unknown channel option " + option + " for " + child);
                 }
             }
-        }, options);
+        }, options, targets.get(target).networking().backend());
         // The promise belongs to this loop, so a refusal (the target loop has closed) is heard here
         // even though the target can no longer run anything.
         ChannelPromise registered = new DefaultChannelPromise(child, ctx.channel().eventLoop());

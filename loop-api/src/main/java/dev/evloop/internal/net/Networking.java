@@ -16,6 +16,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.handler.ssl.SslHandler;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -188,7 +189,7 @@ public final class Networking {
             public <T> void set(ChannelOption<T> option, T value) {
                 bootstrap.option(option, value);
             }
-        }, options);
+        }, options, backend);
         if (options.reusePort()) {
             bootstrap.option(reusePort(), true);
         }
@@ -277,7 +278,7 @@ public final class Networking {
             public <T> void set(ChannelOption<T> option, T value) {
                 bootstrap.childOption(option, value);
             }
-        }, options);
+        }, options, backend);
         return bootstrap;
     }
 
@@ -317,17 +318,17 @@ public final class Networking {
         <T> void set(ChannelOption<T> option, T value);
     }
 
-    /** Options of every stream channel, accepted or connecting. */
-    static void applyStreamOptions(OptionSink sink, SocketOptions options) {
+    /** Options of every stream channel of {@code backend}, accepted or connecting. */
+    static void applyStreamOptions(OptionSink sink, SocketOptions options, LoopBackend backend) {
         sink.set(ChannelOption.TCP_NODELAY, options.noDelay());
         sink.set(ChannelOption.SO_KEEPALIVE, options.keepAlive());
-        applyChannelOptions(sink, options);
+        applyChannelOptions(sink, options, backend);
     }
 
-    /** Options of every stream channel, TCP or Unix: those that are not about TCP. */
-    static void applyChannelOptions(OptionSink sink, SocketOptions options) {
+    /** Options of every stream channel of {@code backend}, TCP or Unix: those that are not about TCP. */
+    static void applyChannelOptions(OptionSink sink, SocketOptions options, LoopBackend backend) {
         sink.set(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        sink.set(ChannelOption.RECVBUF_ALLOCATOR, receiveBuffers());
+        sink.set(ChannelOption.RECVBUF_ALLOCATOR, receiveBuffers(backend));
         if (options.sendBufferSize() > 0) {
             sink.set(ChannelOption.SO_SNDBUF, options.sendBufferSize());
         }
@@ -344,7 +345,15 @@ public final class Networking {
         sink.set(option, (T) value);
     }
 
-    private static AdaptiveRecvByteBufAllocator receiveBuffers() {
+    /**
+     * Netty's adaptive sizing, except where a waiting read holds its buffer: there its jump to a
+     * sixteenfold buffer after one filled read is held by every connection while it waits, and
+     * buffers that double instead keep a connection near its messages' size.
+     */
+    private static RecvByteBufAllocator receiveBuffers(LoopBackend backend) {
+        if (backend.readsHoldBufferWhileWaiting()) {
+            return new ReceiveBufferSizes(512, 16 * 1024, MAX_RECEIVE_BUFFER);
+        }
         return new AdaptiveRecvByteBufAllocator(512, 16 * 1024, MAX_RECEIVE_BUFFER);
     }
 

@@ -81,7 +81,7 @@ public final class UnixSockets {
             public <T> void set(ChannelOption<T> option, T value) {
                 bootstrap.childOption(option, value);
             }
-        }), options);
+        }), options, backend);
         TcpServer server = new TcpServer(loop);
         bootstrap.childHandler(new ChannelInitializer<>() {
             @Override
@@ -135,7 +135,7 @@ public final class UnixSockets {
             public <T> void set(ChannelOption<T> option, T value) {
                 bootstrap.option(option, value);
             }
-        }), options);
+        }), options, backend);
         @SuppressWarnings("unchecked")
         P[] protocol = (P[]) new BaseProtocol[1];
         StreamTransport[] transport = new StreamTransport[1];
