@@ -4,6 +4,7 @@ import dev.evloop.spi.AbstractLoopBackend;
 import dev.evloop.spi.Availability;
 import dev.evloop.spi.IoWatchFactory;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -39,6 +40,20 @@ public final class EpollBackend extends AbstractLoopBackend {
     private static final Availability AVAILABILITY =
             Availability.probe("epoll", "Linux", Epoll::isAvailable, Epoll::unavailabilityCause);
 
+    /**
+     * At most this many ready descriptors per poll; the rest stay ready for the next poll, which
+     * comes right after the callbacks and tasks the first woke (epoll's edge-triggered list hands
+     * each on once, oldest first). Netty's default takes every ready one, so a poll over 500 ready
+     * connections read them all before any woken task ran: a stream task then echoed from a
+     * buffer read 8 MB earlier, long out of the cache, and the reads page-faulted on memory new
+     * to the buffers held meanwhile. Streams echo at
+     * 500 x 16 KiB ran at 0.45-0.78 x protocol echo so in six interleaved runs, and at 0.81-1.05 x
+     * with 32 per poll in six (0.81-0.85 x with 16 in four), with no cost measured to protocol
+     * echo at 500 x 64 B; 64 and 128 were no better than all, the held buffers again outgrowing
+     * what stays cached (see {@code loop-bench/results/2026-12-02-vm-sizing-2.md}).
+     */
+    static final int EVENTS_PER_POLL = 32;
+
     /** Creates the backend; {@link java.util.ServiceLoader} calls this. */
     public EpollBackend() {
         super("epoll", 50, AVAILABILITY);
@@ -46,7 +61,7 @@ public final class EpollBackend extends AbstractLoopBackend {
 
     @Override
     protected IoHandlerFactory newIoHandlerFactory() {
-        return EpollIoHandler.newFactory();
+        return EpollIoHandler.newFactory(EVENTS_PER_POLL, DefaultSelectStrategyFactory.INSTANCE);
     }
 
     @Override

@@ -1,0 +1,106 @@
+package dev.evloop.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.evloop.LoopFuture;
+import dev.evloop.TimerHandle;
+import dev.evloop.net.Protocol;
+import dev.evloop.net.Server;
+import dev.evloop.net.SocketOptions;
+import dev.evloop.net.Transport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How many ready connections one poll of the epoll backend hands over before the loop runs its
+ * callbacks: at most {@value #EPOLL_EVENTS_PER_POLL}, so that the tasks the first reads woke run
+ * (and send) while those reads' buffers are still in the CPU's cache, rather than after every
+ * ready connection was read. The rest are read by the next polls, none lost. The clients are plain
+ * JDK sockets written from the test's thread while the loop is not running, so that all of them
+ * are ready at its next poll.
+ */
+class PollBatchTest extends BackendTest {
+    /** The epoll backend's bound ({@code EpollBackend.EVENTS_PER_POLL}). */
+    private static final int EPOLL_EVENTS_PER_POLL = 32;
+    private static final int CONNECTIONS = 100;
+
+    private final List<Transport> accepted = new ArrayList<>();
+    private int reads;
+    /** How many connections had been read when the callback the first read scheduled ran. */
+    private int readBeforeFirstCallback;
+    private LoopFuture<Void> allRead;
+
+    /** A server-side connection: counts its reads; the first read of all schedules a callback. */
+    private final class Side implements Protocol {
+        @Override
+        public void connectionMade(Transport t) {
+            accepted.add(t);
+        }
+
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            if (reads++ == 0) {
+                loop.callSoon(() -> readBeforeFirstCallback = reads);
+            }
+            if (reads == CONNECTIONS) {
+                allRead.setResult(null);
+            }
+        }
+    }
+
+    @Test
+    void anEpollPollHandsOverAtMostItsBoundOfReadyConnectionsBeforeCallbacksRun() throws IOException {
+        assumeTrue(backend().equals("epoll"), "the bound is the epoll backend's");
+        allRead = loop.createFuture();
+        Server server = loop.runUntilComplete(loop.createServer(Side::new, "127.0.0.1", 0, SocketOptions.defaults()));
+        int port = ((InetSocketAddress) server.addresses().get(0)).getPort();
+        List<Socket> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < CONNECTIONS; i++) {
+                clients.add(new Socket("127.0.0.1", port));
+            }
+            runUntil(() -> accepted.size() == CONNECTIONS);
+            for (Socket client : clients) {
+                client.getOutputStream().write(new byte[] {1, 2, 3});
+            }
+            runUntil(() -> allRead.isDone());
+            assertEquals(CONNECTIONS, reads, "every connection was read, once");
+            assertTrue(readBeforeFirstCallback >= 1 && readBeforeFirstCallback <= EPOLL_EVENTS_PER_POLL,
+                    () -> readBeforeFirstCallback + " connections were read before the first read's callback ran");
+        } finally {
+            for (Socket client : clients) {
+                client.close();
+            }
+            server.close();
+            loop.runUntilComplete(server.waitClosed());
+        }
+    }
+
+    /** Runs the loop until {@code done} holds, looking every millisecond, for at most {@link #GUARD}. */
+    private void runUntil(java.util.function.BooleanSupplier done) {
+        LoopFuture<Void> reached = loop.createFuture();
+        Runnable[] look = new Runnable[1];
+        look[0] = () -> {
+            if (done.getAsBoolean()) {
+                reached.setResult(null);
+            } else if (!reached.isDone()) {
+                loop.callLater(Duration.ofMillis(1), look[0]);
+            }
+        };
+        loop.callSoon(look[0]);
+        TimerHandle guard = loop.callLater(GUARD, reached::cancel);
+        try {
+            loop.runUntilComplete(reached);
+        } finally {
+            guard.cancel();
+        }
+    }
+}
