@@ -6,11 +6,13 @@ import dev.evloop.EventLoop;
 import dev.evloop.EventLoops;
 import dev.evloop.ForwardingEventLoop;
 import dev.evloop.TaskMode;
+import dev.evloop.spi.LoopBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,6 +47,16 @@ abstract class BackendTest {
     static String backend() {
         String name = System.getProperty(PROPERTY);
         return name == null || name.isBlank() ? EventLoops.defaultBackend() : name;
+    }
+
+    /** The backend under test as its provider declares it, to ask what it supports. */
+    static LoopBackend backendProvider() {
+        String name = backend();
+        return ServiceLoader.load(LoopBackend.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(b -> b.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no backend named " + name + " on the class path"));
     }
 
     /**

@@ -22,9 +22,7 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
-import dev.evloop.spi.LoopBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,9 +35,7 @@ class FdWatchTest extends BackendTest {
 
     /** Whether this backend watches channels (the selector does) or file descriptors (the native ones). */
     private static boolean watchesChannels() {
-        return ServiceLoader.load(LoopBackend.class).stream().map(ServiceLoader.Provider::get)
-                .filter(b -> b.name().equals(backend())).findFirst().orElseThrow()
-                .ioWatchFactory().watchesChannels();
+        return backendProvider().ioWatchFactory().watchesChannels();
     }
 
     /**

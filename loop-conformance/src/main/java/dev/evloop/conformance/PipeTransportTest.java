@@ -4,7 +4,6 @@ import dev.evloop.net.BaseProtocol;
 import dev.evloop.net.Connection;
 import dev.evloop.net.Protocol;
 import dev.evloop.net.Transport;
-import dev.evloop.spi.LoopBackend;
 import dev.evloop.streams.StreamProtocol;
 import dev.evloop.streams.StreamReader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -27,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -265,9 +263,7 @@ class PipeTransportTest extends BackendTest {
 
     /** Whether this run's backend opens FIFOs itself, non-blocking (the native ones on Linux). */
     static boolean opensPipeFilesNonBlocking() {
-        return ServiceLoader.load(LoopBackend.class).stream().map(ServiceLoader.Provider::get)
-                .filter(b -> b.name().equals(backend())).findFirst().orElseThrow()
-                .ioWatchFactory().pipeFiles().isPresent();
+        return backendProvider().ioWatchFactory().pipeFiles().isPresent();
     }
 
     /**

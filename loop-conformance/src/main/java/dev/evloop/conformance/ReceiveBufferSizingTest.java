@@ -11,14 +11,12 @@ import dev.evloop.net.Protocol;
 import dev.evloop.net.Server;
 import dev.evloop.net.SocketOptions;
 import dev.evloop.net.Transport;
-import dev.evloop.spi.LoopBackend;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,12 +64,7 @@ class ReceiveBufferSizingTest extends BackendTest {
     }
 
     private static boolean readsHoldBuffers() {
-        return ServiceLoader.load(LoopBackend.class).stream()
-                .map(ServiceLoader.Provider::get)
-                .filter(b -> b.name().equals(backend()))
-                .findFirst()
-                .orElseThrow()
-                .readsHoldBufferWhileWaiting();
+        return backendProvider().readsHoldBufferWhileWaiting();
     }
 
     @Test

@@ -9,7 +9,6 @@ import dev.evloop.process.SubprocessConnection;
 import dev.evloop.process.SubprocessOptions;
 import dev.evloop.process.SubprocessProtocol;
 import dev.evloop.process.SubprocessTransport;
-import dev.evloop.spi.LoopBackend;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
@@ -508,9 +506,7 @@ class SubprocessTest extends BackendTest {
 
     /** Whether this backend watches channels (the selector does) or file descriptors (the native ones). */
     private static boolean watchesChannels() {
-        return ServiceLoader.load(LoopBackend.class).stream().map(ServiceLoader.Provider::get)
-                .filter(b -> b.name().equals(backend())).findFirst().orElseThrow()
-                .ioWatchFactory().watchesChannels();
+        return backendProvider().ioWatchFactory().watchesChannels();
     }
 
     /** The live threads pumping a pipe of the child with this pid: their names end with it. */

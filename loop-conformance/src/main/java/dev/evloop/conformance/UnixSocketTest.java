@@ -10,7 +10,6 @@ import dev.evloop.net.Protocol;
 import dev.evloop.net.Server;
 import dev.evloop.net.SocketOptions;
 import dev.evloop.net.Transport;
-import dev.evloop.spi.LoopBackend;
 import dev.evloop.streams.StreamHandler;
 import dev.evloop.streams.Streams;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -41,7 +40,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.ServiceLoader;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -71,12 +69,7 @@ class UnixSocketTest extends BackendTest implements ClosingTransportContract {
 
     /** What the backend under test declares: whether a connection stays writable after the peer's EOF. */
     private static boolean keepsWritingAfterPeerEof() {
-        return ServiceLoader.load(LoopBackend.class).stream()
-                .map(ServiceLoader.Provider::get)
-                .filter(b -> b.name().equals(backend()))
-                .findFirst()
-                .orElseThrow()
-                .domainSocketsKeepWritingAfterPeerEof();
+        return backendProvider().domainSocketsKeepWritingAfterPeerEof();
     }
 
     private static void assumeKeepsWritingAfterPeerEof() {
