@@ -136,8 +136,9 @@ public final class StreamProtocol implements Protocol {
     /**
      * Received bytes as a Netty buffer, from its reader index to its writer index: what
      * {@link #dataReceived(ByteBuffer)} does, except that the reader keeps the buffer itself
-     * (retained, its indexes left as they are) instead of copying it when nothing else is
-     * buffered, for {@link StreamReader#readRetained} to hand on. evloop's TCP, Unix and TLS
+     * (retained, its indexes left as they are) instead of copying it while the reader's own array
+     * is empty (behind other kept buffers, within the reader's memory bound), for
+     * {@link StreamReader#readRetained} to hand on. evloop's TCP, Unix and TLS
      * transports call this in place of {@code dataReceived}.
      *
      * <p>Ownership: the caller keeps its own reference and releases it as usual; the reader takes

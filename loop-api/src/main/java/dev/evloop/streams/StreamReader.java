@@ -28,8 +28,10 @@ import java.util.Objects;
  * default) the transport stops reading until the buffer is back under the limit, so a slow reader
  * holds the sender back instead of filling memory: the buffer never holds more than twice the
  * limit plus one read (at most 256 KiB; over TLS, what one read decrypts to), at the peer's close
- * too. Over evloop's transports a read that arrives while nothing else is buffered stays in the
- * transport's own receive buffer (up to 256 KiB of pooled memory) until read. Methods that wait
+ * too. Over evloop's transports reads that arrive while the reader's own array is empty stay in
+ * the transport's own receive buffers until read, as long as they take at most 256 KiB of pooled
+ * memory together or four times the bytes they carry (past that they are copied into the array),
+ * so the memory stays within four times the bytes the pause allows. Methods that wait
  * work inside a task, one task at a time, as asyncio's: a second task that waits while one
  * already does gets an {@link IllegalStateException} (asyncio's {@code RuntimeError}); a
  * connection error is thrown by every read from then on, and by a read that was waiting, as an
@@ -66,6 +68,10 @@ public final class StreamReader {
     public static final int DEFAULT_LIMIT = 64 * 1024;
 
     private static final byte[] NONE = new byte[0];
+    /** Kept buffers may hold this much of the transport's memory together, however little they carry: one of evloop's largest receive buffers. */
+    private static final int MAX_KEPT_CAPACITY = 256 * 1024;
+    /** Past {@link #MAX_KEPT_CAPACITY}, kept buffers may hold at most this many bytes of memory per byte they carry. */
+    private static final int KEPT_CAPACITY_PER_BYTE = 4;
 
     private final EventLoop loop;
     private final int limit;
@@ -89,6 +95,11 @@ public final class StreamReader {
     private final ArrayDeque<ByteBuf> kept = new ArrayDeque<>();
     /** The readable bytes of {@link #kept}, together. */
     private int keptBytes;
+    /**
+     * The capacity of {@link #kept}, together: what they hold of the allocator's memory, which a
+     * peer sending many small segments would otherwise multiply past what the pause counts.
+     */
+    private int keptCapacity;
     private boolean eof;
     private Throwable exception;
     /**
@@ -165,8 +176,10 @@ public final class StreamReader {
     }
 
     /**
-     * Adds received bytes from the transport's own buffer: kept as it is (retained) when nothing
-     * else is buffered, else copied behind what is. The caller keeps its own reference.
+     * Adds received bytes from the transport's own buffer: kept as it is (retained) behind any
+     * buffers kept before it while the reader's array is empty and the kept buffers' memory stays
+     * within bounds ({@link #mayKeep}); else copied into the array behind what is
+     * buffered. The caller keeps its own reference.
      */
     void feedBuffer(ByteBuf data) {
         if (eof) {
@@ -176,15 +189,29 @@ public final class StreamReader {
         if (n == 0) {
             return;
         }
-        if (start == end) {
+        if (start == end && mayKeep(data.capacity(), n)) {
             kept.addLast(data.retain());
             keptBytes += n;
+            keptCapacity += data.capacity();
         } else {
+            copyKeptBuffer(n);
             ensureRoom(n);
             data.getBytes(data.readerIndex(), buffer, end, n);
             end += n;
         }
         arrived();
+    }
+
+    /**
+     * Whether a buffer of {@code capacity} holding {@code n} bytes may join the kept ones: while
+     * they hold at most {@value #MAX_KEPT_CAPACITY} bytes of memory together, or at most
+     * {@value #KEPT_CAPACITY_PER_BYTE} times the bytes they carry. The pause counts bytes, so this
+     * bounds the memory too: small segments in large buffers are copied instead, while a message
+     * arriving in a few well-filled buffers (100 KiB in 128 KiB buffers) stays uncopied.
+     */
+    private boolean mayKeep(int capacity, int n) {
+        long after = (long) keptCapacity + capacity;
+        return after <= MAX_KEPT_CAPACITY || after <= (long) KEPT_CAPACITY_PER_BYTE * (keptBytes + n);
     }
 
     private void arrived() {
@@ -219,6 +246,7 @@ public final class StreamReader {
             }
         }
         keptBytes = 0;
+        keptCapacity = 0;
         buffer = bytes; // the buffer held nothing while buffers were kept
         start = 0;
         end = n;
@@ -300,12 +328,15 @@ public final class StreamReader {
      * Netty's terms ({@code readRetainedSlice}).
      *
      * <p>Ownership: the caller must release the buffer once, or hand it to something that takes
-     * it over, such as {@link StreamWriter#write(ByteBuf)}. Data that arrived while nothing was
-     * buffered stays in the transport's own receive buffers, however many arrive before the read:
+     * it over, such as {@link StreamWriter#write(ByteBuf)}. Data that arrives while the reader's
+     * own array is empty stays in the transport's own receive buffers (within the memory bound
+     * the class describes):
      * then this is the first of them (or a retained slice of it, when {@code n} is smaller),
      * without a copy, and the next read hands on the next. Bytes that have gone into the reader's
-     * own array (as {@link #readLine} and {@link #readUntil} need, and data arriving behind them)
-     * are copied into a heap buffer instead, until that array is drained.
+     * array (as {@link #readLine} and {@link #readUntil} need, {@link #feedData} puts, a cancelled
+     * {@link #read(int)} puts back, and receive buffers past the bound and data arriving behind any of
+     * these go) are copied into a heap buffer instead, until that array is drained; then
+     * buffers are kept again.
      * A buffer not released is a leak that Netty's leak detector reports.
      *
      * <p><b>Cancel safety.</b> Cancelled while it waits, it takes nothing and hands over nothing:
@@ -342,6 +373,7 @@ public final class StreamReader {
         ByteBuf out;
         if (count >= k.readableBytes()) {
             kept.pollFirst();
+            keptCapacity -= k.capacity();
             out = k;
         } else {
             out = k.readRetainedSlice(count);
@@ -525,6 +557,7 @@ public final class StreamReader {
             at += length;
             if (!k.isReadable()) {
                 kept.pollFirst();
+                keptCapacity -= k.capacity();
                 k.release();
             }
         }

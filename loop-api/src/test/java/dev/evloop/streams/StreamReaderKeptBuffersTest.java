@@ -3,6 +3,7 @@ package dev.evloop.streams;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.evloop.internal.BaseEventLoop;
 import dev.evloop.spi.MinimalBackend;
@@ -142,6 +143,60 @@ class StreamReaderKeptBuffersTest {
             assertEquals(0, first.refCnt());
             assertEquals(0, second.refCnt());
             assertArrayEquals("abcd".getBytes(StandardCharsets.US_ASCII), reader.read(-1));
+        });
+    }
+
+    @Test
+    void sparselyFilledArrivalsPastTheMemoryBoundAreCopiedNotKept() {
+        onLoop(reader -> {
+            // 512 B buffers holding 10 bytes each: past 256 KiB of them their memory, not their bytes, bounds what is kept
+            int keptAtMost = 256 * 1024 / 512;
+            ByteBuf[] fed = new ByteBuf[keptAtMost + 1];
+            StringBuilder all = new StringBuilder();
+            for (int i = 0; i < fed.length; i++) {
+                String s = String.format("%010d", i);
+                ByteBuf b = Unpooled.directBuffer(512).writeBytes(s.getBytes(StandardCharsets.US_ASCII));
+                reader.feedBuffer(b);
+                b.release();
+                fed[i] = b;
+                all.append(s);
+            }
+            for (ByteBuf b : fed) {
+                assertEquals(0, b.refCnt(), "the arrival past the capacity copied every kept buffer and released it");
+            }
+            assertArrayEquals(all.toString().getBytes(StandardCharsets.US_ASCII), reader.read(all.length()));
+        });
+    }
+
+    @Test
+    void aConnectionLostWithAnErrorReleasesEveryKeptBufferAndReadsRaiseIt() {
+        onLoop(reader -> {
+            ByteBuf first = feed(reader, "ab");
+            ByteBuf second = feed(reader, "cd");
+            reader.copyKeptBuffer(); // what the protocol does when the connection is lost
+            reader.setException(new java.io.IOException("reset"));
+            assertEquals(0, first.refCnt());
+            assertEquals(0, second.refCnt());
+            assertThrows(java.io.UncheckedIOException.class, () -> reader.readRetained(4));
+        });
+    }
+
+    @Test
+    void wellFilledArrivalsStayKeptPastTheFlatBound() {
+        onLoop(reader -> {
+            // a 100 KiB message in three 128 KiB buffers: 384 KiB of memory for 300 KiB of bytes
+            ByteBuf[] fed = new ByteBuf[3];
+            for (int i = 0; i < fed.length; i++) {
+                ByteBuf b = Unpooled.directBuffer(128 * 1024).writeZero(100 * 1024);
+                reader.feedBuffer(b);
+                b.release();
+                fed[i] = b;
+            }
+            for (ByteBuf b : fed) {
+                ByteBuf out = reader.readRetained(256 * 1024);
+                assertSame(b, out, "each arrival handed on as it came");
+                out.release();
+            }
         });
     }
 }

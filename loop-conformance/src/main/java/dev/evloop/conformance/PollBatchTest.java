@@ -16,7 +16,10 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,11 +31,12 @@ import org.junit.jupiter.api.Test;
  * are ready at its next poll.
  */
 class PollBatchTest extends BackendTest {
-    /** The epoll backend's bound ({@code EpollBackend.EVENTS_PER_POLL}). */
+    /** The epoll backend's bound: {@code EpollBackend.EVENTS_PER_POLL}, which names this test. */
     private static final int EPOLL_EVENTS_PER_POLL = 32;
     private static final int CONNECTIONS = 100;
 
     private final List<Transport> accepted = new ArrayList<>();
+    private final Set<Transport> read = new HashSet<>();
     private int reads;
     /** How many connections had been read when the callback the first read scheduled ran. */
     private int readBeforeFirstCallback;
@@ -40,13 +44,17 @@ class PollBatchTest extends BackendTest {
 
     /** A server-side connection: counts its reads; the first read of all schedules a callback. */
     private final class Side implements Protocol {
+        private Transport transport;
+
         @Override
         public void connectionMade(Transport t) {
+            transport = t;
             accepted.add(t);
         }
 
         @Override
         public void dataReceived(ByteBuffer data) {
+            read.add(transport);
             if (reads++ == 0) {
                 loop.callSoon(() -> readBeforeFirstCallback = reads);
             }
@@ -60,7 +68,8 @@ class PollBatchTest extends BackendTest {
     void anEpollPollHandsOverAtMostItsBoundOfReadyConnectionsBeforeCallbacksRun() throws IOException {
         assumeTrue(backend().equals("epoll"), "the bound is the epoll backend's");
         allRead = loop.createFuture();
-        Server server = loop.runUntilComplete(loop.createServer(Side::new, "127.0.0.1", 0, SocketOptions.defaults()));
+        Server server = loop.runUntilComplete(loop.createServer(Side::new, "127.0.0.1", 0,
+                SocketOptions.defaults().backlog(2 * CONNECTIONS))); // every client queued while the loop does not run
         int port = ((InetSocketAddress) server.addresses().get(0)).getPort();
         List<Socket> clients = new ArrayList<>();
         try {
@@ -72,7 +81,8 @@ class PollBatchTest extends BackendTest {
                 client.getOutputStream().write(new byte[] {1, 2, 3});
             }
             runUntil(() -> allRead.isDone());
-            assertEquals(CONNECTIONS, reads, "every connection was read, once");
+            assertEquals(CONNECTIONS, reads, "one read per connection");
+            assertEquals(CONNECTIONS, read.size(), "every connection was read");
             assertTrue(readBeforeFirstCallback >= 1 && readBeforeFirstCallback <= EPOLL_EVENTS_PER_POLL,
                     () -> readBeforeFirstCallback + " connections were read before the first read's callback ran");
         } finally {
@@ -85,7 +95,7 @@ class PollBatchTest extends BackendTest {
     }
 
     /** Runs the loop until {@code done} holds, looking every millisecond, for at most {@link #GUARD}. */
-    private void runUntil(java.util.function.BooleanSupplier done) {
+    private void runUntil(BooleanSupplier done) {
         LoopFuture<Void> reached = loop.createFuture();
         Runnable[] look = new Runnable[1];
         look[0] = () -> {

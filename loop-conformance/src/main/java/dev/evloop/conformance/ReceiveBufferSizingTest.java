@@ -71,7 +71,7 @@ class ReceiveBufferSizingTest extends BackendTest {
     void aFilledReadGrowsTheNextBufferAsTheBackendsWaitingReadsAfford() {
         byte[] sent = new byte[MESSAGE];
         new Random(13).nextBytes(sent);
-        List<Sizes> servers = Collections.synchronizedList(new ArrayList<>());
+        List<Sizes> servers = new ArrayList<>(); // made on the loop's thread, read after its run
         Server server = loop.runUntilComplete(loop.createServer(() -> {
             Sizes s = new Sizes(true, null, 0);
             servers.add(s);

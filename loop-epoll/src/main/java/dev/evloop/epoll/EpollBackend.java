@@ -50,7 +50,8 @@ public final class EpollBackend extends AbstractLoopBackend {
      * 500 x 16 KiB ran at 0.45-0.78 x protocol echo so in six interleaved runs, and at 0.81-1.05 x
      * with 32 per poll in six (0.81-0.85 x with 16 in four), with no cost measured to protocol
      * echo at 500 x 64 B; 64 and 128 were no better than all, the held buffers again outgrowing
-     * what stays cached (see {@code loop-bench/results/2026-12-02-vm-sizing-2.md}).
+     * what stays cached (see {@code loop-bench/results/2026-12-02-vm-sizing-2.md}). The
+     * conformance suite's {@code PollBatchTest} checks this bound, and names it.
      */
     static final int EVENTS_PER_POLL = 32;
 

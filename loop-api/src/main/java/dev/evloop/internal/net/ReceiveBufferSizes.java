@@ -10,11 +10,12 @@ import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
  * <p>Netty's {@code AdaptiveRecvByteBufAllocator} grows sixteenfold after a filled read (four
  * steps of its table) and shrinks one halving per two read loops. A connection of 16 KiB
  * messages therefore cycles through buffers of 256, 128, 64 and 32 KiB, about 100 KiB on average.
- * On epoll that buffer lives only for the read; on io_uring it is held by the read waiting in the
- * kernel, so 500 such connections pin some 50 MB, and the benchmark at 500 connections of 16 KiB
- * ran at 0.51-0.98 x raw Netty (median about 0.6; Netty's ceiling is 64 KiB). Doubling keeps a
+ * On epoll a protocol's buffer lives only for the read; on io_uring it is held by the read
+ * waiting in the kernel, so 500 such connections pin some 50 MB, and the benchmark at 500
+ * connections of 16 KiB ran at 0.53-0.97 x raw Netty in ten runs (median 0.68; Netty's ceiling is
+ * 64 KiB). Doubling keeps a
  * 16 KiB connection between 16 and 32 KiB, and ran there at 0.92-1.08 x in sixteen runs, while a
- * connection of 100 KiB messages still reaches 128 KiB within two read loops (see
+ * connection of 100 KiB messages still reaches 128 KiB after three filled reads (see
  * {@code loop-bench/results/2026-12-02-vm-sizing.md}). So it sizes the stream channels of a
  * backend whose waiting reads hold their buffer ({@code LoopBackend.readsHoldBufferWhileWaiting});
  * the others keep Netty's sizing.
