@@ -1,5 +1,6 @@
 package dev.evloop.conformance;
 
+import dev.evloop.Async;
 import dev.evloop.BackendInfo;
 import dev.evloop.DefaultEventLoopPolicy;
 import dev.evloop.EventLoop;
@@ -8,11 +9,14 @@ import dev.evloop.ForwardingEventLoop;
 import dev.evloop.TaskMode;
 import dev.evloop.spi.LoopBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.Locale;
 import java.util.ServiceLoader;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -115,6 +119,25 @@ abstract class BackendTest {
         if (loop != null && !loop.isRunning()) {
             loop.close();
         }
+    }
+
+    /** Runs the test's loop until {@code condition} holds, failing after {@link #GUARD}. */
+    final void awaitThat(String what, BooleanSupplier condition) {
+        awaitThat(what, condition, () -> "");
+    }
+
+    /** {@link #awaitThat(String, BooleanSupplier)}, saying {@code state} if it fails. */
+    final void awaitThat(String what, BooleanSupplier condition, Supplier<String> state) {
+        loop.runUntilComplete(() -> {
+            long deadline = System.nanoTime() + GUARD.toNanos();
+            while (!condition.getAsBoolean()) {
+                if (System.nanoTime() > deadline) {
+                    fail("never happened: " + what + "; " + state.get());
+                }
+                Async.sleep(0.002);
+            }
+            return null;
+        });
     }
 
     /** Runs the loop until a callback stops it, or until {@link #GUARD} passes. */

@@ -33,7 +33,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterEach;
@@ -297,25 +296,6 @@ class PauseReadingTest extends BackendTest {
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new AssertionError("the group did not deliver: " + e, e);
         }
-    }
-
-    /** Runs the test's loop until {@code condition} holds, failing after {@link #GUARD}. */
-    private void awaitThat(String what, BooleanSupplier condition) {
-        awaitThat(what, condition, () -> "");
-    }
-
-    /** {@link #awaitThat(String, BooleanSupplier)}, saying {@code state} if it fails. */
-    private void awaitThat(String what, BooleanSupplier condition, Supplier<String> state) {
-        loop.runUntilComplete(() -> {
-            long deadline = System.nanoTime() + GUARD.toNanos();
-            while (!condition.getAsBoolean()) {
-                if (System.nanoTime() > deadline) {
-                    fail("never happened: " + what + "; " + state.get());
-                }
-                Async.sleep(0.002);
-            }
-            return null;
-        });
     }
 
     /** Lets the peer's writes, EOF or close reach the receiver: the test's loop runs meanwhile. */

@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.evloop.EventLoop;
 import dev.evloop.LoopFuture;
 import dev.evloop.TimerHandle;
 import dev.evloop.net.Connection;
-import dev.evloop.net.Protocol;
 import dev.evloop.net.Server;
 import dev.evloop.net.SocketOptions;
-import dev.evloop.net.Transport;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -30,23 +29,17 @@ class ReceiveBufferSizingTest extends BackendTest {
     private static final int KIB = 1024;
     private static final int MESSAGE = 64 * KIB;
 
-    /** Echoes what it receives and notes, after each read, the size its channel will read into next. */
-    static final class Sizes implements Protocol {
+    /**
+     * Notes, after each read, the size its channel will read into next; the server's echoes what
+     * it receives, the client's collects it.
+     */
+    static final class Sizes extends Collector {
         final List<Integer> nextBuffers = new ArrayList<>();
         private final boolean echo;
-        private final LoopFuture<byte[]> received;
-        private final ByteBuffer collected;
-        private Transport transport;
 
-        Sizes(boolean echo, LoopFuture<byte[]> received, int expected) {
+        Sizes(EventLoop loop, int expected, boolean echo) {
+            super(loop, expected);
             this.echo = echo;
-            this.received = received;
-            this.collected = ByteBuffer.allocate(expected);
-        }
-
-        @Override
-        public void connectionMade(Transport t) {
-            transport = t;
         }
 
         @Override
@@ -55,16 +48,9 @@ class ReceiveBufferSizingTest extends BackendTest {
             if (echo) {
                 transport.write(data);
             } else {
-                collected.put(data);
-                if (!collected.hasRemaining()) {
-                    received.setResult(collected.array());
-                }
+                super.dataReceived(data);
             }
         }
-    }
-
-    private static boolean readsHoldBuffers() {
-        return backendProvider().readsHoldBufferWhileWaiting();
     }
 
     @Test
@@ -73,13 +59,13 @@ class ReceiveBufferSizingTest extends BackendTest {
         new Random(13).nextBytes(sent);
         List<Sizes> servers = new ArrayList<>(); // made on the loop's thread, read after its run
         Server server = loop.runUntilComplete(loop.createServer(() -> {
-            Sizes s = new Sizes(true, null, 0);
+            Sizes s = new Sizes(loop, MESSAGE, true);
             servers.add(s);
             return s;
         }, "127.0.0.1", 0, SocketOptions.defaults()));
-        LoopFuture<byte[]> back = loop.createFuture();
-        Connection<Sizes> c = loop.runUntilComplete(loop.createConnection(() -> new Sizes(false, back, MESSAGE),
+        Connection<Sizes> c = loop.runUntilComplete(loop.createConnection(() -> new Sizes(loop, MESSAGE, false),
                 "127.0.0.1", ((InetSocketAddress) server.addresses().get(0)).getPort(), SocketOptions.defaults()));
+        LoopFuture<byte[]> back = c.protocol().received;
         TimerHandle guard = loop.callLater(GUARD, back::cancel);
         try {
             c.transport().write(sent);
@@ -93,7 +79,7 @@ class ReceiveBufferSizingTest extends BackendTest {
         assertEquals(1, servers.size());
         int serverLargest = Collections.max(servers.get(0).nextBuffers);
         int clientLargest = Collections.max(c.protocol().nextBuffers);
-        if (readsHoldBuffers()) {
+        if (backendProvider().readsHoldBufferWhileWaiting()) {
             // 64 KiB in reads that start at 16 KiB and at most double: 16 + 32 leaves 16 to read into 64
             assertTrue(serverLargest <= 64 * KIB, () -> "accepted side read into up to " + serverLargest);
             assertTrue(clientLargest <= 64 * KIB, () -> "connecting side read into up to " + clientLargest);
